@@ -1,0 +1,35 @@
+# The two commands of the README: `make run` (the checklist on the bundled spec) and `make test`.
+# Both create and reuse a local virtual environment in .venv.
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
+	&& { echo $$p; break; }; done)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.talkqa-installed
+
+.PHONY: run test lint bench clean
+
+$(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "talkqa needs Python 3.11 or newer on PATH" >&2; exit 2; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/talkqa lint fixtures/specs/exact-squarespace.rst
+	$(BIN)/talkqa features fixtures/specs/exact-squarespace.rst -o features/exact-squarespace
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check harness steps tests bench
+	$(BIN)/ruff format --check harness steps tests bench
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) reports/*.html reports/*.json reports/*.xml

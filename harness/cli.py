@@ -1,0 +1,220 @@
+"""``talkqa`` — the command line. Thin: it parses arguments and calls the library.
+
+Exit codes: 0 success; 1 a check failed (lint errors, features out of date, a required checklist
+item failed); 2 the spec or the command line is unusable; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from harness import __version__
+from harness.errors import HarnessError, UnreadableSpecError, UsageError
+
+__all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_UNUSABLE", "build_parser", "main"]
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_UNUSABLE = 2
+EXIT_INTERRUPTED = 130
+
+#: The spec the main job runs when none is given (ours, in our own words).
+DEFAULT_SPEC = Path(__file__).resolve().parent.parent / "fixtures" / "specs" / "exact-squarespace.rst"
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line on stderr and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_UNUSABLE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _spec_paths(values: Sequence[str]) -> list[Path]:
+    return [Path(v) for v in values]
+
+
+# -- lint / parse / features ----------------------------------------------------------------
+def _cmd_parse(args: argparse.Namespace) -> int:
+    from harness.spec.parser import parse_file
+
+    status = EXIT_OK
+    for path in _spec_paths(args.spec):
+        try:
+            document = parse_file(path)
+        except UnreadableSpecError as exc:
+            print(f"talkqa: {exc}", file=sys.stderr)
+            status = EXIT_UNUSABLE
+            continue
+        if args.format == "json":
+            print(json.dumps(document.as_json(), ensure_ascii=False))
+        else:
+            distinct = len(document.distinct_sections())
+            rows = sum(len(s.properties) for s in document.sections)
+            print(
+                f"{document.path}: {document.title!r}: {len(document.sections)} sections "
+                f"({distinct} distinct), {rows} property rows, {len(document.findings)} findings"
+            )
+            for section in document.sections:
+                print(
+                    f"  line {section.line}: {section.title} "
+                    f"[{', '.join(r.kind.value for r in section.rules)}] "
+                    f"{len(section.properties)} properties, {len(section.merge_criteria)} merge criteria"
+                )
+    return status
+
+
+def _cmd_lint(args: argparse.Namespace) -> int:
+    from harness.spec.lint import lint_file
+    from harness.spec.model import Severity
+
+    status = EXIT_OK
+    totals = dict.fromkeys(Severity, 0)
+    for path in _spec_paths(args.spec):
+        try:
+            document = lint_file(path)
+        except UnreadableSpecError as exc:
+            if args.format == "json":
+                print(json.dumps({"path": str(path), "error": exc.problem}, ensure_ascii=False))
+            else:
+                print(f"talkqa: {exc}", file=sys.stderr)
+            status = EXIT_UNUSABLE
+            continue
+        findings = document.findings
+        for finding in findings:
+            totals[finding.severity] += 1
+        if args.format == "json":
+            print(
+                json.dumps(
+                    {"path": document.path, "findings": [f.as_json() for f in findings]},
+                    ensure_ascii=False,
+                )
+            )
+        else:
+            for finding in findings:
+                print(finding.render(document.path))
+        if any(f.severity is Severity.ERROR for f in findings) and status == EXIT_OK:
+            status = EXIT_FAILED
+    if args.format == "text":
+        print(
+            f"talkqa lint: {totals[Severity.ERROR]} errors, {totals[Severity.WARNING]} warnings, "
+            f"{totals[Severity.INFO]} notes in {len(args.spec)} file(s)",
+            file=sys.stderr,
+        )
+    return status
+
+
+def _cmd_features(args: argparse.Namespace) -> int:
+    from harness.spec.gherkin import check_features, write_features
+    from harness.spec.parser import parse_file
+
+    document = parse_file(Path(args.spec))
+    out_dir = Path(args.output)
+    if args.check:
+        differences = check_features(document, out_dir)
+        for difference in differences:
+            print(difference)
+        if differences:
+            print(
+                f"talkqa features: {out_dir} is out of date with {args.spec}; "
+                f"run `talkqa features {args.spec} -o {out_dir}`",
+                file=sys.stderr,
+            )
+            return EXIT_FAILED
+        print(f"talkqa features: {out_dir} matches {args.spec}", file=sys.stderr)
+        return EXIT_OK
+    written = write_features(document, out_dir)
+    for path in written:
+        print(path)
+    return EXIT_OK
+
+
+# -- the parser -----------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="talkqa",
+        description=(
+            "Turn Sesam Talk dataflow documents into runnable QA checklists: parse and lint them, "
+            "write Gherkin features, and serve mocks of the systems they name."
+        ),
+        epilog="Exit codes: 0 ok, 1 a check failed, 2 unusable spec or command line.",
+    )
+    parser.add_argument("--version", action="version", version=f"talkqa {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+
+    lint = commands.add_parser(
+        "lint",
+        help="report what is wrong with dataflow documents",
+        description=(
+            "Check dataflow documents and print one finding per line as "
+            "'path:line: CODE severity: message'. Exit 0 without errors, 1 when a finding of "
+            "severity error exists, 2 when a file cannot be read."
+        ),
+    )
+    lint.add_argument("spec", nargs="+", metavar="SPEC", help="dataflow document(s) to check")
+    lint.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text lines (default) or one JSON object per file",
+    )
+    lint.set_defaults(handler=_cmd_lint)
+
+    parse = commands.add_parser(
+        "parse",
+        help="print the model of dataflow documents",
+        description=(
+            "Parse dataflow documents. With --format json, print one JSON object per file and line: "
+            "path, title, systems, generated, sections (rules, properties, merge criteria) and findings."
+        ),
+    )
+    parse.add_argument("spec", nargs="+", metavar="SPEC", help="dataflow document(s) to parse")
+    parse.add_argument("--format", choices=("text", "json"), default="text", help="a summary (default) or JSON lines")
+    parse.set_defaults(handler=_cmd_parse)
+
+    features = commands.add_parser(
+        "features",
+        help="write the Gherkin checklist of a dataflow document",
+        description=(
+            "Write one .feature file per distinct flow section of SPEC into DIR (a section repeated "
+            "word for word is written once). With --check, write nothing and exit 1 when the files "
+            "in DIR differ from what SPEC gives."
+        ),
+    )
+    features.add_argument("spec", metavar="SPEC", help="the dataflow document")
+    features.add_argument("-o", "--output", required=True, metavar="DIR", help="folder for the .feature files")
+    features.add_argument("--check", action="store_true", help="compare DIR with what SPEC gives instead of writing")
+    features.set_defaults(handler=_cmd_features)
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
+    except UsageError as exc:
+        print(f"talkqa: error: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except UnreadableSpecError as exc:
+        print(f"talkqa: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except HarnessError as exc:
+        print(f"talkqa: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except KeyboardInterrupt:
+        print("talkqa: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

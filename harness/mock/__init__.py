@@ -1,0 +1,27 @@
+"""Plumbing shared by the mocks: a framework-free core, the respx and ASGI adapters, serving."""
+
+from __future__ import annotations
+
+from harness.mock.core import (
+    CallLog,
+    CallRecord,
+    Fault,
+    FaultKind,
+    FaultPlan,
+    MockRequest,
+    MockResponse,
+    MockService,
+    redact_text,
+)
+
+__all__ = [
+    "CallLog",
+    "CallRecord",
+    "Fault",
+    "FaultKind",
+    "FaultPlan",
+    "MockRequest",
+    "MockResponse",
+    "MockService",
+    "redact_text",
+]

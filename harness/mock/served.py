@@ -1,0 +1,143 @@
+"""Serve a mock on loopback under uvicorn: in a background thread (tests, external SUTs) or in
+the foreground until Ctrl-C (``talkqa serve``)."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import socket
+import sys
+import threading
+import time
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any, TextIO
+
+import uvicorn
+
+from harness.errors import UsageError
+from harness.mock.asgi import asgi_app
+from harness.mock.core import MockService
+
+__all__ = ["ServedMock", "check_loopback", "serve_until_interrupted"]
+
+
+def check_loopback(host: str) -> str:
+    """Return ``host`` if it is a loopback address; a mock is never served beyond this machine."""
+    if host == "localhost":
+        return "127.0.0.1"
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        raise UsageError(f"--host {host!r} is not a loopback address; mocks serve on 127.0.0.1 or ::1 only") from None
+    if not address.is_loopback:
+        raise UsageError(f"--host {host!r} is not a loopback address; mocks serve on 127.0.0.1 or ::1 only")
+    return str(address)
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror}; choose another --port") from None
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+class ServedMock:
+    """A mock served on loopback from a background thread, for as long as the ``with`` block runs.
+
+    ``port=0`` picks a free port; ``base_url`` tells which.
+    """
+
+    def __init__(
+        self,
+        service: MockService,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        timeout_hold_s: float = 30.0,
+    ) -> None:
+        self.service = service
+        self.host = check_loopback(host)
+        self._sock = _bind(self.host, port)
+        self.port: int = self._sock.getsockname()[1]
+        config = uvicorn.Config(
+            asgi_app(service, timeout_hold_s=timeout_hold_s),
+            log_level="warning",
+            lifespan="off",
+            access_log=False,
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(
+            target=self._server.run,
+            kwargs={"sockets": [self._sock]},
+            name=f"talkqa-{service.name}",
+            daemon=True,
+        )
+
+    @property
+    def base_url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    def start(self) -> ServedMock:
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise UsageError(f"the {self.service.name} mock did not start on {self.base_url}")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        if self._thread.is_alive():
+            self._thread.join(timeout=10)
+        self._sock.close()
+
+    def wait(self) -> None:
+        """Block until the server stops; Ctrl-C stops it cleanly."""
+        try:
+            while self._thread.is_alive():
+                self._thread.join(timeout=0.2)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.stop()
+
+    def __enter__(self) -> ServedMock:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def serve_until_interrupted(
+    service: MockService,
+    host: str,
+    port: int,
+    start_line: Callable[[str], dict[str, Any]],
+    out: TextIO | None = None,
+) -> int:
+    """Serve ``service`` until Ctrl-C, printing exactly one JSON line once it accepts connections.
+
+    ``start_line(base_url)`` gives the object to print (how a client logs in).
+    """
+    stream = out if out is not None else sys.stdout
+    served = ServedMock(service, host, port)
+    served.start()
+    stream.write(json.dumps(start_line(served.base_url), sort_keys=False) + "\n")
+    stream.flush()
+    served.wait()
+    return 0

@@ -1,0 +1,121 @@
+"""The checklist's wording: every step sentence the feature writer emits and the step library binds.
+
+The writer renders these templates with ``str.format``; ``steps/`` binds the same templates with
+``pytest_bdd.parsers.parse``. Because both read this one module, a generated feature never holds an
+undefined step. Change a sentence here and both sides follow; the committed features must then be
+regenerated (``talkqa features --check`` fails until they are).
+
+Placeholders: ``{system}``/``{type}`` are names as the spec writes them (a blank system is ``""``);
+``{prop}`` is a property path; ``{n}`` a count; ``{status}`` an HTTP status; ``{text}`` free text.
+Values are quoted with double quotes, which never occur in them (the writer replaces any).
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ASSUMED_MAPPING_NOTE",
+    "GIVEN",
+    "SCENARIO",
+    "THEN",
+    "WHEN",
+    "quote",
+]
+
+
+def quote(value: str) -> str:
+    """A value as it stands between double quotes in a step (a stray ``"`` becomes ``'``)."""
+    return value.replace('"', "'").replace("\r", " ").replace("\n", " ")
+
+
+class GIVEN:
+    """``Given`` sentences."""
+
+    FLOW = 'the flow from "{source_system}" "{source_type}" to "{target_system}" "{target_type}"'
+    NEW_SOURCE_RECORD = "a new source record"
+    NEW_SOURCE_RECORD_UNMATCHED = "a new source record that matches no target record"
+    NEW_SOURCE_RECORD_CONDITION_HOLDS = 'a new source record for which "{text}" holds'
+    NEW_SOURCE_RECORD_CONDITION_FAILS = 'a new source record for which "{text}" does not hold'
+    NEW_SOURCE_RECORD_CONNECTED = 'a new source record connected to a "{text}" record that is synchronized'
+    NEW_SOURCE_RECORD_WITH_LINES = "a new source record with lines that reference other records"
+    TARGET_RECORD_WITH_VALUE = 'a target record whose "{prop}" holds a fresh value'
+    NEW_SOURCE_RECORD_MATCHING = 'a new source record whose "{prop}" holds the same value'
+    LINKED_PAIR = "a linked pair of source and target records"
+    QUIET_AFTER_SYNC = "a sync cycle has run"
+    NO_PROPERTIES = "the spec lists no properties for this flow"
+    FAULTS = "the {side} system answers its next {n:d} calls with {status:d}"
+    TIMEOUTS = "the {side} system times out on its next {n:d} calls"
+    TOKENS_EXPIRED = "the access tokens of both systems have expired"
+
+
+class WHEN:
+    """``When`` sentences (also used after ``And``)."""
+
+    SYNC = "a sync cycle runs"
+    SYNC_UNTIL_QUIET = "sync cycles run until a cycle writes nothing"
+    ENGINE_RESTARTS = "the engine restarts and a sync cycle runs again"
+    CRASH_AND_RESTART = "a sync cycle crashes after its first write and the engine restarts"
+    EDIT_ALL = "every mapped property of the {side} record is edited"
+    EDIT_ONE = 'the {side} property "{prop}" is set to a new value'
+    EDIT_BOTH = "one mapped property is edited in the {first} record and later in the {later} record"
+    FILL_TARGET_EDIT_SOURCE = (
+        "an empty mapped property gets a value in the target record "
+        "and the source record is later edited in another property"
+    )
+    CLEAR = "a mapped property of the {side} record is cleared"
+    DELETE = "the {side} record is deleted"
+
+
+class THEN:
+    """``Then`` sentences (also used after ``And``)."""
+
+    LINKED_TARGET_EXISTS = "a target record linked to the source record exists"
+    NO_TARGET_CREATED = "no target record is created"
+    EXACTLY_ONE_TARGET = "exactly one target record exists for the source record"
+    LINKED_TO_MATCH = "the source record is linked to that target record"
+    VALUES_EQUAL = "every mapped property of the {side} record equals the {other} record's"
+    PROPERTY_EQUAL = 'the target property "{prop}" holds that value as {datatype}'
+    LATER_EDIT_WINS = "both records hold the value of the {later} record"
+    VALUE_KEPT = "the target record keeps its value and the source record receives it"
+    CLEAR_PROPAGATED = "the property is empty in the {other} record as well"
+    NOTHING_WRITTEN = "no record was written on either side"
+    DELETE_PROPAGATED = "the {other} record is deleted, or unlinked where the {other} system cannot delete it"
+    OTHER_FLOWS_CARRY = "every other flow from the same source record carries the edit"
+    LINES_POINT_AT_COUNTERPARTS = "every line of the target record points at the linked counterpart of its item"
+    PROPERTIES_FROM_MAPPING = "the properties come from a mapping file and are reported as assumed"
+    ROUND_TRIP_SOURCE = "any source record built from the field catalogue crosses to the target and back unchanged"
+    ROUND_TRIP_TARGET = "any target record built from the field catalogue crosses to the source and back unchanged"
+
+
+class SCENARIO:
+    """Scenario names; each ends with the spec line it comes from, which keeps them unique."""
+
+    CREATE = "A new {source} record is created as a {target} record (spec line {line})"
+    LINK_REQUIRED = "An unlinked {source} record is not synchronized (spec line {line})"
+    CONDITION_HOLDS = "A {source} record for which the condition holds is created (spec line {line})"
+    CONDITION_FAILS = "A {source} record for which the condition fails is left alone (spec line {line})"
+    MERGE = "A {source} record merges on {source_prop} = {target_prop} (spec line {line})"
+    CREATE_IF_NO_MATCH = "A new {created} record is created when none matches (spec line {line})"
+    CREATE_FROM_CONNECTED = "A new {created} record is created from a connected {source} record (spec line {line})"
+    EDIT_SOURCE = "An edit in {source} reaches {target} (spec line {line})"
+    EDIT_TARGET = "An edit in {target} reaches {source} (spec line {line})"
+    LATEST_WINS = "When both sides are edited, the later edit wins (spec line {line})"
+    EMPTY_NEVER_OVERWRITES = "An empty value never overwrites a value (spec line {line})"
+    CLEAR_PROPAGATES = "A deliberate clear in {side_name} propagates (spec line {line})"
+    QUIET_CYCLE = "A quiet cycle writes nothing (spec line {line})"
+    RERUN = "A re-run never duplicates a {target} record (spec line {line})"
+    DELETE = "A record deleted in {side_name} does not linger in {other_name} (spec line {line})"
+    PROPERTY = "<source> of {source} is carried to <target> of {target} (spec line {line})"
+    NO_PROPERTIES = "The spec lists no properties from {source} to {target} (spec line {line})"
+    ROUND_TRIP = "Every mapped property survives the round trip (spec line {line})"
+    LINES = "The lines of a {source} record point at the right {target} records (spec line {line})"
+    RATE_LIMITS = "The flow keeps working through rate limits (spec line {line})"
+    SERVER_ERRORS = "The flow keeps working through server errors and time-outs (spec line {line})"
+    TOKEN_EXPIRY = "The flow keeps working when access tokens expire (spec line {line})"
+    RESTART = "A crash and a restart neither duplicate nor lose a record (spec line {line})"
+
+
+#: Said in a feature's description when a section's property table is empty.
+ASSUMED_MAPPING_NOTE = (
+    "The spec lists no properties for this flow: a mapping file must supply them, "
+    "and every row it supplies is reported as assumed."
+)
