@@ -30,7 +30,7 @@ def quote(value: str) -> str:
 class GIVEN:
     """``Given`` sentences."""
 
-    FLOW = 'the flow from "{source_system}" "{source_type}" to "{target_system}" "{target_type}"'
+    FLOW = 'the flow from "{source_system}" "{source_type}" to "{target_system}" "{target_type}" at spec line {line:d}'
     NEW_SOURCE_RECORD = "a new source record"
     NEW_SOURCE_RECORD_UNMATCHED = "a new source record that matches no target record"
     NEW_SOURCE_RECORD_CONDITION_HOLDS = 'a new source record for which "{text}" holds'
@@ -100,10 +100,10 @@ class SCENARIO:
     EDIT_TARGET = "An edit in {target} reaches {source} (spec line {line})"
     LATEST_WINS = "When both sides are edited, the later edit wins (spec line {line})"
     EMPTY_NEVER_OVERWRITES = "An empty value never overwrites a value (spec line {line})"
-    CLEAR_PROPAGATES = "A deliberate clear in {side_name} propagates (spec line {line})"
+    CLEAR_PROPAGATES = "A deliberate clear in the {side} record ({side_name}) propagates (spec line {line})"
     QUIET_CYCLE = "A quiet cycle writes nothing (spec line {line})"
     RERUN = "A re-run never duplicates a {target} record (spec line {line})"
-    DELETE = "A record deleted in {side_name} does not linger in {other_name} (spec line {line})"
+    DELETE = "A {side} record deleted in {side_name} does not linger in {other_name} (spec line {line})"
     PROPERTY = "<source> of {source} is carried to <target> of {target} (spec line {line})"
     NO_PROPERTIES = "The spec lists no properties from {source} to {target} (spec line {line})"
     ROUND_TRIP = "Every mapped property survives the round trip (spec line {line})"
