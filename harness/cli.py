@@ -133,6 +133,103 @@ def _cmd_features(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from harness.mock.served import check_loopback
+
+    host = check_loopback(args.host)
+    if args.system == "exact":
+        from harness.exact.serve import serve as serve_exact
+
+        return serve_exact(
+            host=host,
+            port=args.port,
+            seed=args.seed,
+            items=args.items,
+            orders=args.orders,
+            minutely_limit=args.minutely_limit,
+            daily_limit=args.daily_limit,
+            token_ttl=args.token_ttl,
+        )
+    from harness.squarespace.serve import serve as serve_squarespace
+
+    return serve_squarespace(
+        host=host,
+        port=args.port,
+        seed=args.seed,
+        products=args.products,
+        orders=args.orders,
+        rate_limit=args.rate_limit,
+    )
+
+
+def _non_negative(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a number of 0 or more, got {value}")
+    return value
+
+
+def _positive(text: str) -> int:
+    value = _non_negative(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("expected a number of 1 or more, got 0")
+    return value
+
+
+def _add_serve(commands: argparse._SubParsersAction[_Parser]) -> None:
+    serve = commands.add_parser(
+        "serve",
+        help="serve a mock system on loopback until Ctrl-C",
+        description=(
+            "Serve a mock of a system on this machine only (loopback). On start it prints exactly one "
+            "JSON line to stdout saying how a client reaches and logs in to it; Ctrl-C stops it."
+        ),
+    )
+    systems = serve.add_subparsers(dest="system", metavar="SYSTEM", parser_class=_Parser)
+    systems.required = True
+
+    def common(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1", help="loopback address to listen on (default 127.0.0.1)")
+        parser.add_argument(
+            "--port", type=_non_negative, default=0, help="port to listen on; 0 (default) picks a free one"
+        )
+        parser.add_argument("--seed", type=_non_negative, default=1, help="seed of the fake data (default 1)")
+        parser.add_argument("--orders", type=_non_negative, default=10, help="sales orders to create (default 10)")
+
+    exact = systems.add_parser(
+        "exact",
+        help="the Exact Online REST API mock",
+        description=(
+            "Serve the Exact Online mock. The start line holds base_url, auth_url, token_url, client_id, "
+            "client_secret, redirect_uri and division."
+        ),
+    )
+    common(exact)
+    exact.add_argument("--items", type=_non_negative, default=50, help="items to create (default 50)")
+    exact.add_argument(
+        "--minutely-limit", type=_positive, default=60, help="calls per minute per app and division (default 60)"
+    )
+    exact.add_argument(
+        "--daily-limit", type=_positive, default=5000, help="calls per day per app and division (default 5000)"
+    )
+    exact.add_argument(
+        "--token-ttl", type=_positive, default=600, help="access token lifetime in seconds (default 600)"
+    )
+
+    squarespace = systems.add_parser(
+        "squarespace",
+        help="the Squarespace Commerce API mock",
+        description="Serve the Squarespace Commerce mock. The start line holds base_url and api_key.",
+    )
+    common(squarespace)
+    squarespace.add_argument("--products", type=_non_negative, default=20, help="products to create (default 20)")
+    squarespace.add_argument("--rate-limit", type=_positive, default=300, help="requests per minute (default 300)")
+    serve.set_defaults(handler=_cmd_serve)
+
+
 # -- the parser -----------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
@@ -191,6 +288,7 @@ def build_parser() -> argparse.ArgumentParser:
     features.add_argument("--check", action="store_true", help="compare DIR with what SPEC gives instead of writing")
     features.set_defaults(handler=_cmd_features)
 
+    _add_serve(commands)
     return parser
 
 
