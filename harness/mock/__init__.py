@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from harness.mock.core import (
+    Blackout,
     CallLog,
     CallRecord,
     Fault,
@@ -15,6 +16,7 @@ from harness.mock.core import (
 )
 
 __all__ = [
+    "Blackout",
     "CallLog",
     "CallRecord",
     "Fault",

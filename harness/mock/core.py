@@ -22,6 +22,7 @@ from harness.clock import Clock
 from harness.errors import MockError
 
 __all__ = [
+    "Blackout",
     "CallLog",
     "CallRecord",
     "Fault",
@@ -245,6 +246,34 @@ class FaultPlan:
             self._faults.clear()
 
 
+class Blackout:
+    """Simulates a crash of whatever is calling: once ``after_writes`` write calls have succeeded
+    across the services sharing this switch, every further call times out until ``lift``.
+
+    Works on any system under test, black box: its cycle dies mid-way, as a crash would leave it.
+    """
+
+    def __init__(self, after_writes: int = 1) -> None:
+        if after_writes < 1:
+            raise MockError(f"a blackout needs at least one write before it, not {after_writes}")
+        self.after_writes = after_writes
+        self.writes_seen = 0
+        self.active = False
+        self._lock = threading.Lock()
+
+    def observe(self, request: MockRequest, response: MockResponse) -> None:
+        if request.method in {"GET", "HEAD", "OPTIONS"} or not 200 <= response.status < 300:
+            return
+        with self._lock:
+            self.writes_seen += 1
+            if self.writes_seen >= self.after_writes:
+                self.active = True
+
+    def lift(self) -> None:
+        with self._lock:
+            self.active = False
+
+
 @dataclass(frozen=True)
 class CallRecord:
     """Evidence of one call, secrets already redacted."""
@@ -358,6 +387,7 @@ class MockService:
         self.clock = clock
         self.calls = CallLog()
         self.faults = FaultPlan()
+        self.blackout: Blackout | None = None  #: shared with other services to simulate a caller's crash
         self.lock = threading.RLock()
 
     # -- the one entry point -------------------------------------------------------------
@@ -365,9 +395,12 @@ class MockService:
         with self.lock:
             started = time.perf_counter()
             at = self.clock.now()
-            fault = self.faults.take(request)
+            blackout = self.blackout
+            fault = None if blackout is not None and blackout.active else self.faults.take(request)
             crashed: str | None = None
-            if fault is not None and fault.kind is FaultKind.STATUS:
+            if blackout is not None and blackout.active:
+                response = MockResponse.timeout()
+            elif fault is not None and fault.kind is FaultKind.STATUS:
                 response = self.fault_response(request, fault)
             elif fault is not None and fault.kind is FaultKind.TIMEOUT:
                 response = MockResponse.timeout()
@@ -381,6 +414,8 @@ class MockService:
                     response = self.crash_response(request, exc)
                 if fault is not None and fault.kind is FaultKind.LOST_RESPONSE:
                     response = MockResponse.timeout()
+                elif blackout is not None:
+                    blackout.observe(request, response)
             self.calls.append(
                 CallRecord(
                     seq=self.calls.next_seq(),
@@ -396,7 +431,7 @@ class MockService:
                     request_headers=_redacted_headers(request.headers),
                     request_excerpt=_excerpt(request.body),
                     response_excerpt=_excerpt(response.body),
-                    fault=fault.describe() if fault is not None else None,
+                    fault=fault.describe() if fault is not None else ("blackout" if response.timed_out else None),
                     crashed=crashed,
                 )
             )

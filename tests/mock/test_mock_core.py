@@ -9,7 +9,7 @@ import pytest
 
 from harness.clock import VirtualClock
 from harness.errors import MockError, UsageError
-from harness.mock import FaultKind, MockRequest, MockResponse, MockService, redact_text
+from harness.mock import Blackout, FaultKind, MockRequest, MockResponse, MockService, redact_text
 from harness.mock.inprocess import routed
 from harness.mock.served import ServedMock, check_loopback
 
@@ -179,3 +179,17 @@ def test_loopback_hosts_are_accepted(host: str) -> None:
 def test_other_hosts_are_refused(host: str) -> None:
     with pytest.raises(UsageError, match="loopback"):
         check_loopback(host)
+
+
+def test_a_blackout_shared_by_two_services_starts_after_the_first_write() -> None:
+    first, second = Counter(), Counter()
+    switch = Blackout(after_writes=1)
+    first.blackout = second.blackout = switch
+    assert first.call("GET", "https://api.counter.test/read").status == 200
+    assert first.call("POST", "https://api.counter.test/write").status == 200
+    assert second.call("GET", "https://api.counter.test/read").timed_out
+    assert first.call("POST", "https://api.counter.test/write").timed_out
+    assert first.posts == 1
+    switch.lift()
+    assert second.call("POST", "https://api.counter.test/write").status == 200
+    assert [r.fault for r in first.calls][-1] == "blackout"
