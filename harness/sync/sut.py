@@ -1,0 +1,239 @@
+"""The system under test is pluggable: anything that can "run one sync cycle against these endpoints".
+
+Three adapters:
+
+- ``reference`` — talkqa's own engine (the default);
+- ``module:callable`` — a Python factory, called as ``factory(endpoints=..., clock=...)``, returning
+  an object with ``run_cycle()`` (and optionally ``close()``); a restart calls the factory again;
+- ``cmd:COMMAND LINE`` — an external program, run once per cycle with the mocks' base URLs and
+  credentials in ``TALKQA_*`` environment variables (the mocks are then served on loopback), so an
+  engine written in any language can be checked. Exit status 0 means the cycle completed.
+
+State that must survive a restart (links, cursors, tokens) belongs in ``endpoints.state_dir``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import shlex
+import subprocess
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+from harness.clock import Clock
+from harness.errors import SutError, UsageError
+
+__all__ = [
+    "CycleResult",
+    "Endpoints",
+    "ExternalCommandSut",
+    "PythonFactorySut",
+    "SystemUnderTest",
+    "load_sut",
+]
+
+#: What ``--sut reference`` means.
+REFERENCE_FACTORY = "harness.sync.engine:reference_engine"
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Where the two systems are and how to log in, plus the spec, mapping and a state folder."""
+
+    exact_base_url: str
+    exact_client_id: str
+    exact_client_secret: str
+    exact_redirect_uri: str
+    exact_division: int
+    squarespace_base_url: str
+    squarespace_api_key: str
+    spec_path: str
+    state_dir: str
+    mapping_path: str | None = None
+
+    def as_environment(self) -> dict[str, str]:
+        """The ``TALKQA_*`` environment variables an external engine reads."""
+        env = {
+            "TALKQA_EXACT_BASE_URL": self.exact_base_url,
+            "TALKQA_EXACT_AUTH_URL": f"{self.exact_base_url}/api/oauth2/auth",
+            "TALKQA_EXACT_TOKEN_URL": f"{self.exact_base_url}/api/oauth2/token",
+            "TALKQA_EXACT_CLIENT_ID": self.exact_client_id,
+            "TALKQA_EXACT_CLIENT_SECRET": self.exact_client_secret,
+            "TALKQA_EXACT_REDIRECT_URI": self.exact_redirect_uri,
+            "TALKQA_EXACT_DIVISION": str(self.exact_division),
+            "TALKQA_SQUARESPACE_BASE_URL": self.squarespace_base_url,
+            "TALKQA_SQUARESPACE_API_KEY": self.squarespace_api_key,
+            "TALKQA_SPEC": self.spec_path,
+            "TALKQA_STATE_DIR": self.state_dir,
+        }
+        if self.mapping_path:
+            env["TALKQA_MAPPING"] = self.mapping_path
+        return env
+
+
+@dataclass(frozen=True)
+class CycleResult:
+    """How one cycle went, as far as the SUT tells."""
+
+    ok: bool
+    error: str | None = None  #: one line, when the cycle did not complete
+    detail: Mapping[str, Any] = field(default_factory=dict)  #: whatever the SUT reports (counts, events)
+    duration_s: float = 0.0
+
+
+@runtime_checkable
+class SystemUnderTest(Protocol):
+    """Run one sync cycle; restart as after a crash (in-memory state lost, persisted state kept)."""
+
+    @property
+    def description(self) -> str: ...
+
+    def run_cycle(self) -> CycleResult: ...
+
+    def restart(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class PythonFactorySut:
+    """A SUT built by a Python factory ``module:callable``."""
+
+    def __init__(self, target: str, endpoints: Endpoints, clock: Clock) -> None:
+        self.target = target
+        self.endpoints = endpoints
+        self.clock = clock
+        self._factory = _import_factory(target)
+        self._engine: Any = self._build()
+
+    @property
+    def description(self) -> str:
+        return "talkqa reference engine" if self.target == REFERENCE_FACTORY else f"Python factory {self.target}"
+
+    @property
+    def engine(self) -> Any:
+        """The object the factory built (for evidence and tests)."""
+        return self._engine
+
+    def run_cycle(self) -> CycleResult:
+        started = time.perf_counter()
+        try:
+            outcome = self._engine.run_cycle()
+        except Exception as exc:  # the SUT failed its cycle: that is a result, not a harness crash
+            return CycleResult(False, f"{type(exc).__name__}: {exc}", duration_s=time.perf_counter() - started)
+        duration = time.perf_counter() - started
+        if isinstance(outcome, CycleResult):
+            return outcome
+        ok = bool(getattr(outcome, "ok", True))
+        error = getattr(outcome, "error", None)
+        detail = outcome.as_detail() if hasattr(outcome, "as_detail") else {}
+        return CycleResult(ok, error, detail, duration)
+
+    def restart(self) -> None:
+        self.close()
+        self._engine = self._build()
+
+    def close(self) -> None:
+        closer = getattr(self._engine, "close", None)
+        if callable(closer):
+            closer()
+
+    def _build(self) -> Any:
+        try:
+            engine = self._factory(endpoints=self.endpoints, clock=self.clock)
+        except Exception as exc:
+            raise SutError(f"{self.target} could not build a system under test: {type(exc).__name__}: {exc}") from exc
+        if not callable(getattr(engine, "run_cycle", None)):
+            raise SutError(f"{self.target} returned {type(engine).__name__}, which has no run_cycle() method")
+        return engine
+
+
+class ExternalCommandSut:
+    """A SUT that is an external program, run once per cycle."""
+
+    def __init__(self, command: str, endpoints: Endpoints, *, timeout_s: float = 300.0, cwd: str | None = None) -> None:
+        self.argv = shlex.split(command)
+        if not self.argv:
+            raise UsageError("--sut cmd: needs a command line after 'cmd:'")
+        self.command = command
+        self.endpoints = endpoints
+        self.timeout_s = timeout_s
+        self.cwd = cwd
+        self.runs = 0
+
+    @property
+    def description(self) -> str:
+        return f"external command {self.command}"
+
+    def run_cycle(self) -> CycleResult:
+        env = dict(os.environ)
+        env.update(self.endpoints.as_environment())
+        started = time.perf_counter()
+        self.runs += 1
+        try:
+            finished = subprocess.run(
+                self.argv,
+                env=env,
+                cwd=self.cwd,
+                capture_output=True,
+                text=True,
+                timeout=self.timeout_s,
+                check=False,
+            )
+        except FileNotFoundError:
+            raise SutError(f"external SUT not found: {self.argv[0]!r}; check the --sut cmd: command line") from None
+        except PermissionError:
+            raise SutError(f"external SUT {self.argv[0]!r} is not executable") from None
+        except subprocess.TimeoutExpired:
+            return CycleResult(False, f"cycle did not finish within {self.timeout_s:.0f} s", duration_s=self.timeout_s)
+        duration = time.perf_counter() - started
+        if finished.returncode == 0:
+            return CycleResult(True, None, {"stdout": finished.stdout[-2000:]}, duration)
+        last = next((line for line in reversed(finished.stderr.splitlines()) if line.strip()), "")
+        return CycleResult(
+            False,
+            f"exit status {finished.returncode}" + (f": {last.strip()}" if last else ""),
+            {"stdout": finished.stdout[-2000:], "stderr": finished.stderr[-2000:]},
+            duration,
+        )
+
+    def restart(self) -> None:
+        """An external program keeps nothing between runs but what it persisted: nothing to do."""
+
+    def close(self) -> None:
+        """Nothing stays running between cycles."""
+
+
+def _import_factory(target: str) -> Callable[..., Any]:
+    module_name, sep, attribute = target.partition(":")
+    if not sep or not module_name or not attribute:
+        raise UsageError(f"--sut {target!r}: expected 'reference', 'module:callable' or 'cmd:COMMAND'")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise UsageError(f"--sut {target!r}: cannot import {module_name!r} ({exc})") from None
+    factory = module
+    for part in attribute.split("."):
+        factory = getattr(factory, part, None)  # type: ignore[assignment]
+        if factory is None:
+            raise UsageError(f"--sut {target!r}: {module_name} has no {attribute!r}")
+    if not callable(factory):
+        raise UsageError(f"--sut {target!r}: {attribute!r} is not callable")
+    return factory
+
+
+def load_sut(spec: str, endpoints: Endpoints, clock: Clock) -> SystemUnderTest:
+    """Build the SUT named by ``--sut``: ``reference``, ``module:callable`` or ``cmd:COMMAND``."""
+    text = spec.strip()
+    if text in {"", "reference"}:
+        return PythonFactorySut(REFERENCE_FACTORY, endpoints, clock)
+    if text.startswith("cmd:"):
+        return ExternalCommandSut(text[4:].strip(), endpoints)
+    return PythonFactorySut(text, endpoints, clock)
+
+
+def is_external(spec: str) -> bool:
+    """Whether ``--sut`` names an external command (which needs the mocks served on loopback)."""
+    return spec.strip().startswith("cmd:")
