@@ -1,0 +1,496 @@
+"""A line scanner for Sesam Talk dataflow documents: text in, ``DataflowDocument`` out.
+
+Purpose-built for the generated RST dialect (docutils is the tests' oracle, never a runtime need): a
+title, a ``Generated:`` line, an introduction, then flow sections of sentences and list-tables. It
+never raises on a document; what it cannot understand becomes a ``Finding`` with a 1-based line.
+Only ``parse_file`` raises, and only for a file that is no document at all (``UnreadableSpecError``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+
+from harness.errors import UnreadableSpecError
+from harness.spec import codes
+from harness.spec.codes import FindingCode
+from harness.spec.model import (
+    PLAIN_DATATYPES,
+    DataflowDocument,
+    Finding,
+    FlowSection,
+    MergeCriterion,
+    PropertyMapping,
+    Rule,
+)
+from harness.spec.sentences import classify, starts_sentence
+from harness.spec.titles import SideMatch, split_document_title, split_section_title
+
+__all__ = ["parse_file", "parse_text"]
+
+#: Findings of one code per document beyond which only a count is reported.
+FINDINGS_PER_CODE = 100
+#: A line longer than this is never guessed to be a section title that lost its underline.
+_LONGEST_HEADING = 300
+
+_EQUALS = re.compile(r"={3,}[ \t]*")
+_DASHES = re.compile(r"-{3,}[ \t]*")
+_GENERATED = re.compile(r"Generated:[ \t]*(.*?)[ \t]*", re.IGNORECASE)
+_LIST_TABLE = re.compile(r"\.\.[ \t]+list-table::")
+_OPTION = re.compile(r"[ \t]+:([\w-]+):[ \t]*(.*?)[ \t]*")
+_ROW = re.compile(r"([ \t]+)\*[ \t]+-(?:[ \t]+(.*?))?[ \t]*")
+_CELL = re.compile(r"([ \t]+)-(?:[ \t]+(.*?))?[ \t]*")
+_QUOTED = re.compile(r'"([^"]*)"')
+
+
+class _Findings:
+    """Collects findings, reporting at most ``FINDINGS_PER_CODE`` of each code (10 MB of noise
+    must give a readable answer, not a million lines)."""
+
+    def __init__(self) -> None:
+        self.items: list[Finding] = []
+        self._counts: dict[str, int] = {}
+
+    def add(self, code: FindingCode, line: int, message: str) -> None:
+        count = self._counts.get(code.code, 0) + 1
+        self._counts[code.code] = count
+        if count <= FINDINGS_PER_CODE:
+            self.items.append(code.at(line, message))
+
+    def close(self) -> tuple[Finding, ...]:
+        for code, count in self._counts.items():
+            if count > FINDINGS_PER_CODE:
+                self.items.append(
+                    codes.FINDINGS_SUPPRESSED.at(
+                        0,
+                        f"{count - FINDINGS_PER_CODE} more {code} findings not shown; "
+                        f"fix the first {FINDINGS_PER_CODE} and lint again",
+                    )
+                )
+        return tuple(self.items)
+
+
+@dataclass
+class _Table:
+    """A list-table as scanned: header row count and rows of (line, cells)."""
+
+    line: int
+    header_rows: int | None = None
+    rows: list[tuple[int, list[str]]] = field(default_factory=list)
+
+
+@dataclass
+class _SectionParts:
+    rules: list[Rule] = field(default_factory=list)
+    properties: list[PropertyMapping] = field(default_factory=list)
+    merge_criteria: list[MergeCriterion] = field(default_factory=list)
+    has_property_table: bool = False
+
+
+def parse_file(path: str | os.PathLike[str]) -> DataflowDocument:
+    """Read and parse the document at ``path``; ``UnreadableSpecError`` if it is no document at all."""
+    name = str(path)
+    try:
+        with open(path, "rb") as stream:
+            data = stream.read()
+    except OSError as exc:
+        reason = exc.strerror or exc.__class__.__name__
+        raise UnreadableSpecError(name, f"cannot be opened ({reason}); expected a readable dataflow document") from exc
+    nul = data.find(b"\0")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        raise UnreadableSpecError(
+            name, "is a binary file (a NUL byte); expected a UTF-8 text dataflow document", line=line
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise UnreadableSpecError(
+            name,
+            f"is not UTF-8 (byte 0x{data[exc.start]:02x} at line {line}, byte {column} of the line); "
+            "expected UTF-8 text: re-save the file as UTF-8",
+            line=line,
+        ) from None
+    if not text.strip():
+        raise UnreadableSpecError(name, "is empty; expected a dataflow document titled '<Source> to <Target> Dataflow'")
+    document, titled = _parse(text, name)
+    if not titled:
+        raise UnreadableSpecError(
+            name,
+            "has no title; expected a first line '<Source> to <Target> Dataflow' over- and underlined with '='",
+        )
+    return document
+
+
+def parse_text(text: str, path: str = "<text>") -> DataflowDocument:
+    """Parse a document given as text. Never raises: problems become findings (``TQ001`` if untitled)."""
+    return _parse(text, path)[0]
+
+
+# -- the document ------------------------------------------------------------------------------
+def _parse(text: str, path: str) -> tuple[DataflowDocument, bool]:
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    findings = _Findings()
+    title_at, body_start = _find_title(lines, findings)
+    if title_at is None:
+        findings.add(
+            codes.NO_TITLE,
+            1,
+            "no title found; start the document with '<Source> to <Target> Dataflow' over- and underlined with '='",
+        )
+        return DataflowDocument(path, "", "", "", None, (), findings.close()), False
+    title = lines[title_at].strip()
+    source_system, target_system, problem = split_document_title(title)
+    if problem:
+        findings.add(codes.BAD_TITLE, title_at + 1, f"{problem}; write the title as '<Source> to <Target> Dataflow'")
+    headings = _find_headings(lines, body_start, source_system, target_system, findings)
+    first_section = headings[0][0] if headings else len(lines)
+    generated = _find_generated(lines, body_start, first_section)
+    if generated is None:
+        findings.add(
+            codes.NO_GENERATED,
+            title_at + 1,
+            "no 'Generated: <timestamp>' line after the title; add it so readers know which generation this is",
+        )
+    sections: list[FlowSection] = []
+    for number, (at, content_start) in enumerate(headings):
+        end = headings[number + 1][0] if number + 1 < len(headings) else len(lines)
+        if _is_introduction(lines[at]):
+            continue
+        sections.append(_parse_section(lines, at, content_start, end, source_system, target_system, findings))
+    if not sections:
+        findings.add(
+            codes.NO_SECTIONS,
+            title_at + 1,
+            "the document has no flow sections; add sections titled '<Source> <type> to <Target> <type>' "
+            "underlined with '-'",
+        )
+    document = DataflowDocument(path, title, source_system, target_system, generated, tuple(sections), findings.close())
+    return document, True
+
+
+def _find_title(lines: list[str], findings: _Findings) -> tuple[int | None, int]:
+    """The index of the title line and of the first line after its underline (``None`` if untitled)."""
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None:
+        return None, 0
+    count = len(lines)
+    if _EQUALS.fullmatch(lines[first]):
+        at = first + 1
+        if at >= count or not lines[at].strip() or _EQUALS.fullmatch(lines[at]):
+            return None, 0
+        title = lines[at].strip()
+        if at + 1 < count and _EQUALS.fullmatch(lines[at + 1]):
+            _check_underline(title, lines[first], at, findings)
+            _check_underline(title, lines[at + 1], at, findings)
+            return at, at + 2
+        findings.add(codes.SHORT_UNDERLINE, at + 1, "the title has an '=' overline but no underline; add the underline")
+        return at, at + 1
+    if first + 1 < count and _EQUALS.fullmatch(lines[first + 1]):
+        _check_underline(lines[first].strip(), lines[first + 1], first, findings)
+        return first, first + 2
+    return None, 0
+
+
+def _check_underline(title: str, underline: str, at: int, findings: _Findings) -> None:
+    width = len(underline.rstrip())
+    if width < len(title):
+        findings.add(
+            codes.SHORT_UNDERLINE,
+            at + 1,
+            f"the line under/over '{_clip(title)}' is {width} characters, the title {len(title)}; "
+            "lengthen it to the title's length",
+        )
+
+
+def _find_generated(lines: list[str], start: int, end: int) -> str | None:
+    for index in range(start, end):
+        line = lines[index]
+        if line[:1] in ("G", "g"):
+            match = _GENERATED.fullmatch(line)
+            if match:
+                return match.group(1) or None
+    return None
+
+
+def _find_headings(
+    lines: list[str], start: int, source_system: str, target_system: str, findings: _Findings
+) -> list[tuple[int, int]]:
+    """Section headings as (title index, first content index), in order."""
+    headings: list[tuple[int, int]] = []
+    count = len(lines)
+    previous_blank = True
+    for index in range(start, count):
+        line = lines[index]
+        if not line or line[0] in " \t":
+            previous_blank = not line.strip()
+            continue
+        after = lines[index + 1] if index + 1 < count else ""
+        if after[:1] == "-" and _DASHES.fullmatch(after) and line.strip():
+            title = line.rstrip()
+            if len(after.rstrip()) < len(title):
+                findings.add(
+                    codes.SHORT_UNDERLINE,
+                    index + 2,
+                    f"the underline of '{_clip(title)}' is {len(after.rstrip())} characters, the title {len(title)}; "
+                    "lengthen it to the title's length",
+                )
+            headings.append((index, index + 2))
+        elif previous_blank and _looks_like_heading(line, source_system, target_system):
+            findings.add(
+                codes.MISSING_UNDERLINE,
+                index + 1,
+                f"'{_clip(line.strip())}' reads like a section title but has no '-' underline; "
+                "it is taken as a section: add the underline",
+            )
+            headings.append((index, index + 1))
+        previous_blank = False
+    return headings
+
+
+def _looks_like_heading(line: str, source_system: str, target_system: str) -> bool:
+    text = line.rstrip()
+    if (
+        len(text) > _LONGEST_HEADING
+        or " to " not in text
+        or text[-1] in ".:!?,"
+        or _DASHES.fullmatch(text)
+        or starts_sentence(text)
+    ):
+        return False
+    split = split_section_title(text, source_system, target_system)
+    return split.source_match is not SideMatch.GUESSED and split.target_match is not SideMatch.GUESSED
+
+
+def _is_introduction(line: str) -> bool:
+    return line.strip().rstrip(".").strip().casefold() == "introduction"
+
+
+# -- one section ---------------------------------------------------------------------------------
+def _parse_section(
+    lines: list[str],
+    at: int,
+    content_start: int,
+    end: int,
+    source_system: str,
+    target_system: str,
+    findings: _Findings,
+) -> FlowSection:
+    title = lines[at].rstrip()
+    split = split_section_title(title, source_system, target_system)
+    if split.problem:
+        findings.add(codes.SYSTEMS_MISMATCH, at + 1, split.problem)
+    last = end - 1
+    while last > at and not lines[last].strip():
+        last -= 1
+    body = "\n".join(lines[at : last + 1])
+    names = (split.source_system, split.source_type, split.target_system, split.target_type)
+    parts = _SectionParts()
+    sentence: list[tuple[int, str]] = []
+    awaiting: Rule | None = None
+
+    def flush() -> None:
+        nonlocal awaiting
+        if not sentence:
+            return
+        text = " ".join(part for _, part in sentence)
+        line = sentence[0][0] + 1
+        sentence.clear()
+        if awaiting is not None:
+            _report_missing_table(awaiting, findings)
+        rule, problem = classify(text, line, names)
+        parts.rules.append(rule)
+        if problem is not None:
+            findings.add(problem[0], line, problem[1])
+        awaiting = rule if text.rstrip().endswith(":") else None
+
+    index = content_start
+    while index <= last:
+        line = lines[index]
+        stripped = line.strip()
+        if not stripped:
+            flush()
+            index += 1
+            continue
+        if line[0] == "." and _LIST_TABLE.match(line):
+            flush()
+            awaiting = None
+            index = _read_table(lines, index, last + 1, parts, findings)
+            continue
+        if sentence and (sentence[-1][1][-1] in ".:!?" or starts_sentence(stripped)):
+            flush()
+        sentence.append((index, stripped))
+        index += 1
+    flush()
+    if awaiting is not None:
+        _report_missing_table(awaiting, findings)
+    if not parts.rules:
+        findings.add(
+            codes.NO_SENTENCES,
+            at + 1,
+            f"section '{_clip(title)}' holds no sentences; say how its records are created and kept in sync",
+        )
+    return FlowSection(
+        title=title,
+        line=at + 1,
+        source_system=split.source_system,
+        source_type=split.source_type,
+        target_system=split.target_system,
+        target_type=split.target_type,
+        rules=tuple(parts.rules),
+        properties=tuple(parts.properties),
+        merge_criteria=tuple(parts.merge_criteria),
+        body=body,
+        has_property_table=parts.has_property_table,
+    )
+
+
+def _report_missing_table(rule: Rule, findings: _Findings) -> None:
+    findings.add(
+        codes.ANNOUNCED_TABLE_MISSING,
+        rule.line,
+        f"'{_clip(rule.text)}' announces a table but no '.. list-table::' follows; add the table",
+    )
+
+
+# -- tables ----------------------------------------------------------------------------------------
+def _read_table(lines: list[str], start: int, stop: int, parts: _SectionParts, findings: _Findings) -> int:
+    """Scan the list-table whose directive is at ``start``; returns the index after it."""
+    table = _Table(line=start + 1)
+    index = start + 1
+    while index < stop:
+        option = _OPTION.fullmatch(lines[index])
+        if option is None:
+            break
+        if option.group(1) == "header-rows":
+            value = option.group(2)
+            table.header_rows = int(value) if value.isdigit() else None
+        index += 1
+    cells: list[str] | None = None
+    content_column = 0
+    while index < stop:
+        line = lines[index]
+        if not line.strip():
+            index += 1
+            continue
+        if line[0] not in " \t":
+            break
+        row = _ROW.fullmatch(line)
+        if row is not None:
+            cells = [row.group(2) or ""]
+            table.rows.append((index + 1, cells))
+            content_column = len(row.group(1)) + 4
+        else:
+            cell = _CELL.fullmatch(line)
+            if cell is not None and cells is not None:
+                cells.append(cell.group(2) or "")
+                content_column = len(cell.group(1)) + 2
+            elif cells is not None and cell is None and len(line) - len(line.lstrip()) >= content_column:
+                cells[-1] = f"{cells[-1]} {line.strip()}".strip()
+            else:
+                findings.add(
+                    codes.STRAY_TEXT,
+                    index + 1,
+                    f"'{_clip(line.strip())}' inside the table of line {table.line} is no row ('* - cell') "
+                    "or cell ('- cell'); it is ignored: move it out of the table or make it a cell",
+                )
+        index += 1
+    at_end = all(not lines[rest].strip() for rest in range(index, len(lines)))
+    _table_rows(table, parts, findings, at_end)
+    return index
+
+
+def _table_rows(table: _Table, parts: _SectionParts, findings: _Findings, at_end: bool) -> None:
+    if not table.rows:
+        code = codes.TABLE_CUT_SHORT if at_end else codes.UNSUPPORTED_TABLE
+        findings.add(code, table.line, "the list-table has no rows, not even a header; add the header row and rows")
+        return
+    header_rows = table.header_rows
+    if header_rows is None:
+        header_rows = 1
+        findings.add(
+            codes.NO_HEADER_ROWS,
+            table.line,
+            "the list-table has no ':header-rows: 1' option; its first row is taken as the header: add the option",
+        )
+    columns = len(table.rows[0][1])
+    body = table.rows[header_rows:]
+    if columns not in (2, 3):
+        findings.add(
+            codes.UNSUPPORTED_TABLE,
+            table.line,
+            f"the list-table has {columns} columns; a property table has 3 and a merge table 2: "
+            f"its {len(body)} rows are dropped",
+        )
+        return
+    if columns == 3:
+        parts.has_property_table = True
+    last_line = table.rows[-1][0]
+    for line, cells in body:
+        if len(cells) != columns:
+            kept = len(cells) >= 2
+            cut = at_end and line == last_line and len(cells) < columns
+            what = "kept with empty cells" if kept and len(cells) < columns else "kept, extra cells dropped"
+            fate = what if kept else "dropped"
+            if cut:
+                findings.add(
+                    codes.TABLE_CUT_SHORT,
+                    line,
+                    f"the document ends inside this row ({len(cells)} of {columns} cells); the row is {fate}: "
+                    "restore the end of the table",
+                )
+            else:
+                findings.add(
+                    codes.MALFORMED_ROW,
+                    line,
+                    f"this row has {len(cells)} cells, the header {columns}; the row is {fate}: "
+                    f"give every row {columns} cells",
+                )
+            if not kept:
+                continue
+            cells = [*cells, "", ""][:columns]
+        if columns == 3:
+            target, note = _split_note(cells[1])
+            parts.properties.append(PropertyMapping(cells[0], target, _datatype(cells[2]), note, line))
+        else:
+            parts.merge_criteria.append(MergeCriterion(cells[0], cells[1], line))
+
+
+def _split_note(cell: str) -> tuple[str, str | None]:
+    """``OrgNr (Dependant on ...)`` -> (``OrgNr``, ``Dependant on ...``): the balanced trailing group."""
+    if not cell.endswith(")"):
+        return cell, None
+    depth = 0
+    for index in range(len(cell) - 1, -1, -1):
+        char = cell[index]
+        if char == ")":
+            depth += 1
+        elif char == "(":
+            depth -= 1
+            if depth == 0:
+                target = cell[:index].rstrip()
+                if not target:
+                    return cell, None
+                return target, cell[index + 1 : -1].strip()
+    return cell, None
+
+
+def _datatype(cell: str) -> str:
+    """Unquote a plain type (``"string"`` -> ``string``); anything else stays as written."""
+    if cell in PLAIN_DATATYPES:
+        return cell
+    quoted = _QUOTED.fullmatch(cell)
+    if quoted is not None and quoted.group(1).strip() in PLAIN_DATATYPES:
+        return quoted.group(1).strip()
+    return cell
+
+
+def _clip(text: str, width: int = 80) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."
