@@ -5,9 +5,9 @@ what makes the checklist wrong or impossible (no flows, rows lost or invented, f
 does not have or will never accept); ``warning`` for what a person should fix but the checklist can
 live with; ``info`` for facts worth knowing.
 
-    TQ001-TQ019  the parser: document structure, sentences, tables
-    TQ020-TQ029  lint: systems, repeats, property tables
-    TQ030-TQ039  lint: field metadata of the systems we know (Exact Online)
+    TQ001-TQ019  document structure, sentences, tables (the parser reports these)
+    TQ020-TQ029  systems, repeats, property tables (lint; TQ020 the parser, which reads the title)
+    TQ030-TQ039  field metadata of the systems we know, Exact Online so far (lint)
 """
 
 from __future__ import annotations

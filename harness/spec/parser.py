@@ -26,6 +26,7 @@ from harness.spec.model import (
 )
 from harness.spec.sentences import classify, starts_sentence
 from harness.spec.titles import SideMatch, split_document_title, split_section_title
+from harness.systems import resolve_system
 
 __all__ = ["parse_file", "parse_text"]
 
@@ -110,7 +111,7 @@ def parse_file(path: str | os.PathLike[str]) -> DataflowDocument:
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         raise UnreadableSpecError(
             name,
-            f"is not UTF-8 (byte 0x{data[exc.start]:02x} at line {line}, byte {column} of the line); "
+            f"is not UTF-8 (byte 0x{data[exc.start]:02x} is byte {column} of line {line}); "
             "expected UTF-8 text: re-save the file as UTF-8",
             line=line,
         ) from None
@@ -172,8 +173,34 @@ def _parse(text: str, path: str) -> tuple[DataflowDocument, bool]:
             "the document has no flow sections; add sections titled '<Source> <type> to <Target> <type>' "
             "underlined with '-'",
         )
+    _report_blank_systems(title, title_at, source_system, target_system, sections, findings)
     document = DataflowDocument(path, title, source_system, target_system, generated, tuple(sections), findings.close())
     return document, True
+
+
+def _report_blank_systems(
+    title: str,
+    title_at: int,
+    source_system: str,
+    target_system: str,
+    sections: list[FlowSection],
+    findings: _Findings,
+) -> None:
+    """One finding per blank side of the title (its sections inherit the blank: they are counted, not
+    reported one by one)."""
+    for side, name in (("source", source_system), ("target", target_system)):
+        if name:
+            continue
+        types = [s.source_type if side == "source" else s.target_type for s in sections]
+        blank = sum(1 for s in sections if not (s.source_system if side == "source" else s.target_system))
+        guess = resolve_system("", types)
+        hint = f" (its data types suggest '{guess}')" if guess else ""
+        findings.add(
+            codes.BLANK_TITLE_SYSTEM,
+            title_at + 1,
+            f"the title '{title}' leaves the {side} system blank, and so do {blank} of its {len(sections)} "
+            f"sections{hint}; name the system in the title and the section titles",
+        )
 
 
 def _find_title(lines: list[str], findings: _Findings) -> tuple[int | None, int]:

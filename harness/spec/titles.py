@@ -95,10 +95,10 @@ def _candidate(before: str, after: str, source_system: str, target_system: str) 
 
 def _with_problem(split: SectionTitle, title: str, source_system: str, target_system: str) -> SectionTitle:
     wrong = [
-        (side, written, expected)
-        for side, written, expected, match in (
-            ("source", split.source_system, source_system, split.source_match),
-            ("target", split.target_system, target_system, split.target_match),
+        (side, written, kind, expected, match)
+        for side, written, kind, expected, match in (
+            ("source", split.source_system, split.source_type, source_system, split.source_match),
+            ("target", split.target_system, split.target_type, target_system, split.target_match),
         )
         if match in (SideMatch.GUESSED, SideMatch.FUZZY)
     ]
@@ -106,12 +106,10 @@ def _with_problem(split: SectionTitle, title: str, source_system: str, target_sy
         return split
     described = "; ".join(
         f"its {side} system reads '{written}' where the document title has '{expected}'"
-        for side, written, expected in wrong
+        + (f" (so its type is taken to be '{kind}', a guess)" if match is SideMatch.GUESSED else "")
+        for side, written, kind, expected, match in wrong
     )
-    problem = (
-        f"section '{title.strip()}' does not match the document title: {described}; "
-        "use the title's system names (the split shown is a best guess)"
-    )
+    problem = f"section '{title.strip()}' does not match the document title: {described}; use the title's system names"
     return SectionTitle(
         split.source_system,
         split.source_type,
