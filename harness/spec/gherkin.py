@@ -7,6 +7,7 @@ byte: LF line ends, 2-space indentation, the spec cited by its file name only, n
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tempfile
@@ -14,6 +15,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from harness.errors import FeatureError
 from harness.spec import vocabulary as voc
@@ -48,14 +50,20 @@ def _one_line(text: str) -> str:
 
 def _inert(text: str) -> str:
     """Spell an outline parameter like ``<source>`` with angle quotes, so pytest-bdd leaves it as it is."""
+    if "<" not in text:
+        return text
     return _PARAM_RE.sub(lambda m: f"‹{m.group(1)}›" if m.group(1) in OUTLINE_PARAMS else m.group(0), text)
 
 
+# The same few names recur in every scenario of a section: cache their spelling (parse + features of
+# the whole corpus must stay well under two seconds).
+@functools.lru_cache(maxsize=4096)
 def _step_value(value: str) -> str:
     """A spec value as it stands inside a step."""
     return _inert(_one_line(voc.quote(value)))
 
 
+@functools.lru_cache(maxsize=4096)
 def _name_value(value: str) -> str:
     """A spec value as it stands inside a scenario name or the feature title."""
     return _inert(_one_line(value))
@@ -72,6 +80,7 @@ def _slug(text: str, sep: str) -> str:
     return re.sub(r"[^a-z0-9]+", sep, ascii_text).strip(sep)
 
 
+@functools.lru_cache(maxsize=1024)
 def _tag(text: str) -> str:
     """A tag value usable as a pytest marker (``pytest -m``): ASCII lower case, digits, underscores."""
     return _slug(text, "_") or "blank"
@@ -84,14 +93,14 @@ def feature_file_name(ordinal: int, title: str) -> str:
 
 
 # -- the checklist as data ------------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Step:
+# Named tuples rather than dataclasses: a corpus run builds some 70,000 scenarios, and step blocks are
+# cached by value (see ``_step_lines``).
+class _Step(NamedTuple):
     keyword: str  #: Given, When or Then (rendered as And after the same keyword)
     text: str
 
 
-@dataclass(frozen=True)
-class _Scenario:
+class _Scenario(NamedTuple):
     template: str  #: the SCENARIO constant it is named by, for error messages
     name: str
     tags: tuple[str, ...]
@@ -116,6 +125,7 @@ class _Context:
     """What the scenarios of one section need to know about the rest of the document."""
 
     document: DataflowDocument
+    spec: str  #: the spec's file name, on one line (never its folder: output must not depend on it)
     section: FlowSection
     source_resolved: str
     target_resolved: str
@@ -134,58 +144,120 @@ def _has_lines(system: str, type_name: str) -> bool:
 
 
 # -- scenarios per rule ---------------------------------------------------------------------------
-def _scenario(template: str, kind: str, line: int, steps: Iterable[_Step], **names: str | int) -> _Scenario:
-    values = {k: _name_value(v) if isinstance(v, str) else v for k, v in names.items()}
+# Steps without spec values are the same in every feature: built once.
+_NEW = _given(voc.GIVEN.NEW_SOURCE_RECORD)
+_UNMATCHED = _given(voc.GIVEN.NEW_SOURCE_RECORD_UNMATCHED)
+_PAIR = _given(voc.GIVEN.LINKED_PAIR)
+_SYNC = _when(voc.WHEN.SYNC)
+_QUIET = _when(voc.WHEN.SYNC_UNTIL_QUIET)
+_EDIT = {side: _when(voc.WHEN.EDIT_ALL.format(side=side)) for side in ("source", "target")}
+_EXISTS = _then(voc.THEN.LINKED_TARGET_EXISTS)
+_NO_TARGET = _then(voc.THEN.NO_TARGET_CREATED)
+_ONE_TARGET = _then(voc.THEN.EXACTLY_ONE_TARGET)
+_EQUAL = {
+    side: _then(voc.THEN.VALUES_EQUAL.format(side=side, other=other))
+    for side, other in (("source", "target"), ("target", "source"))
+}
+_SIDE_PAIRS = (("source", "target"), ("target", "source"))
+
+_CREATE_STEPS = (_NEW, _SYNC, _EXISTS, _EQUAL["target"])
+_RERUN_STEPS = (_NEW, _SYNC, _when(voc.WHEN.ENGINE_RESTARTS), _ONE_TARGET)
+_LINK_REQUIRED_STEPS = (_UNMATCHED, _SYNC, _NO_TARGET)
+_NO_MATCH_STEPS = (_UNMATCHED, _SYNC, _EXISTS)
+_EDIT_SOURCE_STEPS = (_PAIR, _EDIT["source"], _SYNC, _EQUAL["target"])
+_EDIT_TARGET_STEPS = (_PAIR, _EDIT["target"], _SYNC, _EQUAL["source"])
+_LATEST_STEPS = (
+    _PAIR,
+    _when(voc.WHEN.EDIT_BOTH.format(first="<first>", later="<later>")),
+    _SYNC,
+    _then(voc.THEN.LATER_EDIT_WINS.format(later="<later>")),
+)
+_LATEST_EXAMPLES = (("first", "later"), *_SIDE_PAIRS)
+_EMPTY_STEPS = (_PAIR, _when(voc.WHEN.FILL_TARGET_EDIT_SOURCE), _SYNC, _then(voc.THEN.VALUE_KEPT))
+_CLEAR_STEPS = {
+    side: (_PAIR, _when(voc.WHEN.CLEAR.format(side=side)), _SYNC, _then(voc.THEN.CLEAR_PROPAGATED.format(other=other)))
+    for side, other in _SIDE_PAIRS
+}
+_QUIET_STEPS = (_PAIR, _given(voc.GIVEN.QUIET_AFTER_SYNC), _SYNC, _then(voc.THEN.NOTHING_WRITTEN))
+_DELETE_STEPS = {
+    side: (
+        _PAIR,
+        _when(voc.WHEN.DELETE.format(side=side)),
+        _SYNC,
+        _then(voc.THEN.DELETE_PROPAGATED.format(other=other)),
+    )
+    for side, other in _SIDE_PAIRS
+}
+_PROPERTY_STEPS = (
+    _PAIR,
+    _when(voc.WHEN.EDIT_ONE.format(side="source", prop="<source>")),
+    _SYNC,
+    _then(voc.THEN.PROPERTY_EQUAL.format(prop="<target>", datatype="<datatype>")),
+)
+_PROPERTY_HEADER = ("source", "target", "datatype", "line")
+_NO_PROPERTIES_STEPS = (_given(voc.GIVEN.NO_PROPERTIES), _then(voc.THEN.PROPERTIES_FROM_MAPPING))
+_ROUND_TRIP_STEPS = {
+    False: (_then(voc.THEN.ROUND_TRIP_SOURCE),),
+    True: (_then(voc.THEN.ROUND_TRIP_SOURCE), _then(voc.THEN.ROUND_TRIP_TARGET)),
+}
+_LINES_STEPS = (_given(voc.GIVEN.NEW_SOURCE_RECORD_WITH_LINES), _SYNC, _then(voc.THEN.LINES_POINT_AT_COUNTERPARTS))
+
+
+def _resilience_steps(creates: bool) -> dict[str, tuple[_Step, ...]]:
+    """The four resilience checklist items: from a new record when the flow creates, else from a linked pair."""
+    start = _NEW if creates else _PAIR
+    edit = () if creates else (_EDIT["source"],)
+    outcome = (_EXISTS, _ONE_TARGET) if creates else (_EQUAL["target"],)
+    faults = voc.GIVEN.FAULTS
+    return {
+        "RATE_LIMITS": (
+            start,
+            _given(faults.format(side="source", n=2, status=429)),
+            _given(faults.format(side="target", n=2, status=429)),
+            *edit,
+            _QUIET,
+            *outcome,
+        ),
+        "SERVER_ERRORS": (
+            start,
+            _given(faults.format(side="source", n=1, status=500)),
+            _given(faults.format(side="target", n=1, status=503)),
+            _given(voc.GIVEN.TIMEOUTS.format(side="target", n=1)),
+            *edit,
+            _QUIET,
+            *outcome,
+        ),
+        "TOKEN_EXPIRY": (_PAIR, _given(voc.GIVEN.TOKENS_EXPIRED), _EDIT["source"], _SYNC, _EQUAL["target"]),
+        "RESTART": (start, *edit, _when(voc.WHEN.CRASH_AND_RESTART), _QUIET, _ONE_TARGET, _EQUAL["target"]),
+    }
+
+
+_RESILIENCE_STEPS = {creates: _resilience_steps(creates) for creates in (False, True)}
+
+
+def _scenario(template: str, kind: str, line: int, steps: tuple[_Step, ...], **names: str) -> _Scenario:
+    values = {key: _name_value(value) for key, value in names.items()}
     name = getattr(voc.SCENARIO, template).format(line=line, **values)
-    return _Scenario(template, name, (kind, f"line_{line}"), tuple(steps))
+    return _Scenario(template, name, (kind, f"line_{line}"), steps)
 
 
 def _create_scenarios(ctx: _Context, rule: Rule) -> list[_Scenario]:
     s = ctx.section
-    return [
-        _scenario(
-            "CREATE",
-            rule.kind.value,
-            rule.line,
-            [
-                _given(voc.GIVEN.NEW_SOURCE_RECORD),
-                _when(voc.WHEN.SYNC),
-                _then(voc.THEN.LINKED_TARGET_EXISTS),
-                _then(voc.THEN.VALUES_EQUAL.format(side="target", other="source")),
-            ],
-            source=s.source,
-            target=s.target,
-        )
-    ]
+    return [_scenario("CREATE", rule.kind.value, rule.line, _CREATE_STEPS, source=s.source, target=s.target)]
 
 
 def _rerun_scenario(ctx: _Context, rule: Rule) -> _Scenario:
-    steps = [
-        _given(voc.GIVEN.NEW_SOURCE_RECORD),
-        _when(voc.WHEN.SYNC),
-        _when(voc.WHEN.ENGINE_RESTARTS),
-        _then(voc.THEN.EXACTLY_ONE_TARGET),
-    ]
-    return _scenario("RERUN", rule.kind.value, rule.line, steps, target=ctx.section.target)
+    return _scenario("RERUN", rule.kind.value, rule.line, _RERUN_STEPS, target=ctx.section.target)
 
 
 def _link_required_scenarios(ctx: _Context, rule: Rule) -> list[_Scenario]:
-    steps = [_given(voc.GIVEN.NEW_SOURCE_RECORD_UNMATCHED), _when(voc.WHEN.SYNC), _then(voc.THEN.NO_TARGET_CREATED)]
-    return [_scenario("LINK_REQUIRED", rule.kind.value, rule.line, steps, source=ctx.section.source)]
+    return [_scenario("LINK_REQUIRED", rule.kind.value, rule.line, _LINK_REQUIRED_STEPS, source=ctx.section.source)]
 
 
 def _conditional_scenarios(ctx: _Context, rule: Rule) -> list[_Scenario]:
     condition = _step_value(rule.condition if rule.condition is not None else rule.text)
-    holds = [
-        _given(voc.GIVEN.NEW_SOURCE_RECORD_CONDITION_HOLDS.format(text=condition)),
-        _when(voc.WHEN.SYNC),
-        _then(voc.THEN.LINKED_TARGET_EXISTS),
-    ]
-    fails = [
-        _given(voc.GIVEN.NEW_SOURCE_RECORD_CONDITION_FAILS.format(text=condition)),
-        _when(voc.WHEN.SYNC),
-        _then(voc.THEN.NO_TARGET_CREATED),
-    ]
+    holds = (_given(voc.GIVEN.NEW_SOURCE_RECORD_CONDITION_HOLDS.format(text=condition)), _SYNC, _EXISTS)
+    fails = (_given(voc.GIVEN.NEW_SOURCE_RECORD_CONDITION_FAILS.format(text=condition)), _SYNC, _NO_TARGET)
     source = ctx.section.source
     return [
         _scenario("CONDITION_HOLDS", rule.kind.value, rule.line, holds, source=source),
@@ -196,32 +268,22 @@ def _conditional_scenarios(ctx: _Context, rule: Rule) -> list[_Scenario]:
 def _merge_scenarios(ctx: _Context, rule: Rule) -> list[_Scenario]:
     out = []
     for criterion in ctx.section.merge_criteria:
-        steps = [
+        steps = (
             _given(voc.GIVEN.TARGET_RECORD_WITH_VALUE.format(prop=_step_value(criterion.target))),
             _given(voc.GIVEN.NEW_SOURCE_RECORD_MATCHING.format(prop=_step_value(criterion.source))),
-            _when(voc.WHEN.SYNC),
+            _SYNC,
             _then(voc.THEN.LINKED_TO_MATCH),
-            _then(voc.THEN.EXACTLY_ONE_TARGET),
-        ]
-        out.append(
-            _scenario(
-                "MERGE",
-                rule.kind.value,
-                criterion.line,
-                steps,
-                source=ctx.section.source,
-                source_prop=criterion.source,
-                target_prop=criterion.target,
-            )
+            _ONE_TARGET,
         )
+        names = {"source": ctx.section.source, "source_prop": criterion.source, "target_prop": criterion.target}
+        out.append(_scenario("MERGE", rule.kind.value, criterion.line, steps, **names))
     return out
 
 
 def _create_if_no_match_scenarios(ctx: _Context, rule: Rule) -> list[_Scenario]:
     found = _NO_MATCH_RE.search(rule.text)
     created = found.group(1) if found else ctx.section.target
-    steps = [_given(voc.GIVEN.NEW_SOURCE_RECORD_UNMATCHED), _when(voc.WHEN.SYNC), _then(voc.THEN.LINKED_TARGET_EXISTS)]
-    return [_scenario("CREATE_IF_NO_MATCH", rule.kind.value, rule.line, steps, created=created)]
+    return [_scenario("CREATE_IF_NO_MATCH", rule.kind.value, rule.line, _NO_MATCH_STEPS, created=created)]
 
 
 def _create_from_connected_scenarios(ctx: _Context, rule: Rule) -> list[_Scenario]:
@@ -231,159 +293,50 @@ def _create_from_connected_scenarios(ctx: _Context, rule: Rule) -> list[_Scenari
     if not connected:
         part = _CONNECTED_TO_RE.search(rule.text)
         connected = part.group(1) if part else rule.text
-    steps = [
-        _given(voc.GIVEN.NEW_SOURCE_RECORD_CONNECTED.format(text=_step_value(connected))),
-        _when(voc.WHEN.SYNC),
-        _then(voc.THEN.LINKED_TARGET_EXISTS),
-    ]
-    return [
-        _scenario(
-            "CREATE_FROM_CONNECTED", rule.kind.value, rule.line, steps, created=created, source=ctx.section.source
-        )
-    ]
+    steps = (_given(voc.GIVEN.NEW_SOURCE_RECORD_CONNECTED.format(text=_step_value(connected))), _SYNC, _EXISTS)
+    names = {"created": created, "source": ctx.section.source}
+    return [_scenario("CREATE_FROM_CONNECTED", rule.kind.value, rule.line, steps, **names)]
 
 
 def _bidirectional_scenarios(ctx: _Context, rule: Rule) -> list[_Scenario]:
-    s, kind, line = ctx.section, rule.kind.value, rule.line
-    pair = _given(voc.GIVEN.LINKED_PAIR)
-    sync = _when(voc.WHEN.SYNC)
-    edit_target = [
-        pair,
-        _when(voc.WHEN.EDIT_ALL.format(side="target")),
-        sync,
-        _then(voc.THEN.VALUES_EQUAL.format(side="source", other="target")),
-    ]
+    kind, line = rule.kind.value, rule.line
+    names = {"source": ctx.section.source, "target": ctx.section.target}
+    edit_target: tuple[_Step, ...] = _EDIT_TARGET_STEPS
     if ctx.other_flows_from_source:
-        edit_target.append(_then(voc.THEN.OTHER_FLOWS_CARRY))
-    latest = _scenario(
-        "LATEST_WINS",
-        kind,
-        line,
-        [
-            pair,
-            _when(voc.WHEN.EDIT_BOTH.format(first="<first>", later="<later>")),
-            sync,
-            _then(voc.THEN.LATER_EDIT_WINS.format(later="<later>")),
-        ],
-    )
-    names = {"source": s.source, "target": s.target}
+        edit_target = (*edit_target, _then(voc.THEN.OTHER_FLOWS_CARRY))
     out = [
-        _scenario(
-            "EDIT_SOURCE",
-            kind,
-            line,
-            [
-                pair,
-                _when(voc.WHEN.EDIT_ALL.format(side="source")),
-                sync,
-                _then(voc.THEN.VALUES_EQUAL.format(side="target", other="source")),
-            ],
-            **names,
-        ),
+        _scenario("EDIT_SOURCE", kind, line, _EDIT_SOURCE_STEPS, **names),
         _scenario("EDIT_TARGET", kind, line, edit_target, **names),
-        _Scenario(latest.template, latest.name, latest.tags, latest.steps, (("first", "later"), *_SIDE_PAIRS)),
-        _scenario(
-            "EMPTY_NEVER_OVERWRITES",
-            kind,
-            line,
-            [pair, _when(voc.WHEN.FILL_TARGET_EDIT_SOURCE), sync, _then(voc.THEN.VALUE_KEPT)],
-        ),
+        _scenario("LATEST_WINS", kind, line, _LATEST_STEPS)._replace(examples=_LATEST_EXAMPLES),
+        _scenario("EMPTY_NEVER_OVERWRITES", kind, line, _EMPTY_STEPS),
     ]
+    for side, _ in _SIDE_PAIRS:
+        out.append(_scenario("CLEAR_PROPAGATES", kind, line, _CLEAR_STEPS[side], side=side, side_name=names[side]))
+    out.append(_scenario("QUIET_CYCLE", kind, line, _QUIET_STEPS))
     for side, other in _SIDE_PAIRS:
-        steps = [
-            pair,
-            _when(voc.WHEN.CLEAR.format(side=side)),
-            sync,
-            _then(voc.THEN.CLEAR_PROPAGATED.format(other=other)),
-        ]
-        out.append(_scenario("CLEAR_PROPAGATES", kind, line, steps, side=side, side_name=names[side]))
-    out.append(
-        _scenario(
-            "QUIET_CYCLE",
-            kind,
-            line,
-            [pair, _given(voc.GIVEN.QUIET_AFTER_SYNC), sync, _then(voc.THEN.NOTHING_WRITTEN)],
+        out.append(
+            _scenario(
+                "DELETE", kind, line, _DELETE_STEPS[side], side=side, side_name=names[side], other_name=names[other]
+            )
         )
-    )
-    for side, other in _SIDE_PAIRS:
-        steps = [
-            pair,
-            _when(voc.WHEN.DELETE.format(side=side)),
-            sync,
-            _then(voc.THEN.DELETE_PROPAGATED.format(other=other)),
-        ]
-        out.append(_scenario("DELETE", kind, line, steps, side=side, side_name=names[side], other_name=names[other]))
     return out
-
-
-_SIDE_PAIRS = (("source", "target"), ("target", "source"))
 
 
 def _property_scenarios(ctx: _Context, rule: Rule) -> list[_Scenario]:
     s, kind, line = ctx.section, rule.kind.value, rule.line
-    out = []
     if s.properties:
-        template = _scenario(
-            "PROPERTY",
-            kind,
-            line,
-            [
-                _given(voc.GIVEN.LINKED_PAIR),
-                _when(voc.WHEN.EDIT_ONE.format(side="source", prop="<source>")),
-                _when(voc.WHEN.SYNC),
-                _then(voc.THEN.PROPERTY_EQUAL.format(prop="<target>", datatype="<datatype>")),
-            ],
-            source=s.source,
-            target=s.target,
-        )
         rows = tuple((_cell(p.source), _cell(p.target), _cell(p.datatype), str(p.line)) for p in s.properties)
-        header = ("source", "target", "datatype", "line")
-        out.append(_Scenario(template.template, template.name, template.tags, template.steps, (header, *rows)))
+        outline = _scenario("PROPERTY", kind, line, _PROPERTY_STEPS, source=s.source, target=s.target)
+        first = outline._replace(examples=(_PROPERTY_HEADER, *rows))
     else:
-        steps = [_given(voc.GIVEN.NO_PROPERTIES), _then(voc.THEN.PROPERTIES_FROM_MAPPING)]
-        out.append(_scenario("NO_PROPERTIES", kind, line, steps, source=s.source, target=s.target))
-    round_trip = [_then(voc.THEN.ROUND_TRIP_SOURCE)]
-    if s.is_bidirectional:
-        round_trip.append(_then(voc.THEN.ROUND_TRIP_TARGET))
-    out.append(_scenario("ROUND_TRIP", kind, line, round_trip))
-    return out
+        first = _scenario("NO_PROPERTIES", kind, line, _NO_PROPERTIES_STEPS, source=s.source, target=s.target)
+    return [first, _scenario("ROUND_TRIP", kind, line, _ROUND_TRIP_STEPS[s.is_bidirectional])]
 
 
 def _resilience_scenarios(ctx: _Context) -> list[_Scenario]:
-    s = ctx.section
-    creates = any(rule.kind in CREATING_KINDS for rule in s.rules)
-    start = _given(voc.GIVEN.NEW_SOURCE_RECORD if creates else voc.GIVEN.LINKED_PAIR)
-    edit = [] if creates else [_when(voc.WHEN.EDIT_ALL.format(side="source"))]
-    equal = _then(voc.THEN.VALUES_EQUAL.format(side="target", other="source"))
-    outcome = [_then(voc.THEN.LINKED_TARGET_EXISTS), _then(voc.THEN.EXACTLY_ONE_TARGET)] if creates else [equal]
-    quiet = _when(voc.WHEN.SYNC_UNTIL_QUIET)
-    faults = voc.GIVEN.FAULTS
-    rate = [
-        start,
-        _given(faults.format(side="source", n=2, status=429)),
-        _given(faults.format(side="target", n=2, status=429)),
-    ]
-    errors = [
-        start,
-        _given(faults.format(side="source", n=1, status=500)),
-        _given(faults.format(side="target", n=1, status=503)),
-        _given(voc.GIVEN.TIMEOUTS.format(side="target", n=1)),
-    ]
-    token = [
-        _given(voc.GIVEN.LINKED_PAIR),
-        _given(voc.GIVEN.TOKENS_EXPIRED),
-        _when(voc.WHEN.EDIT_ALL.format(side="source")),
-        _when(voc.WHEN.SYNC),
-        equal,
-    ]
-    restart = [start, *edit, _when(voc.WHEN.CRASH_AND_RESTART), quiet, _then(voc.THEN.EXACTLY_ONE_TARGET), equal]
-    out = [
-        _scenario("RATE_LIMITS", "resilience", s.line, [*rate, *edit, quiet, *outcome]),
-        _scenario("SERVER_ERRORS", "resilience", s.line, [*errors, *edit, quiet, *outcome]),
-        _scenario("TOKEN_EXPIRY", "resilience", s.line, token),
-        _scenario("RESTART", "resilience", s.line, restart),
-    ]
-    return out
+    creates = any(rule.kind in CREATING_KINDS for rule in ctx.section.rules)
+    line = ctx.section.line
+    return [_scenario(name, "resilience", line, steps) for name, steps in _RESILIENCE_STEPS[creates].items()]
 
 
 _PER_RULE = {
@@ -414,19 +367,14 @@ def _section_scenarios(ctx: _Context) -> list[_Scenario]:
             rerun_written = True
     s = ctx.section
     if _has_lines(ctx.source_resolved, s.source_type) or _has_lines(ctx.target_resolved, s.target_type):
-        steps = [
-            _given(voc.GIVEN.NEW_SOURCE_RECORD_WITH_LINES),
-            _when(voc.WHEN.SYNC),
-            _then(voc.THEN.LINES_POINT_AT_COUNTERPARTS),
-        ]
-        out.append(_scenario("LINES", "lines", s.line, steps, source=s.source, target=s.target))
+        out.append(_scenario("LINES", "lines", s.line, _LINES_STEPS, source=s.source, target=s.target))
     out.extend(_resilience_scenarios(ctx))
     # pytest-bdd keys scenarios by name: a repeated name would silently hide a checklist item.
     seen: dict[str, _Scenario] = {}
     for scenario in out:
         if scenario.name in seen:
             raise FeatureError(
-                f"{Path(ctx.document.path).name}:{s.line}: section {s.title!r} would hold two scenarios named "
+                f"{ctx.spec}:{s.line}: section {s.title!r} would hold two scenarios named "
                 f"{scenario.name!r} (vocabulary SCENARIO.{seen[scenario.name].template} and "
                 f"SCENARIO.{scenario.template}); scenario names must be unique within a feature, so the "
                 "vocabulary's scenario names need a placeholder that tells these apart"
@@ -442,8 +390,7 @@ def _count(n: int, one: str, many: str) -> str:
 
 def _description(ctx: _Context, ordinal: int, total: int) -> list[str]:
     doc, s = ctx.document, ctx.section
-    spec = Path(doc.path).name
-    lines = [f"Spec: {_one_line(spec)}, section at line {s.line} (distinct section {ordinal} of {total})."]
+    lines = [f"Spec: {ctx.spec}, section at line {s.line} (distinct section {ordinal} of {total})."]
     parts = []
     for rule in s.rules:
         extra = ""
@@ -476,20 +423,27 @@ def _table(rows: tuple[tuple[str, ...], ...], indent: str) -> list[str]:
     return [indent + "| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |" for row in rows]
 
 
+@functools.lru_cache(maxsize=1024)
+def _step_lines(steps: tuple[_Step, ...]) -> tuple[str, ...]:
+    """The step lines of a scenario; a repeated keyword is written ``And``."""
+    lines = []
+    previous = ""
+    for keyword, text in steps:
+        lines.append(f"    {'And' if keyword == previous else keyword} {text}")
+        previous = keyword
+    return tuple(lines)
+
+
 def _render_scenario(scenario: _Scenario) -> list[str]:
     keyword = "Scenario Outline" if scenario.examples else "Scenario"
-    lines = ["  " + " ".join(f"@{tag}" for tag in scenario.tags), f"  {keyword}: {scenario.name}"]
-    previous = ""
-    for step in scenario.steps:
-        lines.append(f"    {'And' if step.keyword == previous else step.keyword} {step.text}")
-        previous = step.keyword
+    lines = ["  @" + " @".join(scenario.tags), f"  {keyword}: {scenario.name}", *_step_lines(scenario.steps)]
     if scenario.examples:
         lines.extend(["", "    Examples:", *_table(scenario.examples, "      ")])
     return lines
 
 
 def _render_section(ctx: _Context, ordinal: int, total: int) -> str:
-    s, spec = ctx.section, _one_line(Path(ctx.document.path).name)
+    s, spec = ctx.section, ctx.spec
     tags = (
         "talkqa",
         f"section_{ordinal}",
@@ -523,10 +477,12 @@ def render_features(document: DataflowDocument) -> dict[str, str]:
     distinct = document.distinct_sections()
     source_types = _blank_side_types(document, "source")
     target_types = _blank_side_types(document, "target")
+    spec = _one_line(Path(document.path).name)
     out: dict[str, str] = {}
     for ordinal, section in enumerate(distinct, start=1):
         ctx = _Context(
             document=document,
+            spec=spec,
             section=section,
             source_resolved=resolve_system(section.source_system, source_types),
             target_resolved=resolve_system(section.target_system, target_types),
