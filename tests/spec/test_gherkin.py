@@ -15,10 +15,12 @@ import pytest
 from pytest_bdd import parsers
 from pytest_bdd.parser import Feature, FeatureParser, ScenarioTemplate
 
+from harness import cli
 from harness.errors import FeatureError
 from harness.spec import vocabulary as voc
 from harness.spec.gherkin import HEADER_PREFIX, check_features, render_features, write_features
 from harness.spec.model import DataflowDocument, FlowSection, MergeCriterion, PropertyMapping, Rule, RuleKind
+from harness.spec.parser import parse_file
 
 # -- helpers shared with test_gherkin_corpus.py --------------------------------------------------------
 
@@ -57,6 +59,45 @@ def scenario_runs(scenario: ScenarioTemplate) -> Iterator[tuple[dict[str, str], 
 
 def write_and_parse(document: DataflowDocument, folder: Path) -> dict[str, Feature]:
     return {path.name: parse_feature(path) for path in write_features(document, folder)}
+
+
+def citation_problems(document: DataflowDocument, spec_lines: list[str], feature: Feature) -> list[str]:
+    """What is wrong with the spec lines a feature cites; every scenario must point at the very item it checks.
+
+    A rule's scenario cites the line its sentence starts on; a merge scenario the row of its criterion; the
+    lines and resilience items the section's title; each property example the row it comes from.
+    """
+    (section_tag,) = [tag for tag in feature.tags if tag.startswith("section_")]
+    section = document.distinct_sections()[int(section_tag.removeprefix("section_")) - 1]
+    problems = []
+
+    def text_at(line: int) -> str:
+        return spec_lines[line - 1].strip() if 1 <= line <= len(spec_lines) else f"<no line {line}>"
+
+    for name, scenario in feature.scenarios.items():
+        (line_tag,) = [tag for tag in scenario.tags if tag.startswith("line_")]
+        (kind,) = scenario.tags - {line_tag}
+        line = int(line_tag.removeprefix("line_"))
+        cited = text_at(line)
+        if not name.endswith(f"(spec line {line})"):
+            problems.append(f"{name!r} is tagged {line_tag} but names another line")
+        if kind in ("resilience", "lines"):
+            ok = line == section.line and cited == section.title.strip()
+        elif kind == RuleKind.MERGE.value:
+            ok = any(c.line == line and c.source in cited and cited.startswith("*") for c in section.merge_criteria)
+        else:
+            rules = [r for r in section.rules if r.line == line and r.kind.value == kind]
+            ok = bool(rules) and bool(cited) and rules[0].text.startswith(cited)
+        if not ok:
+            problems.append(f"{name!r} ({kind}) cites line {line}, which reads {cited!r}")
+        for examples in scenario.examples:
+            if "line" not in examples.example_params:
+                continue
+            for context in examples.as_contexts():
+                row = next((r for r in section.properties if r.line == int(context["line"])), None)
+                if row is None or row.source not in text_at(row.line):
+                    problems.append(f"{name!r}: example {context} cites no property row of the section")
+    return problems
 
 
 _BREAKS = str.maketrans(dict.fromkeys("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029", " "))
@@ -666,3 +707,125 @@ def test_files_are_plain_utf8_with_lf_and_two_space_indentation(tmp_path: Path) 
             indent = len(line) - len(line.lstrip(" "))
             assert indent % 2 == 0 and line == line.rstrip(), line
         assert path.stat().st_mode & 0o644 == 0o644
+
+
+# -- the committed features and the command line -----------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+COMMITTED = [
+    (ROOT / "fixtures" / "specs" / "exact-squarespace.rst", ROOT / "features" / "exact-squarespace"),
+    (ROOT / "fixtures" / "specs" / "exact-blank-target.rst", ROOT / "features" / "exact-blank-target"),
+]
+
+
+@pytest.mark.parametrize(("spec", "folder"), COMMITTED, ids=[spec.stem for spec, _ in COMMITTED])
+def test_the_committed_features_match_their_fixture_spec(spec: Path, folder: Path) -> None:
+    assert check_features(parse_file(spec), folder) == []
+
+
+@pytest.mark.parametrize(("spec", "folder"), COMMITTED, ids=[spec.stem for spec, _ in COMMITTED])
+def test_every_scenario_cites_the_spec_line_of_what_it_checks(tmp_path: Path, spec: Path, folder: Path) -> None:
+    doc = parse_file(spec)
+    lines = spec.read_text(encoding="utf-8").splitlines()
+    features = list(write_and_parse(doc, tmp_path).values())
+    assert len(features) == len(doc.distinct_sections())
+    assert [problem for feature in features for problem in citation_problems(doc, lines, feature)] == []
+
+
+def test_the_seed_shaped_fixture_gives_three_features_and_notes_the_repeat() -> None:
+    spec, folder = COMMITTED[1]
+    doc = parse_file(spec)
+    assert (len(doc.sections), len(doc.distinct_sections())) == (4, 3)
+    features = [parse_feature(path) for path in sorted(folder.glob("*.feature"))]
+    assert sum("Repeated word for word at line" in f.description for f in features) == 1
+    assert all(voc.ASSUMED_MAPPING_NOTE in f.description for f in features)
+    assert all(any(name.startswith("The spec lists no properties") for name in f.scenarios) for f in features)
+
+
+@pytest.mark.parametrize("spec", [spec for spec, _ in COMMITTED], ids=[spec.stem for spec, _ in COMMITTED])
+def test_crlf_and_lf_copies_of_a_spec_give_the_same_bytes(tmp_path: Path, spec: Path) -> None:
+    text = spec.read_bytes().decode("utf-8").replace("\r\n", "\n")
+    (tmp_path / "lf").mkdir()
+    (tmp_path / "crlf").mkdir()
+    (tmp_path / "lf" / spec.name).write_bytes(text.encode("utf-8"))
+    (tmp_path / "crlf" / spec.name).write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
+    lf = render_features(parse_file(tmp_path / "lf" / spec.name))
+    crlf = render_features(parse_file(tmp_path / "crlf" / spec.name))
+    assert lf == crlf
+    assert lf == render_features(parse_file(spec))
+
+
+SMALL_SPEC = """\
+==============================
+Acme Shop to Squarespace Dataflow
+==============================
+
+Generated: 2025-01-01 00:00:00
+
+Introduction
+------------
+
+A small document of our own for the command-line tests.
+
+Acme Shop Widgets to Squarespace Inventory
+------------------------------------------
+Every Acme Shop Widgets will be synchronized with a Squarespace Inventory.
+
+The following properties are synchronized between a Acme Shop Widgets and a Squarespace Inventory:
+
+.. list-table::
+   :header-rows: 1
+
+   * - Acme Shop Widgets Property
+     - Squarespace Inventory Property
+     - Squarespace Data Type
+   * - code
+     - sku
+     - "string"
+"""
+
+
+def test_cli_features_writes_then_check_exits_0_and_1_on_each_kind_of_difference(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = tmp_path / "acme.rst"
+    spec.write_text(SMALL_SPEC, encoding="utf-8")
+    out = tmp_path / "features"
+    assert cli.main(["features", str(spec), "-o", str(out)]) == 0
+    (written,) = out.glob("*.feature")
+    assert capsys.readouterr().out == f"{written}\n"
+    assert cli.main(["features", str(spec), "-o", str(out), "--check"]) == 0
+
+    written.write_text(written.read_text(encoding="utf-8") + "# a hand edit\n", encoding="utf-8")
+    assert cli.main(["features", str(spec), "-o", str(out), "--check"]) == 1
+    captured = capsys.readouterr()
+    assert "differs from the spec from line" in captured.out
+    assert f"run `talkqa features {spec} -o {out}`" in captured.err
+
+    written.unlink()
+    assert cli.main(["features", str(spec), "-o", str(out), "--check"]) == 1
+    assert f"{written}: missing" in capsys.readouterr().out
+
+    assert cli.main(["features", str(spec), "-o", str(out)]) == 0
+    stale = out / "09-old.feature"
+    stale.write_text(HEADER_PREFIX + "acme.rst; do not edit.\n", encoding="utf-8")
+    assert cli.main(["features", str(spec), "-o", str(out), "--check"]) == 1
+    assert f"{stale}: stale" in capsys.readouterr().out
+
+
+def test_cli_features_leaves_foreign_files_alone_and_removes_our_stale_ones(tmp_path: Path) -> None:
+    spec = tmp_path / "acme.rst"
+    spec.write_text(SMALL_SPEC, encoding="utf-8")
+    out = tmp_path / "features"
+    out.mkdir()
+    foreign = out / "00-ours-by-hand.feature"
+    foreign.write_text("Feature: written by a person\n", encoding="utf-8")
+    stale = out / "02-gone.feature"
+    stale.write_text(HEADER_PREFIX + "acme.rst; do not edit.\n", encoding="utf-8")
+    assert cli.main(["features", str(spec), "-o", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "00-ours-by-hand.feature",
+        "01-acme-shop-widgets-to-squarespace-inventory.feature",
+    ]
+    assert foreign.read_text(encoding="utf-8") == "Feature: written by a person\n"
+    assert cli.main(["features", str(spec), "-o", str(out), "--check"]) == 0
