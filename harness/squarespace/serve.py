@@ -1,0 +1,56 @@
+"""How the Squarespace mock is reached: in-process through respx (``squarespace()``), or served
+on loopback by ``talkqa serve squarespace`` (``serve()``), which prints one JSON line —
+``{"base_url", "api_key"}`` — once it accepts connections."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import respx
+
+from harness.clock import Clock, SystemClock, VirtualClock
+from harness.mock.inprocess import routed
+from harness.mock.served import serve_until_interrupted
+from harness.squarespace.app import SquarespaceMock
+from harness.squarespace.control import SquarespaceControl
+
+__all__ = ["serve", "squarespace"]
+
+
+def serve(host: str, port: int, seed: int, products: int, orders: int, rate_limit: int) -> int:
+    """Serve a filled mock on a real clock until Ctrl-C (the ``talkqa serve squarespace`` command)."""
+    mock = SquarespaceMock(SystemClock(), seed=seed, rate_limit=rate_limit)
+    control = SquarespaceControl(mock)
+    control.fill(products=products, orders=orders)
+
+    def start_line(base_url: str) -> dict[str, Any]:
+        return {"base_url": base_url, "api_key": control.api_key}
+
+    return serve_until_interrupted(mock, host, port, start_line)
+
+
+@contextmanager
+def squarespace(
+    mock: SquarespaceMock | None = None,
+    clock: Clock | None = None,
+    *,
+    seed: int = 1,
+    products: int = 0,
+    orders: int = 0,
+    router: respx.MockRouter | None = None,
+) -> Iterator[SquarespaceControl]:
+    """Route every request for ``https://api.squarespace.com`` to a mock for the block's length.
+
+    Without ``mock`` a new one is made on ``clock`` (a fresh ``VirtualClock`` by default), filled
+    with ``products`` and ``orders`` from the factory. Pass ``router`` to join a respx router
+    that is already active. Yields the control surface.
+    """
+    if mock is None:
+        mock = SquarespaceMock(clock or VirtualClock(), seed=seed)
+    control = SquarespaceControl(mock)
+    if products or orders:
+        control.fill(products=products, orders=orders)
+    with routed(mock, router=router):
+        yield control
