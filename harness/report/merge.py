@@ -2,10 +2,11 @@
 into the report of the whole run.
 
 Sections are matched by (title, line) and kept in spec order; items are matched by their key (the
-pytest node id). Each item must come from one worker: the same item twice is accepted only when both
-copies are equal. Findings, assumed rows and duplicate lines are united; timings span the earliest
-start to the latest finish, and a phase that ran in several workers counts its longest run (the
-workers ran side by side, so summing would overstate the wall time).
+pytest node id) and put in collection order (``ItemResult.order``). Each item must come from one
+worker: the same item twice is accepted only when both copies are equal. Findings, assumed rows and
+duplicate lines are united; timings span the earliest start to the latest finish, and a phase that
+ran in several workers counts its longest run (the workers ran side by side, so summing would
+overstate the wall time).
 """
 
 from __future__ import annotations
@@ -49,8 +50,8 @@ def _merge_items(title: str, groups: list[tuple[ItemResult, ...]]) -> tuple[Item
                     f"item {item.key!r} of section {title!r} appears in two partial reports with different results"
                 )
             by_key.setdefault(item.key, item)
-    # stable: items of one spec line keep the order in which the reports list them
-    return tuple(sorted(by_key.values(), key=lambda item: item.line))
+    # collection order; runners that leave ``order`` at 0 get spec-line order, ties as the reports list them
+    return tuple(sorted(by_key.values(), key=lambda item: (item.order, item.line)))
 
 
 def _merge_sections(reports: list[RunReport]) -> tuple[SectionResult, ...]:

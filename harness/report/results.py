@@ -246,6 +246,7 @@ class ItemResult:
     node_id: str = ""  #: the pytest node id, which replays the item alone
     evidence: Evidence | None = None
     steps: tuple[StepResult, ...] = ()
+    order: int = 0  #: place in the run's collection order; partial reports are merged by it
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "status", ItemStatus(self.status))
@@ -275,6 +276,7 @@ class ItemResult:
             "node_id": self.node_id,
             "evidence": self.evidence.to_json() if self.evidence else None,
             "steps": [step.to_json() for step in self.steps],
+            "order": self.order,
         }
 
     @classmethod
@@ -291,6 +293,7 @@ class ItemResult:
             node_id=data.get("node_id", ""),
             evidence=Evidence.from_json(evidence) if evidence else None,
             steps=tuple(StepResult.from_json(s) for s in data.get("steps", ())),
+            order=int(data.get("order", 0)),
         )
 
 
