@@ -1,0 +1,485 @@
+"""Helpers of the report tests: a realistic synthetic run report, an HTML tree built with html.parser,
+and a tiny PNG reader (stdlib zlib) for the browser screenshots."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
+from pathlib import Path
+
+from harness.report import (
+    AssumedMapping,
+    Evidence,
+    HttpExchange,
+    HypothesisExample,
+    ItemResult,
+    ItemStatus,
+    LintFinding,
+    PhaseTiming,
+    RunReport,
+    SectionResult,
+    Seeds,
+    SpecInfo,
+    StepResult,
+    SutInfo,
+    Timings,
+)
+from harness.spec.model import Finding, PropertyMapping, Severity
+
+SPEC_PATH = "fixtures/specs/exact-squarespace.rst"
+SPEC_TITLE = "Exact Online to Squarespace Dataflow"
+
+#: Secrets placed in HTTP exchange excerpts and URLs; none may reach any report file.
+SECRETS = (
+    "eyJhbGciOiJSUzI1NiJ9.BEARER-SECRET-4f2a",
+    "AT-SECRET-5f1c0d",
+    "RT-SECRET-9a0b1e",
+    "CS-SECRET-77e2aa",
+    "AUTHCODE-SECRET-31",
+)
+
+#: Values a hostile spec or record could hold; each must appear in the HTML only as text.
+HOSTILE_TITLE = "<script>alert(1)</script>"
+HOSTILE_VALUE = '"><img src=x onerror=alert(1)>'
+
+STARTED = datetime(2026, 5, 9, 7, 35, 25, tzinfo=UTC)
+
+
+def _token_exchanges(extra: str = "") -> tuple[HttpExchange, ...]:
+    """A token refresh and a rejected write, the way an Exact Online session goes wrong."""
+    bearer, access, refresh, secret, code = SECRETS
+    return (
+        HttpExchange(
+            service="exact",
+            method="POST",
+            url=f"https://start.exactonline.nl/api/oauth2/token?code={code}",
+            status=200,
+            request_excerpt=(
+                f"grant_type=refresh_token&refresh_token={refresh}&client_id=talkqa-client&client_secret={secret}"
+            ),
+            response_excerpt=f'{{"access_token": "{access}", "token_type": "bearer", "expires_in": 600}}',
+        ),
+        HttpExchange(
+            service="squarespace",
+            method="POST",
+            url="https://api.squarespace.com/1.0/commerce/inventory/adjustments",
+            status=429,
+            fault="status 429 on POST /1.0/commerce/inventory",
+            request_excerpt=(
+                f"Authorization: Bearer {bearer}\n"
+                '{"setFiniteOperations": [{"variantId": "v-1007", "quantity": 12}]}' + extra
+            ),
+            response_excerpt='{"type": "RATE_LIMITED", "message": "Too many requests"}',
+        ),
+    )
+
+
+def _section_inventory(hostile: bool) -> SectionResult:
+    line = 12
+    expected = {"sku": "ITEM-1007", "quantity": 12, "descriptor": "Oak side table"}
+    actual = {"sku": "ITEM-1007", "quantity": 11, "descriptor": "Oak side table"}
+    if hostile:
+        actual["descriptor"] = HOSTILE_VALUE
+    return SectionResult(
+        title="Exact Online Items to Squarespace Inventory",
+        line=line,
+        source="Exact Online Items",
+        target="Squarespace Inventory",
+        items=(
+            ItemResult(
+                "A new Exact Online Items record is created as a Squarespace Inventory record (spec line 14)",
+                ItemStatus.PASSED,
+                14,
+                duration_s=0.412,
+                tags=("exact-online-items", "squarespace-inventory"),
+                node_id="features/exact-squarespace/items_inventory.feature::test_create_14",
+            ),
+            ItemResult(
+                "An edit in Exact Online Items reaches Squarespace Inventory (spec line 16)",
+                ItemStatus.FAILED,
+                16,
+                duration_s=1.5,
+                tags=("exact-online-items", "squarespace-inventory"),
+                node_id="features/exact-squarespace/items_inventory.feature::test_edit_source_16",
+                evidence=Evidence.of_values(
+                    "Squarespace Inventory quantity differs from Exact Online Items Stock after one sync cycle",
+                    expected,
+                    actual,
+                    exchanges=_token_exchanges(HOSTILE_VALUE if hostile else ""),
+                ),
+                steps=(
+                    StepResult("Given", "a linked pair of source and target records", 9, ItemStatus.PASSED, 0.3),
+                    StepResult("When", "every mapped property of the source record is edited", 10, ItemStatus.PASSED),
+                    StepResult("And", "a sync cycle runs", 11, ItemStatus.PASSED, 1.1),
+                    StepResult(
+                        "Then",
+                        "every mapped property of the target record equals the source record's",
+                        12,
+                        ItemStatus.FAILED,
+                        0.1,
+                    ),
+                ),
+            ),
+            ItemResult(
+                "Every mapped property survives the round trip (spec line 18)",
+                ItemStatus.FAILED,
+                18,
+                duration_s=3.25,
+                node_id="features/exact-squarespace/items_inventory.feature::test_round_trip_18",
+                evidence=Evidence.of_values(
+                    "Stock did not survive the round trip as integer",
+                    "Stock: 3",
+                    "Stock: 3.0000000001",
+                    hypothesis=HypothesisExample(
+                        "Falsifying example: test_round_trip(record={'Code': 'A', 'Stock': 3})", seed=424242
+                    ),
+                ),
+            ),
+            ItemResult(
+                "A quiet cycle writes nothing (spec line 16)",
+                ItemStatus.SKIPPED,
+                16,
+                reason="deselected with -m 'not quiet'",
+                duration_s=0.0,
+            ),
+        ),
+    )
+
+
+def _section_products() -> SectionResult:
+    return SectionResult(
+        title="Exact Online Items to Squarespace Sesamproducts",
+        line=34,
+        source="Exact Online Items",
+        target="Squarespace Sesamproducts",
+        items=(
+            ItemResult(
+                "A Exact Online Items record merges on Code = variants.sku (spec line 49)",
+                ItemStatus.PASSED,
+                49,
+                duration_s=0.0042,
+            ),
+            ItemResult(
+                "A new Squarespace Sesamproducts record is created when none matches (spec line 40)",
+                ItemStatus.PASSED,
+                40,
+                duration_s=0.27,
+            ),
+            ItemResult(
+                "When both sides are edited, the later edit wins (spec line 52)",
+                ItemStatus.PENDING,
+                52,
+                reason="a condition text the harness cannot evaluate: 'the later edit' on a DIGITAL product",
+                duration_s=0.01,
+                required=False,
+            ),
+        ),
+    )
+
+
+def _section_orders() -> SectionResult:
+    return SectionResult(
+        title="Exact Online Salesorders to Squarespace Order",
+        line=82,
+        source="Exact Online Salesorders",
+        target="Squarespace Order",
+        duplicate_lines=(120,),
+        items=(
+            ItemResult(
+                "A new Exact Online Salesorders record is created as a Squarespace Order record (spec line 84)",
+                ItemStatus.PASSED,
+                84,
+                duration_s=0.61,
+            ),
+            ItemResult(
+                "The spec lists no properties from Exact Online Salesorders to Squarespace Order (spec line 88)",
+                ItemStatus.PENDING,
+                88,
+                reason="the spec lists no properties for this flow",
+                duration_s=0.0,
+            ),
+            ItemResult(
+                "An edit in Squarespace Order reaches Exact Online Salesorders (spec line 86)",
+                ItemStatus.PENDING,
+                86,
+                reason="no driver for this system: Squarespace orders cannot be edited through the Commerce API",
+                duration_s=0.0,
+            ),
+        ),
+    )
+
+
+def _in_collection_order(*sections: SectionResult) -> tuple[SectionResult, ...]:
+    """Number the items as pytest collected them: section by section, in the order listed."""
+    numbered: list[SectionResult] = []
+    position = 0
+    for section in sections:
+        items = []
+        for item in section.items:
+            items.append(replace(item, order=position))
+            position += 1
+        numbered.append(replace(section, items=tuple(items)))
+    return tuple(numbered)
+
+
+def synthetic_report(*, hostile: bool = False, strict: bool = False) -> RunReport:
+    """A run of the bundled spec's three sections: passes, failures with evidence, pending, skipped.
+
+    ``hostile`` puts markup in the spec title, a section title, an item name, record values and
+    other spec-borne text, to test escaping.
+    """
+    inventory = _section_inventory(hostile)
+    products = _section_products()
+    orders = _section_orders()
+    if hostile:
+        products = SectionResult(
+            f"Exact Online Items to {HOSTILE_VALUE}",
+            products.line,
+            products.source,
+            HOSTILE_VALUE,
+            (*products.items, ItemResult(HOSTILE_TITLE, ItemStatus.PASSED, 60, duration_s=0.1)),
+        )
+    inventory, products, orders = _in_collection_order(inventory, products, orders)
+    row = PropertyMapping("SalesOrderLines.Item", "lineItems.variantId", "string", line=4)
+    return RunReport(
+        spec=SpecInfo(SPEC_PATH, HOSTILE_TITLE if hostile else SPEC_TITLE),
+        sut=SutInfo("reference", "the reference sync engine (harness.sync.engine) over the in-process mocks"),
+        seeds=Seeds(run=1234, faker=1234, hypothesis=None, hypothesis_profile="ci"),
+        sections=(inventory, products, orders),
+        timings=Timings(
+            STARTED,
+            STARTED + timedelta(seconds=14.5),
+            (PhaseTiming("parse", 0.04), PhaseTiming("features", 0.12), PhaseTiming("run", 13.9)),
+        ),
+        findings=(
+            LintFinding.of(
+                SPEC_PATH,
+                Finding("TQ004", Severity.WARNING, 88, "the property table is empty: supply rows with --mapping"),
+            ),
+            LintFinding(
+                SPEC_PATH,
+                "TQ002",
+                Severity.ERROR,
+                120,
+                HOSTILE_VALUE if hostile else "section repeated word for word (first at line 82): delete the copy",
+            ),
+        ),
+        assumed_mappings=(
+            AssumedMapping.of(
+                "Exact Online Salesorders to Squarespace Order",
+                82,
+                row,
+                HOSTILE_VALUE if hostile else "fixtures/mappings/exact-squarespace.toml:4",
+            ),
+            AssumedMapping(
+                "Exact Online Salesorders to Squarespace Order",
+                82,
+                "SalesOrderLines.Quantity",
+                "lineItems.quantity",
+                "integer",
+                "fixtures/mappings/exact-squarespace.toml:5",
+            ),
+        ),
+        versions=(
+            ("talkqa", "0.1.0"),
+            ("python", "3.11.7"),
+            ("pytest", "9.2.0"),
+            ("pytest-bdd", "9.0.1"),
+            ("hypothesis", "6.170.17"),
+        ),
+        strict=strict,
+        mapping_path="fixtures/mappings/exact-squarespace.toml",
+    )
+
+
+# -- HTML, parsed ------------------------------------------------------------------------------
+
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+)
+
+
+@dataclass
+class Node:
+    """An element of a parsed page (or the document, tag ``#document``)."""
+
+    tag: str
+    attrs: dict[str, str | None] = field(default_factory=dict)
+    children: list[Node | str] = field(default_factory=list)
+
+    def iter(self) -> Iterator[Node]:
+        yield self
+        for child in self.children:
+            if isinstance(child, Node):
+                yield from child.iter()
+
+    def text(self) -> str:
+        """All text inside, whitespace runs folded."""
+        parts: list[str] = []
+
+        def walk(node: Node) -> None:
+            for child in node.children:
+                if isinstance(child, str):
+                    parts.append(child)
+                else:
+                    walk(child)
+
+        walk(self)
+        return " ".join(" ".join(parts).split())
+
+    def classes(self) -> list[str]:
+        return (self.attrs.get("class") or "").split()
+
+    def find_all(self, tag: str | None = None, cls: str | None = None, **attrs: str) -> list[Node]:
+        return [
+            node
+            for node in self.iter()
+            if node is not self
+            and (tag is None or node.tag == tag)
+            and (cls is None or cls in node.classes())
+            and all(node.attrs.get(name.replace("_", "-")) == value for name, value in attrs.items())
+        ]
+
+    def find(self, tag: str | None = None, cls: str | None = None, **attrs: str) -> Node:
+        found = self.find_all(tag, cls, **attrs)
+        assert found, f"no <{tag or '*'} class={cls!r} {attrs}> in <{self.tag} {self.attrs}>"
+        return found[0]
+
+
+class _TreeBuilder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = Node("#document")
+        self.stack = [self.root]
+        self.mismatched: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        node = Node(tag, dict(attrs))
+        self.stack[-1].children.append(node)
+        if tag not in _VOID:
+            self.stack.append(node)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.stack[-1].children.append(Node(tag, dict(attrs)))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID:
+            return
+        if self.stack[-1].tag != tag:
+            self.mismatched.append(tag)
+            return
+        self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.stack[-1].children.append(data)
+
+
+def parse_html(text: str) -> Node:
+    """The page as a tree; asserts every element is closed where it opened (the template is well formed)."""
+    builder = _TreeBuilder()
+    builder.feed(text)
+    builder.close()
+    assert not builder.mismatched, f"end tags that close nothing open: {builder.mismatched}"
+    assert builder.stack == [builder.root], f"unclosed elements: {[n.tag for n in builder.stack[1:]]}"
+    return builder.root
+
+
+# -- PNG, decoded --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Png:
+    width: int
+    height: int
+    channels: int  #: 3 (RGB) or 4 (RGBA)
+    rows: tuple[bytes, ...]
+
+    def count_in_row(self, y: int, rgb: tuple[int, int, int]) -> int:
+        """How many pixels of row ``y`` have colour ``rgb`` (opaque, for RGBA)."""
+        pattern = bytes(rgb) + (b"\xff" if self.channels == 4 else b"")
+        return self.rows[y].count(pattern)
+
+
+def _add_lanes(a: bytes, b: bytes) -> bytes:
+    """Byte-wise (a + b) mod 256 over whole rows at once (the lanes of two big integers)."""
+    n = len(a)
+    x, y = int.from_bytes(a, "big"), int.from_bytes(b, "big")
+    low = int.from_bytes(b"\x7f" * n, "big")
+    high = int.from_bytes(b"\x80" * n, "big")
+    return (((x & low) + (y & low)) ^ ((x ^ y) & high)).to_bytes(n, "big")
+
+
+def _unfilter(kind: int, line: bytes, prior: bytes, bpp: int) -> bytes:
+    if kind == 0:
+        return line
+    if kind == 2:
+        return _add_lanes(line, prior)
+    out = bytearray(line)
+    n = len(out)
+    if kind == 1:
+        for i in range(bpp, n):
+            out[i] = (out[i] + out[i - bpp]) & 0xFF
+    elif kind == 3:
+        for i in range(n):
+            left = out[i - bpp] if i >= bpp else 0
+            out[i] = (out[i] + ((left + prior[i]) >> 1)) & 0xFF
+    elif kind == 4:
+        for i in range(n):
+            a = out[i - bpp] if i >= bpp else 0
+            b = prior[i]
+            c = prior[i - bpp] if i >= bpp else 0
+            p = a + b - c
+            pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+            out[i] = (out[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 0xFF
+    else:
+        raise AssertionError(f"PNG row filter {kind} does not exist")
+    return bytes(out)
+
+
+def read_png(path: Path) -> Png:
+    """An 8-bit, non-interlaced RGB or RGBA PNG (what chromium writes)."""
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    pos, idat = 8, bytearray()
+    width = height = depth = colour = interlace = 0
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind, body = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + length]
+        pos += 12 + length
+        if kind == b"IHDR":
+            width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", body)
+        elif kind == b"IDAT":
+            idat += body
+        elif kind == b"IEND":
+            break
+    assert depth == 8 and colour in (2, 6) and interlace == 0, f"unsupported PNG: depth {depth}, colour {colour}"
+    channels = 3 if colour == 2 else 4
+    raw = zlib.decompress(bytes(idat))
+    stride = width * channels
+    rows: list[bytes] = []
+    prior = bytes(stride)
+    for y in range(height):
+        start = y * (stride + 1)
+        prior = _unfilter(raw[start], raw[start + 1 : start + 1 + stride], prior, channels)
+        rows.append(prior)
+    return Png(width, height, channels, tuple(rows))
+
+
+def colour_bands(image: Png, rgb: tuple[int, int, int], *, min_share: float, min_rows: int) -> list[tuple[int, int]]:
+    """Runs of rows (first, last) in which at least ``min_share`` of the pixels have colour ``rgb``."""
+    bands: list[tuple[int, int]] = []
+    start: int | None = None
+    threshold = image.width * min_share
+    for y in range(image.height + 1):
+        hit = y < image.height and image.count_in_row(y, rgb) >= threshold
+        if hit and start is None:
+            start = y
+        elif not hit and start is not None:
+            if y - start >= min_rows:
+                bands.append((start, y - 1))
+            start = None
+    return bands
