@@ -469,17 +469,21 @@ def read_png(path: Path) -> Png:
     return Png(width, height, channels, tuple(rows))
 
 
-def colour_bands(image: Png, rgb: tuple[int, int, int], *, min_share: float, min_rows: int) -> list[tuple[int, int]]:
-    """Runs of rows (first, last) in which at least ``min_share`` of the pixels have colour ``rgb``."""
-    bands: list[tuple[int, int]] = []
-    start: int | None = None
+def colour_bands(
+    image: Png, rgb: tuple[int, int, int], *, min_share: float, min_rows: int, max_gap: int = 12
+) -> list[tuple[int, int]]:
+    """Runs of rows (first, last) in which at least ``min_share`` of the pixels have colour ``rgb``.
+
+    Rows of text inside a band (a heading that wraps) can dip below the share: runs at most
+    ``max_gap`` rows apart count as one band; a band must span at least ``min_rows`` rows.
+    """
     threshold = image.width * min_share
-    for y in range(image.height + 1):
-        hit = y < image.height and image.count_in_row(y, rgb) >= threshold
-        if hit and start is None:
-            start = y
-        elif not hit and start is not None:
-            if y - start >= min_rows:
-                bands.append((start, y - 1))
-            start = None
-    return bands
+    runs: list[list[int]] = []
+    for y in range(image.height):
+        if image.count_in_row(y, rgb) < threshold:
+            continue
+        if runs and y - runs[-1][1] <= max_gap + 1:
+            runs[-1][1] = y
+        else:
+            runs.append([y, y])
+    return [(first, last) for first, last in runs if last - first + 1 >= min_rows]
