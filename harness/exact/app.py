@@ -26,7 +26,7 @@ from harness.exact.odata import ODataError, Query, parse_query
 from harness.exact.query import check_options, next_link, page_rows
 from harness.exact.records import Writer
 from harness.exact.render import EntityView, entity_response, error_response, feed_response
-from harness.exact.resources import ENDPOINTS, WRITE_PATHS, Endpoint
+from harness.exact.resources import ENDPOINTS, WRITE_PATHS, Endpoint, field_of
 from harness.exact.settings import ExactSettings
 from harness.exact.store import Division, Store, User
 from harness.exact.validation import RecordError
@@ -153,7 +153,7 @@ class ExactOnlineMock(MockService):
         spec = resource("current/Me")
         if query.select is not None:
             for name in query.select:
-                if name != "*" and spec.field(name) is None:
+                if name != "*" and field_of(spec, name) is None:
                     raise ODataError(f"Could not find a property named '{name}' on type '{spec.entity_type}'.")
         first, _, last = user.full_name.partition(" ")
         record: dict[str, Any] = {

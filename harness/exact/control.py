@@ -197,6 +197,7 @@ class ExactControl:
                 raise MockError(f"an item with code {values['Code']!r} exists already")
         record.update(values)
         if name == "items":
+            writer.division.index_code(record)
             writer.describe_item(record)
         elif name == "lines":
             writer.derive_line(record, set(values), changed=set(values))

@@ -10,8 +10,10 @@ take a second or two and the same seed gives the same data.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 
 from faker import Faker
@@ -39,6 +41,21 @@ _UNITS = ("stuk",) * 8 + ("set", "doos")
 _VAT_CODES = ("1",) * 6 + ("2", "2", "0")
 
 
+@cache
+def _faker_pool(seed: int, name: str) -> list[str]:
+    """257 Faker values of one kind for one seed (made once: Faker is slow to start and to draw)."""
+    faker = Faker("nl_NL")
+    faker.seed_instance(f"{seed}:{name}")
+    makers: dict[str, Callable[[], str]] = {
+        "company": lambda: str(faker.company()),
+        "sentence": lambda: str(faker.sentence(nb_words=12)),
+        "ean13": lambda: str(faker.ean13()),
+        "ref": lambda: f"PO-{faker.bothify('??-#####').upper()}",
+        "remark": lambda: str(faker.sentence(nb_words=6)),
+    }
+    return [makers[name]() for _ in range(257)]
+
+
 @dataclass(frozen=True)
 class ItemDraft:
     """An item as entered: the API's writable fields, and what a user sets in the UI (price, stock)."""
@@ -53,25 +70,15 @@ class ExactFactory:
 
     seed: int = 1
     _random: random.Random = field(init=False, repr=False)
-    _faker: Faker = field(init=False, repr=False)
     _pools: dict[str, list[str]] = field(init=False, repr=False, default_factory=dict)
     _codes: int = field(init=False, default=0)
 
     def __post_init__(self) -> None:
         self._random = random.Random(self.seed)
-        self._faker = Faker("nl_NL")
-        self._faker.seed_instance(self.seed)
 
     def _pool(self, name: str) -> list[str]:
         if name not in self._pools:
-            makers = {
-                "company": lambda: str(self._faker.company()),
-                "sentence": lambda: str(self._faker.sentence(nb_words=12)),
-                "ean13": lambda: str(self._faker.ean13()),
-                "ref": lambda: f"PO-{self._faker.bothify('??-#####').upper()}",
-                "remark": lambda: str(self._faker.sentence(nb_words=6)),
-            }
-            self._pools[name] = [makers[name]() for _ in range(257)]
+            self._pools[name] = _faker_pool(self.seed, name)
         return self._pools[name]
 
     def account(self, number: int) -> dict[str, str]:

@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import quote
 
 from harness.exact.odata import Compare, Literal, Logical, ODataError, Property, Query, check_filter, evaluate, sort_key
-from harness.exact.resources import Endpoint
+from harness.exact.resources import Endpoint, field_of
 from harness.exact.values import is_guid
 
 __all__ = ["Page", "check_options", "next_link", "page_rows"]
@@ -42,18 +42,18 @@ def check_options(endpoint: Endpoint, query: Query) -> None:
             raise ODataError(f"$select=* is not allowed on {endpoint.path}: name the properties you need.")
     if query.select is not None:
         for name in query.select:
-            if name != "*" and spec.field(name) is None:
+            if name != "*" and field_of(spec, name) is None:
                 raise ODataError(f"Could not find a property named '{name}' on type '{spec.entity_type}'.")
     for name in query.expand:
-        field = spec.field(name)
+        field = field_of(spec, name)
         if field is None or field.edm_type != "Collection":
             raise ODataError(f"Could not find a navigation property named '{name}' on type '{spec.entity_type}'.")
     for name, _ in query.orderby:
-        field = spec.field(name)
+        field = field_of(spec, name)
         if field is None or field.edm_type in ("Collection", "Binary"):
             raise ODataError(f"Could not find a property named '{name}' on type '{spec.entity_type}'.")
     if query.filter is not None:
-        check_filter(query.filter, lambda n: f.edm_type if (f := spec.field(n)) else None, spec.entity_type)
+        check_filter(query.filter, lambda n: f.edm_type if (f := field_of(spec, n)) else None, spec.entity_type)
         if endpoint.kind == "sync":
             _check_sync_filter(endpoint, query)
 

@@ -73,6 +73,7 @@ class Writer:
         self.describe_item(record)
         self.stamp(record, created=True)
         self.division.items[key] = record
+        self.division.index_code(record)
         return record
 
     def update_item(self, key: str, body: Any) -> dict[str, Any]:
@@ -88,6 +89,7 @@ class Writer:
             if other is not None and other["ID"] != key:
                 raise self._business(f"Code: an item with code '{values['Code'].rstrip()}' exists already")
         record.update(values)
+        self.division.index_code(record)
         self.describe_item(record)
         self.stamp(record, created=False)
         return record

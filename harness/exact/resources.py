@@ -18,6 +18,7 @@ __all__ = [
     "WRITE_PATHS",
     "Endpoint",
     "all_fields",
+    "field_of",
 ]
 
 #: unit code -> description (Exact keeps the code padded to 8)
@@ -83,6 +84,17 @@ ENDPOINTS: dict[str, Endpoint] = {
 
 #: the writable endpoint of each table
 WRITE_PATHS = {"items": "logistics/Items", "orders": "salesorder/SalesOrders", "lines": "salesorder/SalesOrderLines"}
+
+
+_FIELD_INDEX: dict[str, dict[str, FieldSpec]] = {}
+
+
+def field_of(spec: ResourceSpec, name: str) -> FieldSpec | None:
+    """``spec.field(name)`` by a plain dict per resource path (``ResourceSpec.field`` hashes the whole spec)."""
+    index = _FIELD_INDEX.get(spec.path)
+    if index is None:
+        index = _FIELD_INDEX[spec.path] = {f.name: f for f in spec.fields}
+    return index.get(name)
 
 
 @cache

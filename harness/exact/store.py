@@ -58,9 +58,11 @@ class Division:
     lines: dict[str, dict[str, Any]] = field(default_factory=dict)
     deleted: dict[str, dict[str, Any]] = field(default_factory=dict)
     accounts: dict[str, Account] = field(default_factory=dict)
-    row_version: int = 0
+    #: rowversion values are large numbers in Exact, so ``Timestamp gt 1`` (where a sync starts) sees every row
+    row_version: int = 1_000_000_000_000
     next_order_number: int = 1
     blocked: bool = False
+    _codes: dict[str, str] = field(default_factory=dict, repr=False)
 
     def table(self, name: str) -> dict[str, dict[str, Any]]:
         """``items``, ``orders``, ``lines`` or ``deleted``."""
@@ -84,8 +86,16 @@ class Division:
 
     def item_by_code(self, code: str) -> dict[str, Any] | None:
         """The item with this code, compared as Exact's collation does (case and trailing spaces ignored)."""
-        wanted = code.rstrip(" ").casefold()
-        return next((i for i in self.items.values() if str(i.get("Code", "")).rstrip(" ").casefold() == wanted), None)
+        wanted = _code_key(code)
+        item = self.items.get(self._codes.get(wanted, ""))
+        if item is None or _code_key(str(item.get("Code", ""))) != wanted:
+            self._codes.pop(wanted, None)  # gone, or its code changed since
+            return None
+        return item
+
+    def index_code(self, item: dict[str, Any]) -> None:
+        """Note an item's (new) code, so that ``item_by_code`` finds it without a scan."""
+        self._codes[_code_key(str(item.get("Code", "")))] = str(item["ID"])
 
     def log_deleted(self, table: str, key: str, by: str, at_ms: int) -> dict[str, Any]:
         """Add the sync/Deleted row of a removed record."""
@@ -102,6 +112,10 @@ class Division:
         }
         self.deleted[row_id] = row
         return row
+
+
+def _code_key(code: str) -> str:
+    return code.rstrip(" ").casefold()
 
 
 class Store:

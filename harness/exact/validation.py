@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from harness.exact.catalogue import ResourceSpec
+from harness.exact.resources import field_of
 from harness.exact.values import ValueProblem, input_value, max_length
 
 __all__ = ["RecordError", "convert", "lines_of_body", "rule_problems"]
@@ -40,7 +41,7 @@ def convert(spec: ResourceSpec, body: Any, method: str, *, skip: frozenset[str] 
     for name, value in body.items():
         if name == "__metadata" or name in skip:
             continue
-        field = spec.field(name)
+        field = field_of(spec, name)
         if field is None:
             raise _unknown_property(name, spec)
         if field.edm_type == "Collection" or not (field.post if method == "POST" else field.put):
