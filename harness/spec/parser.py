@@ -148,9 +148,12 @@ def _parse(text: str, path: str) -> tuple[DataflowDocument, bool]:
         )
         return DataflowDocument(path, "", "", "", None, (), findings.close()), False
     title = lines[title_at].strip()
-    source_system, target_system, problem = split_document_title(title)
-    if problem:
-        findings.add(codes.BAD_TITLE, title_at + 1, f"{problem}; write the title as '<Source> to <Target> Dataflow'")
+    split = split_document_title(title)
+    source_system, target_system = split.source_system, split.target_system
+    if split.problem:
+        findings.add(
+            codes.BAD_TITLE, title_at + 1, f"{split.problem}; write the title as '<Source> to <Target> Dataflow'"
+        )
     headings = _find_headings(lines, body_start, source_system, target_system, findings)
     first_section = headings[0][0] if headings else len(lines)
     generated = _find_generated(lines, body_start, first_section)
@@ -165,7 +168,9 @@ def _parse(text: str, path: str) -> tuple[DataflowDocument, bool]:
         end = headings[number + 1][0] if number + 1 < len(headings) else len(lines)
         if _is_introduction(lines[at]):
             continue
-        sections.append(_parse_section(lines, at, content_start, end, source_system, target_system, findings))
+        sections.append(
+            _parse_section(lines, at, content_start, end, source_system, target_system, split.has_systems, findings)
+        )
     if not sections:
         findings.add(
             codes.NO_SECTIONS,
@@ -173,7 +178,8 @@ def _parse(text: str, path: str) -> tuple[DataflowDocument, bool]:
             "the document has no flow sections; add sections titled '<Source> <type> to <Target> <type>' "
             "underlined with '-'",
         )
-    _report_blank_systems(title, title_at, source_system, target_system, sections, findings)
+    if split.has_systems:
+        _report_blank_systems(title, title_at, source_system, target_system, sections, findings)
     document = DataflowDocument(path, title, source_system, target_system, generated, tuple(sections), findings.close())
     return document, True
 
@@ -256,11 +262,11 @@ def _find_headings(
     previous_blank = True
     for index in range(start, count):
         line = lines[index]
-        if not line or line[0] in " \t":
+        after = lines[index + 1] if index + 1 < count else ""
+        if not line.strip() or (line[0] in " \t" and after[:1] != "-"):
             previous_blank = not line.strip()
             continue
-        after = lines[index + 1] if index + 1 < count else ""
-        if after[:1] == "-" and _DASHES.fullmatch(after) and line.strip():
+        if after[:1] == "-" and _DASHES.fullmatch(after):
             title = line.rstrip()
             if len(after.rstrip()) < len(title):
                 findings.add(
@@ -270,7 +276,7 @@ def _find_headings(
                     "lengthen it to the title's length",
                 )
             headings.append((index, index + 2))
-        elif previous_blank and _looks_like_heading(line, source_system, target_system):
+        elif previous_blank and line[0] not in " \t" and _looks_like_heading(line, source_system, target_system):
             findings.add(
                 codes.MISSING_UNDERLINE,
                 index + 1,
@@ -308,11 +314,12 @@ def _parse_section(
     end: int,
     source_system: str,
     target_system: str,
+    compare_systems: bool,
     findings: _Findings,
 ) -> FlowSection:
     title = lines[at].rstrip()
     split = split_section_title(title, source_system, target_system)
-    if split.problem:
+    if split.problem and compare_systems:
         findings.add(codes.SYSTEMS_MISMATCH, at + 1, split.problem)
     last = end - 1
     while last > at and not lines[last].strip():

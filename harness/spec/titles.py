@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from enum import IntEnum
 
-__all__ = ["SectionTitle", "SideMatch", "split_document_title", "split_section_title"]
+__all__ = ["DocumentTitle", "SectionTitle", "SideMatch", "split_document_title", "split_section_title"]
 
 _DOCUMENT_TITLE = re.compile(r"(?P<source>.*?)[ \t]*\bto\b[ \t]*(?P<target>.*?)[ \t]+Dataflow", re.IGNORECASE)
 _LOOSE_TITLE = re.compile(r"(?P<source>.*?)[ \t]*\bto\b[ \t]*(?P<target>.*?)", re.IGNORECASE)
@@ -44,20 +44,30 @@ class SectionTitle:
     problem: str | None = None  #: a message for the parser to report, when a side was guessed or misspelled
 
 
-def split_document_title(title: str) -> tuple[str, str, str | None]:
-    """``"<Source> to <Target> Dataflow"`` -> (source, target, problem); either name may be blank."""
+@dataclass(frozen=True)
+class DocumentTitle:
+    """A document title split into its two systems (either may be blank)."""
+
+    source_system: str
+    target_system: str
+    problem: str | None = None  #: a message for the parser to report
+    has_systems: bool = True  #: False when the title has no " to ": its systems are unknown, not blank
+
+
+def split_document_title(title: str) -> DocumentTitle:
+    """``"<Source> to <Target> Dataflow"`` -> the two systems, and a problem when it reads otherwise."""
     text = title.strip()
     match = _DOCUMENT_TITLE.fullmatch(text)
     if match is not None:
-        return match.group("source").strip(), match.group("target").strip(), None
+        return DocumentTitle(match.group("source").strip(), match.group("target").strip())
     match = _LOOSE_TITLE.fullmatch(text)
     if match is not None:
-        return (
+        return DocumentTitle(
             match.group("source").strip(),
             match.group("target").strip(),
             f"the title '{text}' does not end with 'Dataflow'",
         )
-    return text, "", f"the title '{text}' names no target system (no ' to ')"
+    return DocumentTitle(text, "", f"the title '{text}' names no target system (no ' to ')", has_systems=False)
 
 
 def split_section_title(title: str, source_system: str, target_system: str) -> SectionTitle:
