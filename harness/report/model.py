@@ -25,7 +25,7 @@ from harness.report.results import (
     StepResult,
     Summary,
 )
-from harness.spec.model import Finding, PropertyMapping, Severity
+from harness.spec.model import DataflowDocument, Finding, PropertyMapping, Severity
 
 __all__ = [
     "FORMAT",
@@ -135,6 +135,10 @@ class AssumedMapping:
 class SpecInfo:
     path: str
     title: str
+
+    @classmethod
+    def of(cls, document: DataflowDocument) -> SpecInfo:
+        return cls(document.path, document.title)
 
 
 @dataclass(frozen=True)

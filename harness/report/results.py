@@ -13,6 +13,7 @@ from typing import Any
 
 from harness.errors import HarnessError
 from harness.mock.core import CallRecord, redact_text
+from harness.spec.model import DataflowDocument, FlowSection
 
 __all__ = [
     "Evidence",
@@ -307,6 +308,18 @@ class SectionResult:
     target: str
     items: tuple[ItemResult, ...] = ()
     duplicate_lines: tuple[int, ...] = ()  #: title lines of word-for-word copies checked as this one
+
+    @classmethod
+    def of(cls, document: DataflowDocument, section: FlowSection, items: Iterable[ItemResult]) -> SectionResult:
+        """The result of a (distinct) section of a parsed spec, its word-for-word copies noted."""
+        return cls(
+            section.title,
+            section.line,
+            section.source,
+            section.target,
+            tuple(items),
+            tuple(copy.line for copy in document.duplicates_of(section)),
+        )
 
     @property
     def summary(self) -> Summary:

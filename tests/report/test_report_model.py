@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import inspect
 import json
+import platform
 from dataclasses import replace
 from datetime import datetime, timedelta
+from importlib import metadata
 
 import pytest
 from report_helpers import SECRETS, STARTED, synthetic_report
@@ -20,10 +22,13 @@ from harness.report import (
     ReportError,
     RunReport,
     SectionResult,
+    SpecInfo,
     Summary,
     Timings,
+    installed_versions,
     render_json,
 )
+from harness.spec.model import DataflowDocument, FlowSection
 
 P, F, PE, S = ItemStatus.PASSED, ItemStatus.FAILED, ItemStatus.PENDING, ItemStatus.SKIPPED
 
@@ -200,3 +205,36 @@ def test_the_package_exports_exactly_its_all() -> None:
         and getattr(value, "__module__", "harness.report").startswith("harness.report")
     }
     assert defined_here == set(harness.report.__all__)
+
+
+def test_a_section_result_notes_the_lines_of_its_word_for_word_copies() -> None:
+    def flow(line: int, body: str) -> FlowSection:
+        return FlowSection(
+            "Exact Online Items to  Inventory", line, "Exact Online", "Items", "", "Inventory", body=body
+        )
+
+    first, other, copy = (
+        flow(12, "Every Exact Online Items ..."),
+        flow(30, "different"),
+        flow(48, "Every Exact Online Items ..."),
+    )
+    document = DataflowDocument("seed.rst", "Exact Online to  Dataflow", "Exact Online", "", None, (first, other, copy))
+    result = SectionResult.of(document, first, [ItemResult("x", P, 14)])
+    assert (result.title, result.line, result.source, result.target) == (
+        "Exact Online Items to  Inventory",
+        12,
+        "Exact Online Items",
+        "Inventory",
+    )
+    assert result.duplicate_lines == (48,)
+    assert SpecInfo.of(document) == SpecInfo("seed.rst", "Exact Online to  Dataflow")
+
+
+def test_installed_versions_name_python_and_the_distributions_a_run_depends_on() -> None:
+    versions = dict(installed_versions({"sut": "reference 1.0"}))
+    assert versions["python"] == platform.python_version()
+    assert versions["talkqa"] == metadata.version("talkqa")
+    assert versions["pytest-bdd"] == metadata.version("pytest-bdd")
+    assert {"pytest", "hypothesis", "faker"} <= versions.keys()
+    assert next(iter(versions)) == "python"
+    assert versions["sut"] == "reference 1.0"
