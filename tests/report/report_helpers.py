@@ -1,5 +1,10 @@
 """Helpers of the report tests: a realistic synthetic run report, an HTML tree built with html.parser,
-and a tiny PNG reader (stdlib zlib) for the browser screenshots."""
+and a tiny PNG reader (stdlib zlib) for the browser screenshots.
+
+The report tests keep their fixtures in their own modules, not in a ``tests/report/conftest.py``: under
+pytest's default import mode every folder's conftest is the module ``conftest``, and one more of them
+would shadow the ``from conftest import FIXTURES`` that other test folders rely on.
+"""
 
 from __future__ import annotations
 

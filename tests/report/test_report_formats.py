@@ -8,8 +8,16 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+from report_helpers import synthetic_report
 
 from harness.report import ItemResult, ItemStatus, RunReport, StepResult, render_cucumber, render_json, render_junit
+
+
+@pytest.fixture
+def report() -> RunReport:
+    """The synthetic run of the bundled spec (why not in a conftest: see report_helpers)."""
+    return synthetic_report()
+
 
 STATUSES = {"passed", "failed", "pending", "skipped"}
 

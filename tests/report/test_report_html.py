@@ -13,6 +13,18 @@ from report_helpers import HOSTILE_TITLE, HOSTILE_VALUE, SECRETS, Node, parse_ht
 from harness.report import HttpExchange, ItemStatus, RunReport, render_html
 from harness.report.html import format_duration
 
+
+@pytest.fixture
+def report() -> RunReport:
+    """The synthetic run of the bundled spec (why not in a conftest: see report_helpers)."""
+    return synthetic_report()
+
+
+@pytest.fixture
+def hostile_report() -> RunReport:
+    return synthetic_report(hostile=True)
+
+
 _RESOURCE_ATTRS = ("src", "href", "srcset", "action", "formaction", "data", "poster", "background", "cite")
 
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from report_helpers import STARTED
+from report_helpers import STARTED, synthetic_report
 
 from harness.report import (
     ItemStatus,
@@ -19,6 +19,12 @@ from harness.report import (
     merge_reports,
     render_json,
 )
+
+
+@pytest.fixture
+def report() -> RunReport:
+    """The synthetic run of the bundled spec (why not in a conftest: see report_helpers)."""
+    return synthetic_report()
 
 
 def _worker(report: RunReport, index: int, of: int, *, finished_after: float, run_s: float) -> RunReport:

@@ -30,6 +30,13 @@ from harness.report import (
 )
 from harness.spec.model import DataflowDocument, FlowSection
 
+
+@pytest.fixture
+def report() -> RunReport:
+    """The synthetic run of the bundled spec (why not in a conftest: see report_helpers)."""
+    return synthetic_report()
+
+
 P, F, PE, S = ItemStatus.PASSED, ItemStatus.FAILED, ItemStatus.PENDING, ItemStatus.SKIPPED
 
 

@@ -8,10 +8,17 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from report_helpers import SECRETS
+from report_helpers import SECRETS, synthetic_report
 
 import harness.report
 from harness.report import RunReport, SpecInfo, write_reports
+
+
+@pytest.fixture
+def report() -> RunReport:
+    """The synthetic run of the bundled spec (why not in a conftest: see report_helpers)."""
+    return synthetic_report()
+
 
 NAMES = {"checklist.html", "checklist.json", "junit.xml", "cucumber.json"}
 
