@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from report_helpers import colour_bands, parse_html, read_png, synthetic_report
+from report_helpers import synthetic_report
+from report_html_tree import parse_html
+from report_png import colour_bands, read_png
 
 from harness.report import RunReport, write_reports
 

@@ -8,7 +8,8 @@ from dataclasses import replace
 from importlib import resources
 
 import pytest
-from report_helpers import HOSTILE_TITLE, HOSTILE_VALUE, SECRETS, Node, parse_html, synthetic_report
+from report_helpers import HOSTILE_TITLE, HOSTILE_VALUE, SECRETS, synthetic_report
+from report_html_tree import Node, parse_html
 
 from harness.report import HttpExchange, ItemStatus, RunReport, render_html
 from harness.report.html import format_duration
