@@ -40,8 +40,6 @@ _DASHES = re.compile(r"-{3,}[ \t]*")
 _GENERATED = re.compile(r"Generated:[ \t]*(.*?)[ \t]*", re.IGNORECASE)
 _LIST_TABLE = re.compile(r"\.\.[ \t]+list-table::")
 _OPTION = re.compile(r"[ \t]+:([\w-]+):[ \t]*(.*?)[ \t]*")
-_ROW = re.compile(r"([ \t]+)\*[ \t]+-(?:[ \t]+(.*?))?[ \t]*")
-_CELL = re.compile(r"([ \t]+)-(?:[ \t]+(.*?))?[ \t]*")
 _QUOTED = re.compile(r'"([^"]*)"')
 
 
@@ -257,35 +255,49 @@ def _find_headings(
     lines: list[str], start: int, source_system: str, target_system: str, findings: _Findings
 ) -> list[tuple[int, int]]:
     """Section headings as (title index, first content index), in order."""
+    # Two cheap passes over the lines pick the few candidates; only those get a closer look.
+    underlined = [
+        index
+        for index in range(start + 1, len(lines))
+        if lines[index][:3] == "---" and lines[index - 1].strip() and _DASHES.fullmatch(lines[index])
+    ]
     headings: list[tuple[int, int]] = []
-    count = len(lines)
-    previous_blank = True
-    for index in range(start, count):
-        line = lines[index]
-        after = lines[index + 1] if index + 1 < count else ""
-        if not line.strip() or (line[0] in " \t" and after[:1] != "-"):
-            previous_blank = not line.strip()
-            continue
-        if after[:1] == "-" and _DASHES.fullmatch(after):
-            title = line.rstrip()
-            if len(after.rstrip()) < len(title):
-                findings.add(
-                    codes.SHORT_UNDERLINE,
-                    index + 2,
-                    f"the underline of '{_clip(title)}' is {len(after.rstrip())} characters, the title {len(title)}; "
-                    "lengthen it to the title's length",
-                )
-            headings.append((index, index + 2))
-        elif previous_blank and line[0] not in " \t" and _looks_like_heading(line, source_system, target_system):
+    for index in underlined:
+        title = lines[index - 1].rstrip()
+        width = len(lines[index].rstrip())
+        if width < len(title.strip()):
             findings.add(
-                codes.MISSING_UNDERLINE,
+                codes.SHORT_UNDERLINE,
                 index + 1,
-                f"'{_clip(line.strip())}' reads like a section title but has no '-' underline; "
-                "it is taken as a section: add the underline",
+                f"the underline of '{_clip(title.strip())}' is {width} characters, the title {len(title.strip())}; "
+                "lengthen it to the title's length",
             )
-            headings.append((index, index + 1))
-        previous_blank = False
-    return headings
+        headings.append((index - 1, index + 1))
+    titled = {at for at, _ in headings}
+    unmarked = [
+        index
+        for index in range(start, len(lines))
+        if " to " in lines[index]
+        and lines[index][:1] not in " \t"
+        and (index == start or not lines[index - 1].strip())
+        and index not in titled
+        and _opens_block(lines, index + 1)
+        and _looks_like_heading(lines[index], source_system, target_system)
+    ]
+    for index in unmarked:
+        findings.add(
+            codes.MISSING_UNDERLINE,
+            index + 1,
+            f"'{_clip(lines[index].strip())}' reads like a section title but has no '-' underline; "
+            "it is taken as a section: add the underline",
+        )
+        headings.append((index, index + 1))
+    return sorted(headings) if unmarked else headings
+
+
+def _opens_block(lines: list[str], index: int) -> bool:
+    """Whether the line at ``index`` could follow a section title: the end, a blank or a known sentence."""
+    return index >= len(lines) or not lines[index].strip() or starts_sentence(lines[index].strip())
 
 
 def _looks_like_heading(line: str, source_system: str, target_system: str) -> bool:
@@ -416,25 +428,29 @@ def _read_table(lines: list[str], start: int, stop: int, parts: _SectionParts, f
             continue
         if line[0] not in " \t":
             break
-        row = _ROW.fullmatch(line)
-        if row is not None:
-            cells = [row.group(2) or ""]
-            table.rows.append((index + 1, cells))
-            content_column = len(row.group(1)) + 4
+        body = line.lstrip(" \t")
+        indent = len(line) - len(body)
+        if body[:1] == "*" and body[1:2] in (" ", "\t"):
+            rest = body[1:].lstrip(" \t")
+            if rest[:1] == "-" and rest[1:2] in ("", " ", "\t"):
+                cells = [rest[1:].strip()]
+                table.rows.append((index + 1, cells))
+                content_column = indent + len(body) - len(rest) + 2
+                index += 1
+                continue
+        is_cell = body[:1] == "-" and body[1:2] in ("", " ", "\t")
+        if is_cell and cells is not None:
+            cells.append(body[1:].strip())
+            content_column = indent + 2
+        elif not is_cell and cells is not None and indent >= content_column:
+            cells[-1] = f"{cells[-1]} {body.strip()}".strip()
         else:
-            cell = _CELL.fullmatch(line)
-            if cell is not None and cells is not None:
-                cells.append(cell.group(2) or "")
-                content_column = len(cell.group(1)) + 2
-            elif cells is not None and cell is None and len(line) - len(line.lstrip()) >= content_column:
-                cells[-1] = f"{cells[-1]} {line.strip()}".strip()
-            else:
-                findings.add(
-                    codes.STRAY_TEXT,
-                    index + 1,
-                    f"'{_clip(line.strip())}' inside the table of line {table.line} is no row ('* - cell') "
-                    "or cell ('- cell'); it is ignored: move it out of the table or make it a cell",
-                )
+            findings.add(
+                codes.STRAY_TEXT,
+                index + 1,
+                f"'{_clip(line.strip())}' inside the table of line {table.line} is no row ('* - cell') "
+                "or cell ('- cell'); it is ignored: move it out of the table or make it a cell",
+            )
         index += 1
     at_end = all(not lines[rest].strip() for rest in range(index, len(lines)))
     _table_rows(table, parts, findings, at_end)

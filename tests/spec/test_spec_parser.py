@@ -364,6 +364,14 @@ def test_a_section_title_without_underline_is_still_a_section_with_a_finding() -
     assert (codes.MISSING_UNDERLINE.code, line_of(text, order)) in [(f.code, f.line) for f in parsed.findings]
 
 
+def test_a_wrapped_paragraph_line_that_reads_like_a_title_is_no_section() -> None:
+    intro = ["", "Exact Online sends its items to the", "shop every night, and orders back.", ""]
+    text = document(*intro, *section("Exact Online Items to  Inventory", CREATE), title="Exact Online to  Dataflow")
+    parsed = parse_text(text)
+    assert [s.title for s in parsed.sections] == ["Exact Online Items to  Inventory"]
+    assert codes.MISSING_UNDERLINE.code not in codes_of(parsed)
+
+
 def test_a_section_whose_systems_differ_from_the_title_is_reported() -> None:
     text = document(
         *section(
