@@ -70,9 +70,16 @@ class ExactOnlineMock(MockService):
     # -- answers in Exact's shape for faults and for bugs in the mock ----------------------------
     def fault_response(self, request: MockRequest, fault: Fault) -> MockResponse:
         messages = {429: "API rate limit exceeded.", 503: "The service is temporarily unavailable."}
-        return error_response(
-            fault.status, messages.get(fault.status, "An internal error occurred."), atom=not _wants_json(request)
-        )
+        headers = None
+        if fault.status == 429:  # as a real minutely 429: the minutely headers, nothing left until the minute turns
+            reset_ms = (int(self.clock.now() // 60) + 1) * 60_000
+            headers = {
+                "X-RateLimit-Minutely-Limit": str(self.limiter.minutely_limit),
+                "X-RateLimit-Minutely-Remaining": "0",
+                "X-RateLimit-Minutely-Reset": str(reset_ms),
+            }
+        message = messages.get(fault.status, "An internal error occurred.")
+        return error_response(fault.status, message, atom=not _wants_json(request), headers=headers)
 
     def crash_response(self, request: MockRequest, exc: Exception) -> MockResponse:
         return error_response(500, "An internal error occurred.", atom=not _wants_json(request))

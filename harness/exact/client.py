@@ -339,6 +339,10 @@ class ExactClient:
 
     def sync(self, resource: str, select: str, *, since: int = 1) -> Iterator[SyncPage]:
         """Read a sync endpoint from cursor ``since``, one page at a time: persist ``page.cursor`` after each."""
+        names = [n.strip() for n in select.split(",") if n.strip()]
+        if "Timestamp" not in names:
+            names.append("Timestamp")  # the cursor comes from it
+        select = ",".join(names)
         cursor = since
         while True:
             query = f"$select={quote(select, safe=',')}&$filter={quote(f'Timestamp gt {cursor}', safe='')}"

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import httpx
 import pytest
-from exact_helpers import BASE, Api
+from exact_helpers import BASE, Api, http_client
 
 from harness.clock import VirtualClock
 from harness.exact.app import ExactOnlineMock
@@ -32,13 +31,15 @@ def mock(exact_mock: ExactOnlineMock) -> Iterator[ExactOnlineMock]:
 
 @pytest.fixture
 def api(mock: ExactOnlineMock) -> Iterator[Api]:
-    with httpx.Client() as http:
+    with http_client() as http:
         yield Api(mock, http)
 
 
 @pytest.fixture
 def client(mock: ExactOnlineMock, clock: VirtualClock) -> Iterator[ExactClient]:
     settings = mock.settings
-    with ExactClient(BASE, settings.client_id, settings.client_secret, settings.redirect_uri, clock=clock) as c:
+    with ExactClient(
+        BASE, settings.client_id, settings.client_secret, settings.redirect_uri, clock=clock, http=http_client()
+    ) as c:
         c.login()
         yield c

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from exact_helpers import BASE, Api, error_text
+from exact_helpers import BASE, Api, error_text, http_client
 
 from harness.exact.app import ExactOnlineMock
 from harness.exact.settings import ExactSettings
@@ -89,9 +89,8 @@ def test_top_may_answer_a_bare_array_when_so_configured() -> None:
 
     with exact_online(settings=ExactSettings(top_returns_bare_array=True)) as mock:
         mock.control.seed(items=3, orders=0)
-        import httpx
 
-        api = Api(mock, httpx.Client())
+        api = Api(mock, http_client())
         assert isinstance(api.get("logistics/Items", params={"$top": "2"}).json()["d"], list)
         assert isinstance(
             api.get("logistics/Items", params={"$top": "2", "$inlinecount": "allpages"}).json()["d"], dict
@@ -143,9 +142,8 @@ def test_timestamp_can_be_sent_as_a_string() -> None:
 
     with exact_online(settings=ExactSettings(timestamp_as_string=True)) as mock:
         mock.control.seed(items=1, orders=0)
-        import httpx
 
-        api = Api(mock, httpx.Client())
+        api = Api(mock, http_client())
         row = api.get("sync/Logistics/Items", params={"$select": "Timestamp"}).json()["d"]["results"][0]
         assert isinstance(row["Timestamp"], str) and int(row["Timestamp"]) > 1
 
