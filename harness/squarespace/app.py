@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from harness.clock import Clock
 from harness.mock.core import Fault, MockRequest, MockResponse, MockService
@@ -20,6 +21,9 @@ from harness.squarespace.problems import ApiProblem, error_body
 from harness.squarespace.routing import Context, Handler, Route
 from harness.squarespace.store import Store
 from harness.squarespace.values import IdFactory
+
+if TYPE_CHECKING:
+    from harness.squarespace.control import SquarespaceControl
 
 __all__ = ["ALL_PERMISSIONS", "HOST", "SquarespaceMock"]
 
@@ -67,7 +71,7 @@ class SquarespaceMock(MockService):
     """One Squarespace site behind ``https://api.squarespace.com``, on an injected clock.
 
     ``seed`` fixes the ids, the API key and error context ids, so two mocks built alike answer
-    the same requests alike. The test-side control surface is ``SquarespaceControl``.
+    the same requests alike. ``control`` is the test-side control surface.
     """
 
     name = "squarespace"
@@ -92,6 +96,17 @@ class SquarespaceMock(MockService):
         self.permissions = frozenset(permissions)
         self.rate_limit = MinuteRateLimit(rate_limit)
         self.order_limit = HourlyLimit(order_limit)
+
+        self._control: SquarespaceControl | None = None
+
+    @property
+    def control(self) -> SquarespaceControl:
+        """The test-side control surface (seed, merchant edits, key, limits, faults)."""
+        if self._control is None:
+            from harness.squarespace.control import SquarespaceControl
+
+            self._control = SquarespaceControl(self)
+        return self._control
 
     def context_id(self) -> str:
         return self._context_ids.context_id()

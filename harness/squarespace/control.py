@@ -12,7 +12,7 @@ from typing import Any
 
 from harness.clock import Clock
 from harness.errors import MockError
-from harness.mock.core import CallLog, FaultPlan
+from harness.mock.core import CallLog, Fault, FaultKind, FaultPlan
 from harness.squarespace.app import HOST, SquarespaceMock
 from harness.squarespace.client import SquarespaceClient
 from harness.squarespace.factory import Filled, SquarespaceFactory
@@ -83,7 +83,7 @@ class SquarespaceControl:
         return MockError(f"Squarespace would refuse that edit: {problem.message}")
 
     # -- data ----------------------------------------------------------------------------------
-    def fill(self, products: int = 20, orders: int = 10) -> Filled:
+    def seed(self, products: int = 20, orders: int = 10) -> Filled:
         """A store page, ``products`` products (one variant each) and ``orders`` web orders."""
         with self.mock.lock:
             return self.factory.fill(self.store, products, orders)
@@ -162,17 +162,26 @@ class SquarespaceControl:
             of_variant = {k.removeprefix("variants."): v for k, v in changes.items() if k.startswith("variants.")}
             if of_variant and len(product.variants) != 1:
                 raise MockError(f"product {product_id} has {len(product.variants)} variants; use edit_variant")
+            saved = copy.deepcopy(product)
             try:
-                if own:
-                    body: Json = {}
-                    for path, value in own.items():
-                        _set_path(body, path, value)
-                    apply_product_changes(self.store, product, product_changes(body))
+                body: Json = {}
+                for path, value in own.items():
+                    _set_path(body, path, value)
+                checked = product_changes(body) if own else {}
                 if of_variant:
-                    self._edit_variant(product, product.variants[0].id, of_variant)
-            except ApiProblem as problem:
-                raise self._guard(problem) from None
+                    self._edit_variant(product, product.variants[0].id, of_variant, touch=False)
+                if checked:
+                    apply_product_changes(self.store, product, checked, touch=False)
+            except (ApiProblem, MockError) as problem:
+                self._restore(product, saved)  # an edit the UI refuses changes nothing
+                raise problem if isinstance(problem, MockError) else self._guard(problem) from None
+            self.store.touch_product(product)  # one edit saved in the UI: one change
             return self.store.product_json(product)
+
+    def _restore(self, product: Product, saved: Product) -> None:
+        if product.url_slug != saved.url_slug:
+            self.store.change_slug(product, saved.url_slug)
+        product.__dict__.update(saved.__dict__)
 
     def edit_variant(self, variant_id: str, changes: Mapping[str, Any]) -> Json:
         """Edit one variant as a merchant would, by dotted paths below the variant (``sku``,
@@ -184,7 +193,9 @@ class SquarespaceControl:
             except ApiProblem as problem:
                 raise self._guard(problem) from None
 
-    def _edit_variant(self, product: Product, variant_id: str, changes: Mapping[str, Any]) -> Json:
+    def _edit_variant(
+        self, product: Product, variant_id: str, changes: Mapping[str, Any], *, touch: bool = True
+    ) -> Json:
         variant = product.variant(variant_id)
         assert variant is not None
         current = variant.as_json()
@@ -195,7 +206,7 @@ class SquarespaceControl:
         if touched - set(body) or touched & {"id", "image"}:
             raise MockError(f"a merchant cannot set {sorted(touched - set(body) | (touched & {'id', 'image'}))}")
         apply_variant_changes(
-            self.store, product, variant, variant_changes(body, self.store.currency, allow_stock=True)
+            self.store, product, variant, variant_changes(body, self.store.currency, allow_stock=True), touch=touch
         )
         return variant.as_json()
 
@@ -299,3 +310,22 @@ class SquarespaceControl:
     def set_order_limit(self, per_hour: int) -> None:
         with self.mock.lock:
             self.mock.order_limit = HourlyLimit(per_hour)
+
+    # -- faults ----------------------------------------------------------------------------------
+    def fail_next(
+        self, path: str | None = None, status: int = 500, *, times: int = 1, method: str | None = None
+    ) -> Fault:
+        """The next ``times`` calls whose path contains ``path`` answer ``status`` without acting."""
+        return self.faults.inject(FaultKind.STATUS, status=status, times=times, method=method, path=path)
+
+    def time_out_next(self, path: str | None = None, *, times: int = 1, method: str | None = None) -> Fault:
+        """The next calls never arrive: the client times out and nothing happens."""
+        return self.faults.inject(FaultKind.TIMEOUT, times=times, method=method, path=path)
+
+    def lose_response_next(self, path: str | None = None, *, times: int = 1, method: str | None = None) -> Fault:
+        """The next calls are carried out, then the client times out waiting for the answer."""
+        return self.faults.inject(FaultKind.LOST_RESPONSE, times=times, method=method, path=path)
+
+    def slow_next(self, path: str | None, delay_s: float, *, times: int = 1, method: str | None = None) -> Fault:
+        """The next calls are answered after ``delay_s`` seconds on the mock's clock."""
+        return self.faults.inject(FaultKind.SLOW, delay_s=delay_s, times=times, method=method, path=path)

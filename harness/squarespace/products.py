@@ -88,8 +88,8 @@ def make_product(store: Store, draft: ProductDraft) -> Product:
     return store.insert_product(product)
 
 
-def apply_product_changes(store: Store, product: Product, changes: dict[str, Any]) -> None:
-    """Apply checked product-level changes and move ``modifiedOn``."""
+def apply_product_changes(store: Store, product: Product, changes: dict[str, Any], *, touch: bool = True) -> None:
+    """Apply checked product-level changes and (unless told not to) move ``modifiedOn``."""
     if "url_slug" in changes:
         _check_slug(store, changes["url_slug"], product.id)
     if "variant_attributes" in changes:
@@ -101,10 +101,13 @@ def apply_product_changes(store: Store, product: Product, changes: dict[str, Any
             store.change_slug(product, value)
         else:
             setattr(product, name, value)
-    store.touch_product(product)
+    if touch:
+        store.touch_product(product)
 
 
-def apply_variant_changes(store: Store, product: Product, variant: Variant, changes: dict[str, Any]) -> None:
+def apply_variant_changes(
+    store: Store, product: Product, variant: Variant, changes: dict[str, Any], *, touch: bool = True
+) -> None:
     """Apply checked variant changes (stock only from the control surface) and move ``modifiedOn``."""
     if "sku" in changes and any(v.sku == changes["sku"] for v in product.variants if v is not variant):
         raise bad_request(f"sku {changes['sku']!r} is already used by another variant of this product")
@@ -117,7 +120,8 @@ def apply_variant_changes(store: Store, product: Product, variant: Variant, chan
         setattr(variant, name, value)
     if variant.unlimited:
         variant.quantity = 0
-    store.touch_product(product)
+    if touch:
+        store.touch_product(product)
 
 
 # -- helpers ---------------------------------------------------------------------------------

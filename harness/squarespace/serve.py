@@ -14,7 +14,6 @@ from harness.clock import Clock, SystemClock, VirtualClock
 from harness.mock.inprocess import routed
 from harness.mock.served import serve_until_interrupted
 from harness.squarespace.app import SquarespaceMock
-from harness.squarespace.control import SquarespaceControl
 
 __all__ = ["serve", "squarespace"]
 
@@ -22,11 +21,10 @@ __all__ = ["serve", "squarespace"]
 def serve(host: str, port: int, seed: int, products: int, orders: int, rate_limit: int) -> int:
     """Serve a filled mock on a real clock until Ctrl-C (the ``talkqa serve squarespace`` command)."""
     mock = SquarespaceMock(SystemClock(), seed=seed, rate_limit=rate_limit)
-    control = SquarespaceControl(mock)
-    control.fill(products=products, orders=orders)
+    mock.control.seed(products=products, orders=orders)
 
     def start_line(base_url: str) -> dict[str, Any]:
-        return {"base_url": base_url, "api_key": control.api_key}
+        return {"base_url": base_url, "api_key": mock.control.api_key}
 
     return serve_until_interrupted(mock, host, port, start_line)
 
@@ -40,17 +38,19 @@ def squarespace(
     products: int = 0,
     orders: int = 0,
     router: respx.MockRouter | None = None,
-) -> Iterator[SquarespaceControl]:
-    """Route every request for ``https://api.squarespace.com`` to a mock for the block's length.
+) -> Iterator[SquarespaceMock]:
+    """Route every request for ``https://api.squarespace.com`` to a mock for the block's length,
+    and yield the mock (``mock.control`` drives it).
 
-    Without ``mock`` a new one is made on ``clock`` (a fresh ``VirtualClock`` by default), filled
-    with ``products`` and ``orders`` from the factory. Pass ``router`` to join a respx router
-    that is already active. Yields the control surface.
+    Without ``mock`` a new one is made on ``clock`` (a fresh ``VirtualClock`` by default) and
+    seeded with ``products`` and ``orders`` from the factory. Pass ``router`` to join a respx
+    router that is already active.
     """
     if mock is None:
-        mock = SquarespaceMock(clock or VirtualClock(), seed=seed)
-    control = SquarespaceControl(mock)
+        mock = SquarespaceMock(clock if clock is not None else VirtualClock(), seed=seed)
+    elif clock is not None and clock is not mock.clock:
+        raise ValueError("squarespace: pass either a mock or a clock for a new one, not a mock with another clock")
     if products or orders:
-        control.fill(products=products, orders=orders)
+        mock.control.seed(products=products, orders=orders)
     with routed(mock, router=router):
-        yield control
+        yield mock
