@@ -1,25 +1,11 @@
-"""Shared test helpers: where the read-only reference material lives, and skipping without it."""
+"""Fixtures shared by every test folder (plain helpers live in ``support.py``)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-#: ../shared beside the checkout (or TALKQA_SHARED): the corpus, the seed and the reference facts.
-SHARED = Path(os.environ.get("TALKQA_SHARED", ROOT.parent / "shared"))
-CORPUS = SHARED / "corpus" / "technical"
-SEED = SHARED / "seed" / "000_12e07f213acf60b6.txt"
-FIXTURES = ROOT / "fixtures"
-
-
-def require(path: Path) -> Path:
-    """Skip the calling test, saying why, when a piece of ../shared is absent."""
-    if not path.exists():
-        pytest.skip(f"{path} is absent: this test reads the shared reference material (../shared)")
-    return path
+from support import CORPUS, SEED, require
 
 
 @pytest.fixture(scope="session")

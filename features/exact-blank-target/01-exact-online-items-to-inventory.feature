@@ -25,14 +25,14 @@ Feature: Exact Online Items to  Inventory
     Then exactly one target record exists for the source record
 
   @bidirectional @line_16
-  Scenario: An edit in Exact Online Items reaches Inventory (spec line 16)
+  Scenario: An edit in the source record (Exact Online Items) reaches the target record (Inventory) (spec line 16)
     Given a linked pair of source and target records
     When every mapped property of the source record is edited
     And a sync cycle runs
     Then every mapped property of the target record equals the source record's
 
   @bidirectional @line_16
-  Scenario: An edit in Inventory reaches Exact Online Items (spec line 16)
+  Scenario: An edit in the target record (Inventory) reaches the source record (Exact Online Items) (spec line 16)
     Given a linked pair of source and target records
     When every mapped property of the target record is edited
     And a sync cycle runs

@@ -24,14 +24,14 @@ Feature: Exact Online Items to  Sesamproducts
     Then exactly one target record exists for the source record
 
   @bidirectional @line_48
-  Scenario: An edit in Exact Online Items reaches Sesamproducts (spec line 48)
+  Scenario: An edit in the source record (Exact Online Items) reaches the target record (Sesamproducts) (spec line 48)
     Given a linked pair of source and target records
     When every mapped property of the source record is edited
     And a sync cycle runs
     Then every mapped property of the target record equals the source record's
 
   @bidirectional @line_48
-  Scenario: An edit in Sesamproducts reaches Exact Online Items (spec line 48)
+  Scenario: An edit in the target record (Sesamproducts) reaches the source record (Exact Online Items) (spec line 48)
     Given a linked pair of source and target records
     When every mapped property of the target record is edited
     And a sync cycle runs

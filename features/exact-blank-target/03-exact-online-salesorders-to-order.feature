@@ -24,14 +24,14 @@ Feature: Exact Online Salesorders to  Order
     Then exactly one target record exists for the source record
 
   @bidirectional @line_64
-  Scenario: An edit in Exact Online Salesorders reaches Order (spec line 64)
+  Scenario: An edit in the source record (Exact Online Salesorders) reaches the target record (Order) (spec line 64)
     Given a linked pair of source and target records
     When every mapped property of the source record is edited
     And a sync cycle runs
     Then every mapped property of the target record equals the source record's
 
   @bidirectional @line_64
-  Scenario: An edit in Order reaches Exact Online Salesorders (spec line 64)
+  Scenario: An edit in the target record (Order) reaches the source record (Exact Online Salesorders) (spec line 64)
     Given a linked pair of source and target records
     When every mapped property of the target record is edited
     And a sync cycle runs

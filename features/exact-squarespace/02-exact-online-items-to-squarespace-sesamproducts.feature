@@ -36,14 +36,14 @@ Feature: Exact Online Items to Squarespace Sesamproducts
     Then a target record linked to the source record exists
 
   @bidirectional @line_52
-  Scenario: An edit in Exact Online Items reaches Squarespace Sesamproducts (spec line 52)
+  Scenario: An edit in the source record (Exact Online Items) reaches the target record (Squarespace Sesamproducts) (spec line 52)
     Given a linked pair of source and target records
     When every mapped property of the source record is edited
     And a sync cycle runs
     Then every mapped property of the target record equals the source record's
 
   @bidirectional @line_52
-  Scenario: An edit in Squarespace Sesamproducts reaches Exact Online Items (spec line 52)
+  Scenario: An edit in the target record (Squarespace Sesamproducts) reaches the source record (Exact Online Items) (spec line 52)
     Given a linked pair of source and target records
     When every mapped property of the target record is edited
     And a sync cycle runs

@@ -22,14 +22,14 @@ Feature: Exact Online Salesorders to Squarespace Order
     Then exactly one target record exists for the source record
 
   @bidirectional @line_86
-  Scenario: An edit in Exact Online Salesorders reaches Squarespace Order (spec line 86)
+  Scenario: An edit in the source record (Exact Online Salesorders) reaches the target record (Squarespace Order) (spec line 86)
     Given a linked pair of source and target records
     When every mapped property of the source record is edited
     And a sync cycle runs
     Then every mapped property of the target record equals the source record's
 
   @bidirectional @line_86
-  Scenario: An edit in Squarespace Order reaches Exact Online Salesorders (spec line 86)
+  Scenario: An edit in the target record (Squarespace Order) reaches the source record (Exact Online Salesorders) (spec line 86)
     Given a linked pair of source and target records
     When every mapped property of the target record is edited
     And a sync cycle runs

@@ -12,6 +12,9 @@ Values are quoted with double quotes, which never occur in them (the writer repl
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Iterator
+
 __all__ = [
     "ASSUMED_MAPPING_NOTE",
     "GIVEN",
@@ -19,6 +22,9 @@ __all__ = [
     "THEN",
     "WHEN",
     "quote",
+    "step_converters",
+    "step_pattern",
+    "step_templates",
 ]
 
 
@@ -96,8 +102,8 @@ class SCENARIO:
     MERGE = "A {source} record merges on {source_prop} = {target_prop} (spec line {line})"
     CREATE_IF_NO_MATCH = "A new {created} record is created when none matches (spec line {line})"
     CREATE_FROM_CONNECTED = "A new {created} record is created from a connected {source} record (spec line {line})"
-    EDIT_SOURCE = "An edit in {source} reaches {target} (spec line {line})"
-    EDIT_TARGET = "An edit in {target} reaches {source} (spec line {line})"
+    EDIT_SOURCE = "An edit in the source record ({source}) reaches the target record ({target}) (spec line {line})"
+    EDIT_TARGET = "An edit in the target record ({target}) reaches the source record ({source}) (spec line {line})"
     LATEST_WINS = "When both sides are edited, the later edit wins (spec line {line})"
     EMPTY_NEVER_OVERWRITES = "An empty value never overwrites a value (spec line {line})"
     CLEAR_PROPAGATES = "A deliberate clear in the {side} record ({side_name}) propagates (spec line {line})"
@@ -119,3 +125,46 @@ ASSUMED_MAPPING_NOTE = (
     "The spec lists no properties for this flow: a mapping file must supply them, "
     "and every row it supplies is reported as assumed."
 )
+
+
+_FIELD = re.compile(r'("?)\{(\w+)(?::(d))?\}("?)')
+
+
+def step_pattern(template: str) -> re.Pattern[str]:
+    """The regular expression a step library binds ``template`` with.
+
+    A quoted value may be empty (a blank system name is ``""``, which ``parsers.parse`` would not
+    match); ``{n:d}`` is a whole number; any other value is the shortest text that fits.
+    """
+    parts: list[str] = []
+    seen: set[str] = set()
+    position = 0
+    for match in _FIELD.finditer(template):
+        parts.append(re.escape(template[position : match.start()]))
+        open_quote, name, number, close_quote = match.groups()
+        if name in seen:  # the same value said twice must be the same text
+            value = f"(?P={name})"
+        elif number:
+            value = rf"(?P<{name}>\d+)"
+        elif open_quote and close_quote:
+            value = rf'(?P<{name}>[^"]*)'
+        else:
+            value = rf"(?P<{name}>.+?)"
+        seen.add(name)
+        parts.append(re.escape(open_quote) + value + re.escape(close_quote))
+        position = match.end()
+    parts.append(re.escape(template[position:]))
+    return re.compile("".join(parts))
+
+
+def step_converters(template: str) -> dict[str, Callable[[str], object]]:
+    """Converters for the typed values of ``template`` (``{n:d}`` becomes an int)."""
+    return {match.group(2): int for match in _FIELD.finditer(template) if match.group(3)}
+
+
+def step_templates() -> Iterator[tuple[str, str, str]]:
+    """Every step sentence: (keyword class name, constant name, template)."""
+    for cls in (GIVEN, WHEN, THEN):
+        for name, template in vars(cls).items():
+            if name.isupper() and isinstance(template, str):
+                yield cls.__name__, name, template

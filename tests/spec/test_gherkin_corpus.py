@@ -18,12 +18,10 @@ import pytest
 from test_gherkin import citation_problems, matching_templates, parse_feature, scenario_runs
 
 from harness.errors import FeatureError
-from harness.spec import vocabulary as voc
 from harness.spec.gherkin import write_features
 from harness.spec.parser import parse_file
 
 #: The two scenario templates that name the same thing when a flow goes from a type to itself.
-SELF_FLOW_CLASH = "SCENARIO.EDIT_SOURCE and SCENARIO.EDIT_TARGET"
 
 
 @dataclass(frozen=True)
@@ -114,19 +112,6 @@ def test_every_corpus_document_yields_features_pytest_bdd_accepts(corpus_results
     assert [p for r in written for p in r.problems] == []
 
 
-def test_only_flows_from_a_type_to_itself_are_refused_and_for_the_known_name_clash(
-    corpus_results: list[DocumentResult],
-) -> None:
-    refused = [r for r in corpus_results if r.refused is not None]
-    assert all(SELF_FLOW_CLASH in (r.refused or "") and r.self_flows > 0 for r in refused)
-    assert all(r.refused is None for r in corpus_results if r.self_flows == 0)
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason=f"vocabulary: {SELF_FLOW_CLASH} give one name when a flow's source and target are the same "
-    "(15 corpus documents, e.g. hubspot-hubspot.rst); the writer refuses rather than lose a checklist item",
-)
 def test_every_corpus_document_is_written(corpus_results: list[DocumentResult]) -> None:
     assert [r.name for r in corpus_results if r.refused is not None] == []
 
@@ -138,22 +123,6 @@ def _unbound_steps(corpus_results: list[DocumentResult]) -> tuple[set[str], set[
     return {t for t, n in counts.items() if n == 0}, {t for t, n in counts.items() if n > 1}
 
 
-def _is_blank_flow(text: str) -> bool:
-    prefix = voc.GIVEN.FLOW.split("{", 1)[0]
-    return text.startswith(prefix) and '""' in text
-
-
-def test_every_corpus_step_binds_to_one_template_but_the_blank_flow(corpus_results: list[DocumentResult]) -> None:
-    unmatched, ambiguous = _unbound_steps(corpus_results)
-    assert ambiguous == set()
-    assert {t for t in unmatched if not _is_blank_flow(t)} == set()
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason='vocabulary: GIVEN.FLOW cannot match a blank system name ("") under pytest_bdd.parsers.parse '
-    "(the 22 corpus documents *-squarespace.rst leave the target system blank)",
-)
 def test_every_corpus_step_binds_to_one_template(corpus_results: list[DocumentResult]) -> None:
     unmatched, ambiguous = _unbound_steps(corpus_results)
     assert unmatched | ambiguous == set()

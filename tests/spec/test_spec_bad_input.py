@@ -7,7 +7,7 @@ import string
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
+from support import FIXTURES
 
 from harness.cli import main
 from harness.errors import UnreadableSpecError

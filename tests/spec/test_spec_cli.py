@@ -6,7 +6,7 @@ import json
 import re
 
 import pytest
-from conftest import FIXTURES
+from support import FIXTURES
 
 from harness.cli import main
 

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS
+from support import CORPUS
 from docutils_oracle import DocutilsSections, sections_of_all
 
 from harness.spec import codes
