@@ -48,6 +48,7 @@ __all__ = [
     "UNKNOWN_SENTENCE",
     "UNSUPPORTED_TABLE",
     "FindingCode",
+    "shorten",
 ]
 
 
@@ -99,6 +100,12 @@ UNKNOWN_FIELD = FindingCode("TQ030", _E, "a mapped property that the system does
 FIELD_ONE_WAY = FindingCode("TQ031", _W, "a read-only source field in a flow promised to sync both ways")
 FIELD_NOT_WRITABLE = FindingCode("TQ032", _E, "a read-only field as the target: it can never be written")
 NO_FIELD_METADATA = FindingCode("TQ033", _I, "a type of a known system whose fields we have no metadata for")
+
+
+def shorten(text: str, width: int = 80) -> str:
+    """Spec text as a message quotes it: cut to ``width`` characters."""
+    return text if len(text) <= width else text[: width - 3] + "..."
+
 
 #: Every code, by its ``TQnnn``.
 CODES: dict[str, FindingCode] = {

@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 
 from harness.errors import UnreadableSpecError
 from harness.spec import codes
-from harness.spec.codes import FindingCode
+from harness.spec.codes import FindingCode, shorten
 from harness.spec.model import (
-    PLAIN_DATATYPES,
     DataflowDocument,
     Finding,
     FlowSection,
@@ -25,6 +24,7 @@ from harness.spec.model import (
     Rule,
 )
 from harness.spec.sentences import classify, starts_sentence
+from harness.spec.tables import read_table
 from harness.spec.titles import SideMatch, split_document_title, split_section_title
 from harness.systems import resolve_system
 
@@ -39,8 +39,6 @@ _EQUALS = re.compile(r"={3,}[ \t]*")
 _DASHES = re.compile(r"-{3,}[ \t]*")
 _GENERATED = re.compile(r"Generated:[ \t]*(.*?)[ \t]*", re.IGNORECASE)
 _LIST_TABLE = re.compile(r"\.\.[ \t]+list-table::")
-_OPTION = re.compile(r"[ \t]+:([\w-]+):[ \t]*(.*?)[ \t]*")
-_QUOTED = re.compile(r'"([^"]*)"')
 
 
 class _Findings:
@@ -68,15 +66,6 @@ class _Findings:
                     )
                 )
         return tuple(self.items)
-
-
-@dataclass
-class _Table:
-    """A list-table as scanned: header row count and rows of (line, cells)."""
-
-    line: int
-    header_rows: int | None = None
-    rows: list[tuple[int, list[str]]] = field(default_factory=list)
 
 
 @dataclass
@@ -236,7 +225,7 @@ def _check_underline(title: str, underline: str, at: int, findings: _Findings) -
         findings.add(
             codes.SHORT_UNDERLINE,
             at + 1,
-            f"the line under/over '{_clip(title)}' is {width} characters, the title {len(title)}; "
+            f"the line under/over '{shorten(title)}' is {width} characters, the title {len(title)}; "
             "lengthen it to the title's length",
         )
 
@@ -269,7 +258,7 @@ def _find_headings(
             findings.add(
                 codes.SHORT_UNDERLINE,
                 index + 1,
-                f"the underline of '{_clip(title.strip())}' is {width} characters, the title {len(title.strip())}; "
+                f"the underline of '{shorten(title.strip())}' is {width} characters, the title {len(title.strip())}; "
                 "lengthen it to the title's length",
             )
         headings.append((index - 1, index + 1))
@@ -288,7 +277,7 @@ def _find_headings(
         findings.add(
             codes.MISSING_UNDERLINE,
             index + 1,
-            f"'{_clip(lines[index].strip())}' reads like a section title but has no '-' underline; "
+            f"'{shorten(lines[index].strip())}' reads like a section title but has no '-' underline; "
             "it is taken as a section: add the underline",
         )
         headings.append((index, index + 1))
@@ -368,7 +357,11 @@ def _parse_section(
         if line[0] == "." and _LIST_TABLE.match(line):
             flush()
             awaiting = None
-            index = _read_table(lines, index, last + 1, parts, findings)
+            table = read_table(lines, index, last + 1, findings.add)
+            parts.properties += table.properties
+            parts.merge_criteria += table.merge_criteria
+            parts.has_property_table = parts.has_property_table or table.columns == 3
+            index = table.end
             continue
         if sentence and (sentence[-1][1][-1] in ".:!?" or starts_sentence(stripped)):
             flush()
@@ -381,7 +374,7 @@ def _parse_section(
         findings.add(
             codes.NO_SENTENCES,
             at + 1,
-            f"section '{_clip(title)}' holds no sentences; say how its records are created and kept in sync",
+            f"section '{shorten(title)}' holds no sentences; say how its records are created and kept in sync",
         )
     return FlowSection(
         title=title,
@@ -402,145 +395,5 @@ def _report_missing_table(rule: Rule, findings: _Findings) -> None:
     findings.add(
         codes.ANNOUNCED_TABLE_MISSING,
         rule.line,
-        f"'{_clip(rule.text)}' announces a table but no '.. list-table::' follows; add the table",
+        f"'{shorten(rule.text)}' announces a table but no '.. list-table::' follows; add the table",
     )
-
-
-# -- tables ----------------------------------------------------------------------------------------
-def _read_table(lines: list[str], start: int, stop: int, parts: _SectionParts, findings: _Findings) -> int:
-    """Scan the list-table whose directive is at ``start``; returns the index after it."""
-    table = _Table(line=start + 1)
-    index = start + 1
-    while index < stop:
-        option = _OPTION.fullmatch(lines[index])
-        if option is None:
-            break
-        if option.group(1) == "header-rows":
-            value = option.group(2)
-            table.header_rows = int(value) if value.isdigit() else None
-        index += 1
-    cells: list[str] | None = None
-    content_column = 0
-    while index < stop:
-        line = lines[index]
-        if not line.strip():
-            index += 1
-            continue
-        if line[0] not in " \t":
-            break
-        body = line.lstrip(" \t")
-        indent = len(line) - len(body)
-        if body[:1] == "*" and body[1:2] in (" ", "\t"):
-            rest = body[1:].lstrip(" \t")
-            if rest[:1] == "-" and rest[1:2] in ("", " ", "\t"):
-                cells = [rest[1:].strip()]
-                table.rows.append((index + 1, cells))
-                content_column = indent + len(body) - len(rest) + 2
-                index += 1
-                continue
-        is_cell = body[:1] == "-" and body[1:2] in ("", " ", "\t")
-        if is_cell and cells is not None:
-            cells.append(body[1:].strip())
-            content_column = indent + 2
-        elif not is_cell and cells is not None and indent >= content_column:
-            cells[-1] = f"{cells[-1]} {body.strip()}".strip()
-        else:
-            findings.add(
-                codes.STRAY_TEXT,
-                index + 1,
-                f"'{_clip(line.strip())}' inside the table of line {table.line} is no row ('* - cell') "
-                "or cell ('- cell'); it is ignored: move it out of the table or make it a cell",
-            )
-        index += 1
-    at_end = all(not lines[rest].strip() for rest in range(index, len(lines)))
-    _table_rows(table, parts, findings, at_end)
-    return index
-
-
-def _table_rows(table: _Table, parts: _SectionParts, findings: _Findings, at_end: bool) -> None:
-    if not table.rows:
-        code = codes.TABLE_CUT_SHORT if at_end else codes.UNSUPPORTED_TABLE
-        findings.add(code, table.line, "the list-table has no rows, not even a header; add the header row and rows")
-        return
-    header_rows = table.header_rows
-    if header_rows is None:
-        header_rows = 1
-        findings.add(
-            codes.NO_HEADER_ROWS,
-            table.line,
-            "the list-table has no ':header-rows: 1' option; its first row is taken as the header: add the option",
-        )
-    columns = len(table.rows[0][1])
-    body = table.rows[header_rows:]
-    if columns not in (2, 3):
-        findings.add(
-            codes.UNSUPPORTED_TABLE,
-            table.line,
-            f"the list-table has {columns} columns; a property table has 3 and a merge table 2: "
-            f"its {len(body)} rows are dropped",
-        )
-        return
-    if columns == 3:
-        parts.has_property_table = True
-    last_line = table.rows[-1][0]
-    for line, cells in body:
-        if len(cells) != columns:
-            kept = len(cells) >= 2
-            cut = at_end and line == last_line and len(cells) < columns
-            what = "kept with empty cells" if kept and len(cells) < columns else "kept, extra cells dropped"
-            fate = what if kept else "dropped"
-            if cut:
-                findings.add(
-                    codes.TABLE_CUT_SHORT,
-                    line,
-                    f"the document ends inside this row ({len(cells)} of {columns} cells); the row is {fate}: "
-                    "restore the end of the table",
-                )
-            else:
-                findings.add(
-                    codes.MALFORMED_ROW,
-                    line,
-                    f"this row has {len(cells)} cells, the header {columns}; the row is {fate}: "
-                    f"give every row {columns} cells",
-                )
-            if not kept:
-                continue
-            cells = [*cells, "", ""][:columns]
-        if columns == 3:
-            target, note = _split_note(cells[1])
-            parts.properties.append(PropertyMapping(cells[0], target, _datatype(cells[2]), note, line))
-        else:
-            parts.merge_criteria.append(MergeCriterion(cells[0], cells[1], line))
-
-
-def _split_note(cell: str) -> tuple[str, str | None]:
-    """``OrgNr (Dependant on ...)`` -> (``OrgNr``, ``Dependant on ...``): the balanced trailing group."""
-    if not cell.endswith(")"):
-        return cell, None
-    depth = 0
-    for index in range(len(cell) - 1, -1, -1):
-        char = cell[index]
-        if char == ")":
-            depth += 1
-        elif char == "(":
-            depth -= 1
-            if depth == 0:
-                target = cell[:index].rstrip()
-                if not target:
-                    return cell, None
-                return target, cell[index + 1 : -1].strip()
-    return cell, None
-
-
-def _datatype(cell: str) -> str:
-    """Unquote a plain type (``"string"`` -> ``string``); anything else stays as written."""
-    if cell in PLAIN_DATATYPES:
-        return cell
-    quoted = _QUOTED.fullmatch(cell)
-    if quoted is not None and quoted.group(1).strip() in PLAIN_DATATYPES:
-        return quoted.group(1).strip()
-    return cell
-
-
-def _clip(text: str, width: int = 80) -> str:
-    return text if len(text) <= width else text[: width - 3] + "..."

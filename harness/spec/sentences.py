@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from harness.spec import codes
-from harness.spec.codes import FindingCode
+from harness.spec.codes import FindingCode, shorten
 from harness.spec.model import Rule, RuleKind
 
 __all__ = ["classify", "starts_sentence"]
@@ -112,11 +112,11 @@ def classify(text: str, line: int, names: tuple[str, str, str, str]) -> tuple[Ru
         return Rule(RuleKind.CONDITIONAL, line, text, condition=condition), (
             codes.CONDITION_WITHOUT_SUBJECT,
             f"the conditional sentence does not name its source records: it should read 'When a {source} "
-            f"<condition>, it will be synchronized with a ...'; the condition is taken as '{_clip(condition)}'",
+            f"<condition>, it will be synchronized with a ...'; the condition is taken as '{shorten(condition)}'",
         )
     return Rule(RuleKind.UNKNOWN, line, text), (
         codes.UNKNOWN_SENTENCE,
-        f"'{_clip(squeezed)}' is no sentence of a known form; the checklist cannot test it: "
+        f"'{shorten(squeezed)}' is no sentence of a known form; the checklist cannot test it: "
         "reword it as one of the generator's sentences or remove it",
     )
 
@@ -147,7 +147,3 @@ def _connected_types(listed: str, names: tuple[str, str, str, str]) -> tuple[str
         if item:
             out.append(item)
     return tuple(out)
-
-
-def _clip(text: str, width: int = 80) -> str:
-    return text if len(text) <= width else text[: width - 3] + "..."
