@@ -1,9 +1,18 @@
 """The stable finding codes of ``talkqa parse`` and ``talkqa lint``: code, severity, one-line summary.
 
 Codes never change meaning once released; a retired code is not reused. Severity ``error`` is kept for
-what makes the checklist wrong or impossible (no flows, rows lost or invented, fields Exact Online
-does not have or will never accept); ``warning`` for what a person should fix but the checklist can
-live with; ``info`` for facts worth knowing.
+what makes the checklist wrong or impossible; ``warning`` for what a person should fix but the checklist
+can live with; ``info`` for facts worth knowing. The errors, and why:
+
+    TQ001  untitled text: there are no systems to check (``parse_file`` refuses such a file outright)
+    TQ012  a row with a cell too few or too many: a cell was lost or guessed, so the row may test the wrong thing
+    TQ013  a table cut short: rows are missing, so the checklist is incomplete without saying so
+    TQ015  a table of neither two nor three columns: its rows are dropped
+    TQ030  a property the system does not have: the checklist item can never pass
+    TQ032  a read-only field as target: no sync can ever write it, so the item can never pass
+
+A document with no flow sections (TQ006) is only a warning: 233 published documents are like that
+(no flows between those two systems), and an empty checklist is not a wrong one.
 
     TQ001-TQ019  document structure, sentences, tables (the parser reports these)
     TQ020-TQ029  systems, repeats, property tables (lint; TQ020 the parser, which reads the title)

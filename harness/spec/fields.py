@@ -93,8 +93,10 @@ class ExactTypeFields:
             return FieldFact(path, self.resource.path, exists=False, hint=reason)
         service = self.resource.path.split("/", 1)[0]
         lines = catalogue().get(f"{service}/{head}")
-        if lines is None or "." in rest:
+        if lines is None:
             return FieldFact(path, self.resource.path, exists=False, hint=f"no metadata for the lines in '{head}'")
+        if "." in rest:
+            return FieldFact(path, lines.path, exists=False, hint=f"'{rest}' goes deeper than a line field")
         return _fact(lines, rest, path)
 
 

@@ -148,7 +148,8 @@ def _parse(text: str, path: str) -> tuple[DataflowDocument, bool]:
         findings.add(
             codes.NO_GENERATED,
             title_at + 1,
-            "no 'Generated: <timestamp>' line after the title; add it so readers know which generation this is",
+            "no 'Generated: <timestamp>' line (or an empty one) after the title; "
+            "add it so readers know which generation this is",
         )
     sections: list[FlowSection] = []
     for number, (at, content_start) in enumerate(headings):
