@@ -126,6 +126,7 @@ class Writer:
         self._check_accounts(values)
         for line in line_values:
             self._check_item(line["Item"])
+        self._check_new_line_keys([line["ID"] for line in line_values if line.get("ID")])
         key = self._key("orders", values, "OrderID")
         number = values.pop("OrderNumber", None)
         if number is None:
@@ -170,6 +171,9 @@ class Writer:
         ):
             raise self._business(f"OrderNumber: sales order {values['OrderNumber']} exists already")
         self._check_accounts(values)
+        self._check_new_line_keys(
+            [line["ID"] for line in line_values if line.get("ID") not in (None, *self.division.lines)]
+        )
         for line in line_values:
             if "Item" in line:
                 self._check_item(line["Item"])
@@ -198,6 +202,11 @@ class Writer:
         for name in ("OrderedBy", "InvoiceTo", "DeliverTo"):
             if values.get(name) is not None and values[name] not in self.division.accounts:
                 raise self._business(f"{name}: no account with ID {values[name]} in division {self.division.number}")
+
+    def _check_new_line_keys(self, keys: list[str]) -> None:
+        """Refuse given line IDs that repeat or exist already, before anything is written."""
+        if len(set(keys)) != len(keys) or any(k in self.division.lines for k in keys):
+            raise self._business("SalesOrderLines: a line ID is given twice or exists already")
 
     def recompute_order(self, order: dict[str, Any], *, bump: bool) -> None:
         lines = self.division.lines_of(order["OrderID"])

@@ -224,3 +224,25 @@ def test_unknown_resources_answer_404(mock: ExactOnlineMock, api: Api) -> None:
         answer = api.get(path)
         assert answer.status_code == 404
         assert error_text(answer) == "Resource not found."
+
+
+@pytest.mark.parametrize(
+    ("path", "table"),
+    [
+        ("sync/Logistics/Items", "items"),
+        ("sync/SalesOrder/SalesOrderHeaders", "orders"),
+        ("sync/SalesOrder/SalesOrderLines", "lines"),
+        ("bulk/Logistics/Items", "items"),
+        ("bulk/SalesOrder/SalesOrders", "orders"),
+        ("bulk/SalesOrder/SalesOrderLines", "lines"),
+    ],
+)
+def test_every_sync_and_bulk_endpoint_serves_its_table(
+    seeded: ExactOnlineMock, api: Api, path: str, table: str
+) -> None:
+    key = "OrderID" if table == "orders" else "ID"
+    rows = api.get(path, params={"$select": key}).json()["d"]["results"]
+    assert sorted(r[key] for r in rows) == sorted(r[key] for r in seeded.control.records(table))
+    metadata = rows[0]["__metadata"]
+    assert metadata["type"].startswith("Exact.Web.Api.Models.")
+    assert metadata["uri"].startswith(f"{BASE}/api/v1/{api.division}/{path}(")

@@ -273,3 +273,14 @@ def test_methods_an_endpoint_does_not_take_answer_405(api: Api, method: str, pat
     answer = api.http.request(method, api.url(path), json={}, headers=api.headers())
     assert answer.status_code in (400, 405)
     assert error_text(answer)
+
+
+def test_an_order_whose_lines_repeat_an_id_is_refused_before_anything_is_written(
+    seeded: SeedResult, mock: ExactOnlineMock, api: Api
+) -> None:
+    line_id = "11111111-1111-4111-8111-111111111111"
+    body = {"OrderedBy": seeded.accounts[0], "SalesOrderLines": [{"ID": line_id, "Item": seeded.items[0]}] * 2}
+    orders_before = len(mock.control.records("orders"))
+    assert api.post("salesorder/SalesOrders", body).status_code == 400
+    assert len(mock.control.records("orders")) == orders_before
+    assert mock.control.record("lines", line_id) is None
