@@ -365,7 +365,12 @@ class Origin:
 
 @dataclass(frozen=True)
 class MappingRow:
-    """One honoured row: two fields, the declared data type and how values cross between them."""
+    """One honoured row: two fields, the declared data type and how values cross between them.
+
+    ``to_target``/``to_source`` convert whichever way they are asked (the record builders and comparisons
+    need both); ``direction`` says which way the engine may *write*. Errors are ``ConversionError``s that
+    name the row.
+    """
 
     source: FieldRef
     target: FieldRef
@@ -974,6 +979,9 @@ def _section_mapping(
         built = _spec_row(
             source_system, target_system, section, prop.source, prop.target, prop.datatype, origin, wanted
         )
+        earlier = next((r for r in rows if isinstance(built, MappingRow) and r.label == built.label), None)
+        if earlier is not None:
+            built = f"it repeats the row at {earlier.origin}: remove one"
         if isinstance(built, str):
             refused.append(RefusedRow(prop.source, prop.target, prop.datatype, origin, built))
         else:
@@ -1047,8 +1055,8 @@ def _resolve_references(
                 s.title
                 for s in document.distinct_sections()
                 if resolved[id(s)] == (source_system, target_system)
-                and s.source_type in row.source.reference.spec_types
-                and s.target_type in row.target.reference.spec_types
+                and _among(s.source_type, row.source.reference.spec_types)
+                and _among(s.target_type, row.target.reference.spec_types)
             )
         )
         if via:
@@ -1063,6 +1071,10 @@ def _resolve_references(
                 )
             )
     return kept, refused
+
+
+def _among(spec_type: str, spec_types: tuple[str, ...]) -> bool:
+    return spec_type.strip().casefold() in {t.casefold() for t in spec_types}
 
 
 def _key_rows(

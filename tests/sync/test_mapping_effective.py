@@ -298,6 +298,12 @@ def test_a_spec_row_that_cannot_be_honoured_is_refused_with_its_reason(row: tupl
     assert reason in refused.reason
 
 
+def test_a_repeated_spec_row_is_refused_pointing_at_the_first() -> None:
+    mapping = _only(_document(_section("Items", "Inventory", ("Code", "sku", "string"), ("Code", "sku", "string"))))
+    assert [r.origin.line for r in mapping.rows] == [20]
+    assert mapping.refused[0].reason == "it repeats the row at spec.rst:20: remove one"
+
+
 def test_a_line_field_onto_an_order_field_is_refused() -> None:
     mapping = _only(_document(_section("Salesorders", "Order", ("SalesOrderLines.Item", "orderNumber", "string"))))
     assert "a line field maps only to a line field" in mapping.refused[0].reason
