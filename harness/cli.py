@@ -79,7 +79,7 @@ def _cmd_lint(args: argparse.Namespace) -> int:
             document = lint_file(path)
         except UnreadableSpecError as exc:
             if args.format == "json":
-                print(json.dumps({"path": str(path), "error": exc.problem}, ensure_ascii=False))
+                print(json.dumps({"path": str(path), "line": exc.line, "error": exc.problem}, ensure_ascii=False))
             else:
                 print(f"talkqa: {exc}", file=sys.stderr)
             status = EXIT_UNUSABLE
