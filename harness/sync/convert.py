@@ -476,7 +476,7 @@ _DATATYPE_KINDS: Mapping[str, frozenset[str]] = {
     "string": frozenset(
         {"string", "html", "email", "currency", "enum", "id", "money", "datetime", "String", "Guid", "DateTime"}
     ),
-    "integer": frozenset({"integer", "Int16", "Int32", "Int64", "Byte"}),
+    "integer": frozenset({"integer", "Int16", "Int32", "Int64", "Byte", "Double"}),  # a Double holds whole numbers
     "float": frozenset({"number", "money", "Double"}),
     "decimal": frozenset({"number", "money", "Double"}),
     "boolean": frozenset({"boolean", "Boolean", "Byte"}),
@@ -604,7 +604,7 @@ def conversion_for(source_kind: str, target_kind: str, datatype: str) -> Convers
     source = _codec(source_kind, first_target.domain) or first_source
     target = _codec(target_kind, source.domain) or first_target
     if not datatype_fits(datatype, target.kind):
-        raise ConversionError(f'the data type "{datatype}" does not describe a {target.label} value', value=datatype)
+        raise ConversionError(f'the data type "{datatype}" does not describe {target.label} values', value=datatype)
     if source.domain is target.domain:
         return Conversion(source, target, datatype, _same, _same)
     bridges = _BRIDGES.get((source.domain, target.domain))

@@ -481,6 +481,8 @@ def test_a_pair_of_kinds_without_a_conversion_is_refused_with_the_reason(
         ("decimal", "number", True),
         ("string", "datetime", True),
         ("integer", "number", False),
+        ("integer", "Double", True),
+        ("float", "Int32", False),
         ("boolean", "Byte", True),
         ("N/A", "html", True),
         ("list", "string", False),

@@ -91,7 +91,7 @@ def test_a_target_to_source_row_onto_a_read_only_source_is_refused(tmp_path: Pat
     ("datatype", "message"),
     [
         ("list", "has no conversion"),
-        ("integer", "does not describe a Squarespace string value"),
+        ("integer", "does not describe Squarespace string values"),
         ("boolean", "does not describe"),
     ],
 )
