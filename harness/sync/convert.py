@@ -4,10 +4,12 @@ declared data type — and equality under that data type's rules. Pure functions
 A value kind names how one side holds a value: the Exact Online Edm types (``String``, ``Int16``, ``Int32``,
 ``Int64``, ``Double``, ``Byte``, ``Boolean``, ``DateTime``, ``Guid``) and the Squarespace catalogue's scalar
 kinds (``string``, ``html``, ``email``, ``currency``, ``enum`` — all text — and ``id``, ``integer``, ``number``,
-``money``, ``boolean``, ``datetime``). Each kind has a codec that decodes a
-wire value into a *canonical* value (``None`` when empty) and encodes one back. A ``Conversion`` joins a source
-codec and a target codec, bridging their canonical domains where they differ (an ``Int32`` order number to a
-``string`` one, a ``Double`` stock to an ``integer`` quantity, a ``Guid`` to an ``id``).
+``money``, ``boolean``, ``datetime``). Each kind has a codec that decodes a wire value into a *canonical* value
+(``None`` when empty) and encodes one back. A ``Conversion`` joins a source codec and a target codec, bridging
+their canonical domains where they differ (an ``Int32`` order number to a ``string`` one, a ``Double`` stock to
+an ``integer`` quantity, a ``Guid`` to an ``id``). Every conversion is reversible on the values it accepts:
+``to_source(to_target(v))`` equals ``v`` under the data type's rules; a value it cannot carry unchanged raises
+``ConversionError`` instead of being altered.
 
 The rules, decided once:
 
