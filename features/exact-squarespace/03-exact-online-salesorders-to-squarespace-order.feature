@@ -98,7 +98,7 @@ Feature: Exact Online Salesorders to Squarespace Order
 
     Examples:
       | source                    | target                        | datatype | line |
-      | OrderNumber               | orderNumber                   | string   | 96   |
+      | OrderNumber               | externalOrderReference        | string   | 96   |
       | OrderDate                 | createdOn                     | string   | 99   |
       | Currency                  | grandTotal.currency           | string   | 102  |
       | AmountFC                  | grandTotal.value              | float    | 105  |

@@ -231,6 +231,7 @@ _SQUARESPACE_UNIQUE = {
     ("Sesamproducts", "urlSlug"),
     ("Order", "id"),
     ("Order", "orderNumber"),
+    ("Order", "externalOrderReference"),
 }
 _SQUARESPACE_REFERENCES = {
     "variant": Reference(("Inventory", "Sesamproducts"), "the variant of the linked product"),
