@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
-from support import CORPUS
 from docutils_oracle import DocutilsSections, sections_of_all
+from support import CORPUS
 
 from harness.spec import codes
 from harness.spec.lint import lint_file

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support import FIXTURES
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support import FIXTURES
 
 from harness.errors import UnreadableSpecError
 from harness.spec import codes

@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from support import FIXTURES
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support import FIXTURES
 
 from harness.spec.parser import parse_file
 from harness.squarespace.catalogue import CURRENCIES
