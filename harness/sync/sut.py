@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 #: What ``--sut reference`` means.
-REFERENCE_FACTORY = "harness.sync.engine:reference_engine"
+REFERENCE_FACTORY = "harness.sync.reference:reference_engine"
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,7 @@ class Endpoints:
     spec_path: str
     state_dir: str
     mapping_path: str | None = None
+    squarespace_currency: str = "EUR"  #: the site's currency: every money value it accepts is in it
 
     def as_environment(self) -> dict[str, str]:
         """The ``TALKQA_*`` environment variables an external engine reads."""
@@ -66,6 +67,7 @@ class Endpoints:
             "TALKQA_EXACT_DIVISION": str(self.exact_division),
             "TALKQA_SQUARESPACE_BASE_URL": self.squarespace_base_url,
             "TALKQA_SQUARESPACE_API_KEY": self.squarespace_api_key,
+            "TALKQA_SQUARESPACE_CURRENCY": self.squarespace_currency,
             "TALKQA_SPEC": self.spec_path,
             "TALKQA_STATE_DIR": self.state_dir,
         }

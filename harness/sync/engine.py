@@ -1,0 +1,497 @@
+"""The reference sync engine: one ``SyncCycle`` reads what changed on both sides since its cursors,
+decides per property what each linked pair should hold, and writes — keeping Talk's promises.
+
+Per group of sections (see ``plan.py``), a cycle:
+
+1. reads the source's changes since its cursor and the target's (a complete snapshot for products);
+2. propagates deletions (or unlinks where a system cannot delete), confirming a record missing from a
+   snapshot by reading it before acting;
+3. for each changed source record: reconciles it with its linked target, or — unlinked — merges it
+   with a matching target (merge criteria, or the key rows when recovering an interrupted create) or
+   creates the target (an intent is written to the link table first, so a crash never duplicates);
+4. reconciles linked targets that changed on their own;
+5. moves the cursors — only now, so a cycle that stops early is re-read, never lost.
+
+Values are compared canonically (``MappingRow.canonical``) against the last synced value of every
+property, so the engine knows which side changed; ``policy.decide`` settles conflicts. A cycle with
+nothing new writes nothing, and the engine's own writes come back as "no change" (no echo).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from harness.clock import Clock
+from harness.errors import HarnessError, MappingError, SyncError
+from harness.sync.links import LinkTable
+from harness.sync.mapping import MappingRow, get_path
+from harness.sync.plan import Group, SectionPlan, SyncPlan
+from harness.sync.policy import MISSING, Direction, Side, decide
+from harness.sync.records import Record, Writes, deep_merge
+
+__all__ = ["CycleEvent", "CycleReport", "SimulatedCrash", "SyncCycle", "SyncEngine"]
+
+_MAX_EVENTS = 500
+
+
+class SimulatedCrash(Exception):
+    """Raised by the engine itself when a test asked it to crash after N writes."""
+
+
+@dataclass(frozen=True)
+class CycleEvent:
+    """Something the engine did or could not do, for the report."""
+
+    kind: str  #: created, merged, updated, deleted, unlinked, deferred, skipped, cannot_write, problem
+    group: str
+    detail: str
+    source_id: str | None = None
+    target_id: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "group": self.group,
+            "detail": self.detail,
+            "source_id": self.source_id,
+            "target_id": self.target_id,
+        }
+
+
+@dataclass
+class CycleReport:
+    """What one cycle did."""
+
+    started: float
+    finished: float | None = None
+    ok: bool = True
+    error: str | None = None
+    events: list[CycleEvent] = field(default_factory=list)
+    reads: dict[str, int] = field(default_factory=dict)  #: API calls spent reading, per side
+    writes: dict[str, int] = field(default_factory=dict)  #: write operations, per side
+    api_calls: dict[str, dict[str, int]] = field(default_factory=dict)  #: HTTP calls per system and method
+
+    def add(self, event: CycleEvent) -> None:
+        if len(self.events) < _MAX_EVENTS:
+            self.events.append(event)
+
+    def count(self, kind: str) -> int:
+        return sum(1 for e in self.events if e.kind == kind)
+
+    @property
+    def total_writes(self) -> int:
+        return sum(self.writes.values())
+
+    def as_detail(self) -> dict[str, Any]:
+        kinds = sorted({e.kind for e in self.events})
+        return {
+            "ok": self.ok,
+            "error": self.error,
+            "reads": dict(self.reads),
+            "writes": dict(self.writes),
+            "api_calls": {k: dict(v) for k, v in self.api_calls.items()},
+            "counts": {kind: self.count(kind) for kind in kinds},
+            "events": [e.as_json() for e in self.events],
+        }
+
+
+class _GroupLinks:
+    """Translates referenced ids (an Exact item id ↔ its Squarespace variant id) through the links of
+    the sections a reference row names."""
+
+    def __init__(self, links: LinkTable, routes: list[tuple[str, Any]]) -> None:
+        self.links = links
+        self.routes = routes  #: (section key, the target side that holds the referenced records)
+
+    def target_id(self, source_id: str) -> str | None:
+        for key, side in self.routes:
+            link = self.links.get(key, str(source_id).lower())
+            if link is not None and link.is_linked and link.target_id is not None:
+                reference: str | None = side.reference_of(link.target_id)
+                return reference
+        return None
+
+    def source_id(self, target_id: str) -> str | None:
+        for key, side in self.routes:
+            record = side.record_of_reference(str(target_id))
+            link = self.links.by_target(key, record) if record is not None else None
+            if link is not None and link.is_linked:
+                return link.source_id
+        return None
+
+
+class SyncCycle:
+    """One cycle over every group of a plan (a fresh object per cycle)."""
+
+    def __init__(self, engine: SyncEngine) -> None:
+        self.engine = engine
+        self.links = engine.links
+        self.clock = engine.clock
+        self.report = CycleReport(started=engine.clock.now())
+        self._writes_done = 0
+
+    def run(self) -> CycleReport:
+        for side in self.engine.sides():
+            side.begin_cycle()
+        try:
+            for group in self.engine.plan.groups:
+                self._sync_group(group)
+        except SimulatedCrash:
+            raise
+        except (HarnessError, httpx.HTTPError) as exc:
+            self.report.ok = False
+            self.report.error = f"{type(exc).__name__}: {exc}"
+        self.report.finished = self.clock.now()
+        return self.report
+
+    # -- one group -----------------------------------------------------------------------------
+    def _sync_group(self, g: Group) -> None:
+        source_batch = g.source.changes(self.links.cursor(f"{g.key}:source"), g.source_types)
+        target_batch = g.target.changes(self.links.cursor(f"{g.key}:target"), g.target_types)
+        self._count_reads(g.source.key, source_batch.calls)
+        self._count_reads(g.target.key, target_batch.calls)
+        sources = {r.id: r for r in source_batch.records}
+        targets = {r.id: r for r in target_batch.records}
+
+        self._source_deletions(g, source_batch.deleted)
+        self._target_deletions(g, target_batch.deleted, targets if target_batch.complete else None)
+
+        waiting = [link.source_id for link in self.links.pending_creates(g.lead)]
+        deferred_key = f"{g.key}:deferred"
+        waiting += json.loads(self.links.cursor(deferred_key) or "[]")
+        missing = [i for i in dict.fromkeys(waiting) if i not in sources]
+        if missing:
+            sources.update(g.source.fetch(missing))
+        done: set[str] = set()
+        deferred: list[str] = []
+        for source in sources.values():
+            link = self.links.get(g.lead, source.id)
+            if link is not None and link.is_linked and link.target_id is not None:
+                target = targets.get(link.target_id)
+                if target is None and not target_batch.complete:
+                    target = g.target.fetch([link.target_id]).get(link.target_id)
+                if target is not None:
+                    self._reconcile(g, source, target)
+                    done.add(source.id)
+            elif self._create_or_merge(g, source, targets if target_batch.complete else None) == "deferred":
+                deferred.append(source.id)
+
+        changed = [t for t in targets.values() if self._target_changed(g, t)]
+        pairs: list[tuple[str, Record]] = []
+        for target in changed:
+            link = self.links.by_target(g.lead, target.id)
+            if link is not None and link.source_id not in done:
+                pairs.append((link.source_id, target))
+        fetched = g.source.fetch([sid for sid, _ in pairs]) if pairs else {}
+        for source_id, target in pairs:
+            paired = sources.get(source_id) or fetched.get(source_id)
+            if paired is not None:
+                self._reconcile(g, paired, target)
+
+        self.links.set_cursor(deferred_key, json.dumps(sorted(set(deferred))))
+        if source_batch.cursor is not None:
+            self.links.set_cursor(f"{g.key}:source", source_batch.cursor)
+        if target_batch.cursor is not None:
+            self.links.set_cursor(f"{g.key}:target", target_batch.cursor)
+
+    # -- deletions -----------------------------------------------------------------------------
+    def _source_deletions(self, g: Group, deleted: Iterable[str]) -> None:
+        for source_id in deleted:
+            link = self.links.get(g.lead, source_id)
+            if link is None:
+                continue
+            if link.is_linked and link.target_id is not None:
+                gone = g.target.delete(link.target_id)
+                self._wrote(g.target.key)
+                kind, how = ("deleted", "deleted in") if gone else ("unlinked", "cannot be deleted in")
+                self._event(kind, g, f"deleted in {g.source.label}: {how} {g.target.label}", source_id, link.target_id)
+            self._unlink(g, source_id)
+
+    def _target_deletions(self, g: Group, deleted: Iterable[str], snapshot: Mapping[str, Record] | None) -> None:
+        gone = set(deleted)
+        if snapshot is not None:
+            absent = [lk.target_id for lk in self.links.links(g.lead) if lk.is_linked and lk.target_id not in snapshot]
+            if absent:
+                still_there = g.target.fetch([t for t in absent if t is not None])
+                gone.update(t for t in absent if t is not None and t not in still_there)
+        for target_id in sorted(gone):
+            link = self.links.by_target(g.lead, target_id)
+            if link is None:
+                continue
+            if g.bidirectional and g.source.delete(link.source_id):
+                self._wrote(g.source.key)
+                detail = f"deleted in {g.target.label}: deleted in {g.source.label}"
+                self._event("deleted", g, detail, link.source_id, target_id)
+            else:
+                self._event("unlinked", g, f"deleted in {g.target.label}: unlinked", link.source_id, target_id)
+            self._unlink(g, link.source_id)
+
+    def _unlink(self, g: Group, source_id: str) -> None:
+        for plan in g.sections:
+            self.links.unlink(plan.key, source_id)
+
+    # -- creating and merging ------------------------------------------------------------------
+    def _create_or_merge(self, g: Group, source: Record, snapshot: Mapping[str, Record] | None) -> str:
+        refs = self.engine.references(g)
+        merging = any(p.section.merge_criteria for p in g.sections)
+        if merging or not getattr(g.target, "idempotent_create", False):
+            candidates = self._matches(g, source, refs)
+            if len(candidates) == 1:
+                (target,) = candidates
+                self._link(g, source.id, target.id)
+                self._event("merged", g, f"matched an existing {g.target.label} record", source.id, target.id)
+                self._reconcile(g, source, target)
+                return "merged"
+            if len(candidates) > 1:
+                ids = ", ".join(sorted(c.id for c in candidates))
+                self._event("skipped", g, f"several {g.target.label} records match: {ids}", source.id)
+                return "skipped"
+        if not g.creates:
+            self._event("skipped", g, "not linked, and the flow only syncs linked records", source.id)
+            return "skipped"
+        values: dict[str, Any] = {}
+        try:
+            for plan in g.sections:
+                deep_merge(values, plan.mapping.build_target(source.data, links=refs))
+        except MappingError as exc:
+            if any(p.mapping.reference_rows for p in g.sections):
+                self._event("deferred", g, f"waits for the records it refers to: {exc}", source.id)
+                return "deferred"
+            self._event("problem", g, f"cannot be created: {exc}", source.id)
+            return "skipped"
+        link = self.links.get(g.lead, source.id)
+        intent = link.intent_key if link is not None and link.intent_key else _intent_key(g, source.id)
+        for plan in g.sections:
+            self.links.begin_create(plan.key, source.id, intent, at=self.clock.now())
+        target = g.target.create(values, intent_key=intent, source=source)
+        self._wrote(g.target.key)
+        self._link(g, source.id, target.id)
+        self._event("created", g, f"created in {g.target.label}", source.id, target.id)
+        self._reconcile(g, source, target)
+        return "created"
+
+    def _matches(self, g: Group, source: Record, refs: Any) -> list[Record]:
+        found: dict[str, Record] = {}
+        for plan in g.sections:
+            for row in plan.mapping.key_rows:
+                if row.is_line_row:
+                    continue
+                try:
+                    value = row.to_target(get_path(source.data, row.source.path), links=refs)
+                except MappingError:
+                    continue
+                for candidate in g.target.find(plan.target_type, row.target.path, value):
+                    holder = self.links.by_target(g.lead, candidate.id)
+                    if holder is None or holder.source_id == source.id:
+                        found[candidate.id] = candidate
+        return list(found.values())
+
+    def _link(self, g: Group, source_id: str, target_id: str) -> None:
+        for plan in g.sections:
+            self.links.link(plan.key, source_id, target_id, {}, source_seen=None, target_seen=None, at=self.clock.now())
+
+    # -- reconciling a pair --------------------------------------------------------------------
+    def _target_changed(self, g: Group, target: Record) -> bool:
+        link = self.links.by_target(g.lead, target.id)
+        if link is None or not link.is_linked or "$problem" in target.data:
+            return False
+        refs = self.engine.references(g)
+        for plan in g.sections:
+            section_link = self.links.get(plan.key, link.source_id)
+            last = section_link.last_values if section_link is not None else {}
+            for label, rows in _row_groups(plan):
+                try:
+                    value = _canonical(rows, target.data, Side.TARGET, refs)
+                except MappingError:
+                    return True
+                if last.get(label, MISSING) != value:
+                    return True
+        return False
+
+    def _reconcile(self, g: Group, source: Record, target: Record) -> None:
+        if "$problem" in target.data:
+            self._event("skipped", g, str(target.data["$problem"]), source.id, target.id)
+            return
+        refs = self.engine.references(g)
+        source_writes: Writes = {}
+        target_writes: Writes = {}
+        settled: dict[str, dict[str, Any]] = {}
+        for plan in g.sections:
+            link = self.links.get(plan.key, source.id)
+            last = link.last_values if link is not None else {}
+            settled[plan.key] = {}
+            for label, rows in _row_groups(plan):
+                try:
+                    s_value = _canonical(rows, source.data, Side.SOURCE, refs)
+                    t_value = _canonical(rows, target.data, Side.TARGET, refs)
+                except MappingError as exc:
+                    self._event("problem", g, f"{plan.section.title}: {exc}", source.id, target.id)
+                    continue
+                decision = decide(
+                    s_value,
+                    t_value,
+                    last.get(label, MISSING),
+                    source_time=source.modified,
+                    target_time=target.modified,
+                    direction=rows[0].direction if len(rows) == 1 else _lines_direction(rows),
+                    same=lambda a, b: bool(a == b),
+                    is_empty=_is_empty,
+                    priority=self.engine.priority,
+                )
+                blocked = self._blocked(decision.write_source, decision.write_target, rows)
+                if blocked:
+                    self._event("cannot_write", g, f"{plan.section.title}: {label}: {blocked}", source.id, target.id)
+                    continue
+                try:
+                    for row in rows:
+                        if decision.write_target:
+                            raw = get_path(source.data, row.source.path)
+                            target_writes[(plan.target_type, row.target.path)] = _convert(row, raw, Side.TARGET, refs)
+                        if decision.write_source:
+                            raw = get_path(target.data, row.target.path)
+                            source_writes[(plan.source_type, row.source.path)] = _convert(row, raw, Side.SOURCE, refs)
+                except MappingError as exc:
+                    self._event("problem", g, f"{plan.section.title}: {exc}", source.id, target.id)
+                    continue
+                settled[plan.key][label] = decision.value
+                if decision.writes and decision.winner is not None:
+                    side = "source" if decision.write_source else "target"
+                    self._event("updated", g, f"{label} written to the {side}: {decision.reason}", source.id, target.id)
+        if target_writes:
+            self._guard()
+            g.target.update(target, target_writes)
+            self._wrote(g.target.key)
+        if source_writes:
+            self._guard()
+            g.source.update(source, source_writes)
+            self._wrote(g.source.key)
+        for plan in g.sections:
+            if self.links.get(plan.key, source.id) is not None:
+                self.links.update_values(
+                    plan.key,
+                    source.id,
+                    settled[plan.key],
+                    source_seen=source.modified,
+                    target_seen=target.modified,
+                    at=self.clock.now(),
+                )
+
+    @staticmethod
+    def _blocked(write_source: bool, write_target: bool, rows: tuple[MappingRow, ...]) -> str | None:
+        if write_target and not all(r.target.writable_on_update for r in rows):
+            return f"{rows[0].target.system} cannot change it after the record was created"
+        if write_source and not all(r.source.writable_on_update for r in rows):
+            return f"{rows[0].source.system} cannot change it after the record was created"
+        return None
+
+    # -- bookkeeping ---------------------------------------------------------------------------
+    def _guard(self) -> None:
+        crash_after = self.engine.crash_after_writes
+        if crash_after is not None and self._writes_done >= crash_after:
+            self.engine.crash_after_writes = None
+            raise SimulatedCrash(f"crashed as asked, after {self._writes_done} write(s)")
+
+    def _wrote(self, side_key: str) -> None:
+        self._writes_done += 1
+        self.report.writes[side_key] = self.report.writes.get(side_key, 0) + 1
+
+    def _count_reads(self, side_key: str, calls: int) -> None:
+        self.report.reads[side_key] = self.report.reads.get(side_key, 0) + calls
+
+    def _event(
+        self, kind: str, g: Group, detail: str, source_id: str | None = None, target_id: str | None = None
+    ) -> None:
+        self.report.add(CycleEvent(kind, g.key, detail, source_id, target_id))
+
+
+def _intent_key(g: Group, source_id: str) -> str:
+    """A stable key for creating the counterpart of ``source_id``: the same after any restart, so a
+    retried import is recognised (letters, digits and dashes only, as idempotency keys must be)."""
+    digest = hashlib.sha256(f"{g.key}\n{source_id}".encode()).hexdigest()[:40]
+    return f"talkqa-{digest}"
+
+
+def _row_groups(plan: SectionPlan) -> list[tuple[str, tuple[MappingRow, ...]]]:
+    """Rows decided one by one, and the line rows of a section decided together (a line is a unit)."""
+    singles: list[tuple[str, tuple[MappingRow, ...]]] = [
+        (row.label, (row,)) for row in plan.mapping.rows if not row.is_line_row
+    ]
+    line_rows = tuple(row for row in plan.mapping.rows if row.is_line_row)
+    if line_rows:
+        singles.append((f"lines:{line_rows[0].source.line_collection}", line_rows))
+    return singles
+
+
+def _canonical(rows: tuple[MappingRow, ...], data: Mapping[str, Any], side: Side, refs: Any) -> Any:
+    if len(rows) == 1 and not rows[0].is_line_row:
+        row = rows[0]
+        path = row.source.path if side is Side.SOURCE else row.target.path
+        return row.canonical(get_path(data, path), side=side.value, links=refs)
+    columns = []
+    for row in rows:
+        path = row.source.path if side is Side.SOURCE else row.target.path
+        values = get_path(data, path) or []
+        columns.append([row.canonical(v, side=side.value, links=refs) for v in values])
+    return [list(line) for line in zip(*columns, strict=False)]
+
+
+def _convert(row: MappingRow, raw: Any, to: Side, refs: Any) -> Any:
+    """``raw`` converted for the side it is written to (a line row: one value per line)."""
+    one = row.to_target if to is Side.TARGET else row.to_source
+    if row.is_line_row:
+        return [one(value, links=refs) for value in raw or []]
+    return one(raw, links=refs)
+
+
+def _lines_direction(rows: tuple[MappingRow, ...]) -> Direction:
+    directions = {row.direction for row in rows}
+    return directions.pop() if len(directions) == 1 else Direction.SOURCE_TO_TARGET
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or value == []
+
+
+class SyncEngine:
+    """Runs cycles of a plan against a link table; restartable from the link table alone."""
+
+    def __init__(self, plan: SyncPlan, links: LinkTable, clock: Clock, *, priority: Side = Side.SOURCE) -> None:
+        self.plan = plan
+        self.links = links
+        self.clock = clock
+        self.priority = priority
+        self.crash_after_writes: int | None = None  #: tests: raise SimulatedCrash after this many writes
+        self._references: dict[str, _GroupLinks] = {}
+
+    def sides(self) -> list[Any]:
+        seen: dict[str, Any] = {}
+        for group in self.plan.groups:
+            seen.setdefault(group.source.key, group.source)
+            seen.setdefault(group.target.key, group.target)
+        return list(seen.values())
+
+    def references(self, g: Group) -> _GroupLinks:
+        """How a group's reference rows translate ids: through the links of the sections they name."""
+        if g.key not in self._references:
+            titles = {row_title for p in g.sections for row in p.mapping.reference_rows for row_title in row.via}
+            routes = [
+                (plan.key, other.target)
+                for other in self.plan.groups
+                for plan in other.sections
+                if plan.section.title in titles
+            ]
+            self._references[g.key] = _GroupLinks(self.links, routes)
+        return self._references[g.key]
+
+    def run_cycle(self) -> CycleReport:
+        """Run one cycle; a failure ends it early with ``ok`` false and the cursors where they were."""
+        report = SyncCycle(self).run()
+        if not report.ok and report.error is None:
+            raise SyncError("a cycle failed without saying why")
+        return report

@@ -1,0 +1,126 @@
+"""The reference engine as a system under test: built from the endpoints alone, its state (links,
+cursors, tokens) in ``endpoints.state_dir``, so a restart picks up exactly where a crash left it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from harness.clock import Clock
+from harness.errors import HarnessError
+from harness.exact.client import ExactClient, TokenState
+from harness.spec.parser import parse_file
+from harness.squarespace.client import SquarespaceClient
+from harness.sync.engine import CycleReport, SyncEngine
+from harness.sync.exact_side import ExactItemsSide, ExactOrdersSide
+from harness.sync.links import LinkTable
+from harness.sync.mapping import SectionMapping, effective_mapping, load_mapping_file
+from harness.sync.plan import SyncPlan, build_plan
+from harness.sync.records import CallCounter, RecordSide
+from harness.sync.squarespace_side import SquarespaceOrdersSide, SquarespaceProductsSide
+from harness.sync.sut import Endpoints
+
+__all__ = ["ReferenceEngine", "reference_engine"]
+
+_EXACT, _SQUARESPACE = "exact online", "squarespace"
+
+
+class ReferenceEngine:
+    """talkqa's engine wired to Exact Online and Squarespace through their httpx clients."""
+
+    def __init__(self, endpoints: Endpoints, clock: Clock, *, engine_class: type[SyncEngine] = SyncEngine) -> None:
+        self.endpoints = endpoints
+        self.clock = clock
+        document = parse_file(endpoints.spec_path)
+        mapping_file = load_mapping_file(endpoints.mapping_path) if endpoints.mapping_path else None
+        self.mappings: list[SectionMapping] = effective_mapping(document, mapping_file)
+        state = Path(endpoints.state_dir)
+        state.mkdir(parents=True, exist_ok=True)
+        self.links = LinkTable(state / "links.sqlite")
+        self.calls = {"exact": CallCounter(), "squarespace": CallCounter()}
+        saved = self.links.client_state("exact")
+        self.exact = ExactClient(
+            endpoints.exact_base_url,
+            endpoints.exact_client_id,
+            endpoints.exact_client_secret,
+            endpoints.exact_redirect_uri,
+            clock=clock,
+            http=self._http("exact"),
+            tokens=TokenState(**saved) if saved else None,
+            division=endpoints.exact_division,
+            on_tokens=lambda tokens: self.links.set_client_state("exact", tokens.__dict__),
+        )
+        self.squarespace = SquarespaceClient(
+            endpoints.squarespace_api_key,
+            base_url=endpoints.squarespace_base_url,
+            clock=clock,
+            http=self._http("squarespace"),
+        )
+        self.plan: SyncPlan = build_plan(document, self.mappings, self._sides())
+        self.engine = engine_class(self.plan, self.links, clock)
+
+    def run_cycle(self) -> CycleReport:
+        for counter in self.calls.values():
+            counter.reset()
+        if self.exact.tokens is None:
+            try:
+                self.exact.login()  # the authorization-code dance; tokens are saved by on_tokens
+            except (HarnessError, httpx.HTTPError) as exc:
+                report = CycleReport(started=self.clock.now(), finished=self.clock.now(), ok=False)
+                report.error = f"cannot log in to Exact Online: {exc}"
+                return report
+        report = self.engine.run_cycle()
+        report.api_calls = {name: dict(counter.by_method) for name, counter in self.calls.items()}
+        return report
+
+    def close(self) -> None:
+        for http in self._clients:
+            http.close()
+        self.links.close()
+
+    # -- wiring --------------------------------------------------------------------------------
+    def _http(self, system: str) -> httpx.Client:
+        counter = self.calls[system]
+
+        def count(request: httpx.Request) -> None:
+            counter.count(request.method)
+
+        http = httpx.Client(timeout=30.0, event_hooks={"request": [count]})
+        self._clients = [*getattr(self, "_clients", []), http]
+        return http
+
+    def _sides(self) -> Any:
+        def fields(spec_type: str, lines: bool) -> list[str]:
+            out: list[str] = []
+            for mapping in self.mappings:
+                if mapping.section.source_type.casefold() != spec_type.casefold():
+                    continue
+                for row in (*mapping.rows, *mapping.key_rows):
+                    path = row.source.path
+                    if row.is_line_row == lines:
+                        out.append(path.split(".", 1)[1] if lines else path)
+            return out
+
+        currency = self.endpoints.squarespace_currency
+        sides: dict[tuple[str, str], RecordSide] = {}
+        items = ExactItemsSide(self.exact, fields("Items", False))
+        orders = ExactOrdersSide(self.exact, fields("Salesorders", False), fields("Salesorders", True))
+        products = SquarespaceProductsSide(self.squarespace, currency=currency)
+        imported = SquarespaceOrdersSide(self.squarespace, self.clock, currency=currency)
+        sides[(_EXACT, "items")] = items
+        sides[(_EXACT, "salesorders")] = orders
+        sides[(_SQUARESPACE, "inventory")] = products
+        sides[(_SQUARESPACE, "sesamproducts")] = products
+        sides[(_SQUARESPACE, "order")] = imported
+
+        def side_for(system: str, spec_type: str) -> RecordSide | None:
+            return sides.get((system.strip().casefold(), spec_type.strip().casefold()))
+
+        return side_for
+
+
+def reference_engine(endpoints: Endpoints, clock: Clock) -> ReferenceEngine:
+    """The factory ``--sut reference`` names."""
+    return ReferenceEngine(endpoints, clock)

@@ -1,0 +1,348 @@
+"""Squarespace Commerce as the engine sees it.
+
+Products: one product with one variant per record, presented under both spec types at once — the
+"Sesamproducts" view (``name``, ``variants.sku``, ...) and the "Inventory" view of its variant
+(``sku``, ``quantity``, ``variantId``, ``descriptor``, ``isUnlimited``) — because in Squarespace an
+inventory item is not a record of its own but the stock of a variant. The Products API has no
+modified filter, so every cycle lists every product (a complete snapshot) and the engine compares.
+
+Orders: read by ``modifiedOn`` window, imported with an ``Idempotency-Key`` (a replay after a crash
+returns the order already imported); after the import only fulfilment can change, and orders are
+never deleted through the API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from harness.clock import Clock
+from harness.errors import SquarespaceApiError, SyncError
+from harness.squarespace.client import SquarespaceClient
+from harness.sync.convert import format_iso_utc, parse_iso_utc
+from harness.sync.mapping import get_path
+from harness.sync.records import ChangeBatch, Record, Writes
+
+__all__ = ["SquarespaceOrdersSide", "SquarespaceProductsSide"]
+
+INVENTORY, PRODUCTS, ORDER = "Inventory", "Sesamproducts", "Order"
+#: Inventory paths and the variant field each one is
+_INVENTORY_PATHS = {
+    "sku": "variants.sku",
+    "quantity": "variants.stock.quantity",
+    "isUnlimited": "variants.stock.unlimited",
+    "variantId": "variants.id",
+}
+_PRODUCT_FIELDS = {"name", "description", "urlSlug", "tags", "isVisible"}
+_WINDOW_OVERLAP_S = 1.0  #: read a little before the last window's end: an edit in that instant is not lost
+
+
+def _modified(data: Mapping[str, Any]) -> float | None:
+    text = data.get("modifiedOn")
+    return parse_iso_utc(text).timestamp() if isinstance(text, str) and text else None
+
+
+def _physical(spec_type: str, path: str) -> str:
+    """The Sesamproducts path of a property (an Inventory path is a field of the variant)."""
+    return _INVENTORY_PATHS.get(path, path) if spec_type == INVENTORY else path
+
+
+class SquarespaceProductsSide:
+    """Squarespace products with one variant, as "Sesamproducts" and "Inventory" records."""
+
+    key = "squarespace:products"
+    label = "Squarespace products"
+
+    def __init__(self, client: SquarespaceClient, *, currency: str) -> None:
+        self.client = client
+        self.currency = currency
+        self._snapshot: dict[str, Record] | None = None
+        self._variants: dict[str, str] = {}  #: variant id -> product id
+        self._store_page: str | None = None
+
+    def begin_cycle(self) -> None:
+        self._snapshot = None
+
+    def changes(self, cursor: str | None, spec_types: Sequence[str]) -> ChangeBatch:
+        calls = 0
+        records: dict[str, Record] = {}
+        for page in self.client.product_pages():
+            calls += 1
+            for product in page.items:
+                record = self._record(product)
+                records[record.id] = record
+        self._snapshot = records
+        return ChangeBatch(tuple(records.values()), (), complete=True, cursor=None, calls=calls)
+
+    def fetch(self, ids: Sequence[str]) -> dict[str, Record]:
+        """Current products; an id the site does not have is absent (a 404 for a batch of ids is
+        answered by asking for each id alone)."""
+        try:
+            products = self.client.get_products(list(ids))
+        except SquarespaceApiError as exc:
+            if exc.status != 404:
+                raise
+            products = []
+            for product_id in ids:
+                try:
+                    products.append(self.client.get_product(product_id))
+                except SquarespaceApiError as missing:
+                    if missing.status != 404:
+                        raise
+        return {record.id: record for record in map(self._record, products)}
+
+    def find(self, spec_type: str, path: str, value: Any) -> list[Record]:
+        if value is None or value == "":
+            return []
+        pool = self._snapshot if self._snapshot is not None else self._all()
+        return [r for r in pool.values() if get_path(r.data, path) == value]
+
+    def create(self, values: Mapping[str, Any], *, intent_key: str, source: Record | None = None) -> Record:
+        product = self._product_body(values)
+        created = self.client.create_product(product)
+        record = self._record(created)
+        if "$problem" in record.data:
+            raise SyncError(f"Squarespace created product {created.get('id')}: {record.data['$problem']}")
+        if self._snapshot is not None:
+            self._snapshot[record.id] = record
+        return record
+
+    def update(self, record: Record, writes: Writes) -> None:
+        product: dict[str, Any] = {}
+        variant: dict[str, Any] = {}
+        stock: int | None = None
+        for (spec_type, path), value in writes.items():
+            physical = _physical(spec_type, path)
+            if physical in _PRODUCT_FIELDS:
+                product[physical] = "" if value is None and physical in {"name", "description"} else value
+            elif physical == "variants.stock.quantity":
+                stock = int(value or 0)
+            elif physical.startswith("variants."):
+                _set(variant, physical.removeprefix("variants."), value)
+            else:
+                raise SyncError(f"talkqa cannot write Squarespace product field {physical!r}")
+        variant_id = self.reference_of(record.id)
+        if product:
+            self.client.update_product(record.id, product)
+        if variant:
+            if variant_id is None:
+                raise SyncError(f"Squarespace product {record.id} has no variant to update")
+            self.client.update_variant(record.id, variant_id, self._money(variant))
+        if stock is not None and variant_id is not None:
+            self.client.adjust_inventory(set_finite={variant_id: stock})
+
+    def delete(self, record_id: str) -> bool:
+        self.client.delete_product(record_id)
+        return True
+
+    def reference_of(self, record_id: str) -> str | None:
+        for variant_id, product_id in self._variants.items():
+            if product_id == record_id:
+                return variant_id
+        fetched = self.fetch([record_id]).get(record_id)
+        if fetched is None or "$problem" in fetched.data:
+            return None
+        return str(fetched.data["variantId"])
+
+    def record_of_reference(self, reference: str) -> str | None:
+        return self._variants.get(reference)
+
+    # -- internals ---------------------------------------------------------------------------
+    def _all(self) -> dict[str, Record]:
+        return {record.id: record for record in map(self._record, self.client.products())}
+
+    def _record(self, product: Mapping[str, Any]) -> Record:
+        variants = product.get("variants") or []
+        if len(variants) != 1:
+            # Kept (so it is never taken for deleted) but not synced: one item is one product with one variant.
+            problem = f"product {product['id']} has {len(variants)} variants; talkqa syncs products with exactly one"
+            data = {k: v for k, v in product.items() if k != "variants"}
+            return Record(str(product["id"]), {**data, "$problem": problem}, _modified(product))
+        variant = variants[0]
+        stock = variant.get("stock") or {}
+        attributes = variant.get("attributes") or {}
+        descriptor = str(product.get("name") or "")
+        if attributes:
+            descriptor += " [" + ", ".join(f"{k}: {v}" for k, v in attributes.items()) + "]"
+        data = dict(product)
+        data.update(
+            {
+                "sku": variant.get("sku"),
+                "quantity": stock.get("quantity"),
+                "isUnlimited": stock.get("unlimited"),
+                "variantId": variant.get("id"),
+                "descriptor": descriptor,
+            }
+        )
+        self._variants[str(variant.get("id"))] = str(product["id"])
+        return Record(str(product["id"]), data, _modified(product))
+
+    def _store_page_id(self) -> str:
+        if self._store_page is None:
+            pages = [p for p in self.client.store_pages() if p.get("isEnabled", True)]
+            if not pages:
+                raise SyncError("the Squarespace site has no enabled store page to create products on")
+            self._store_page = str(pages[0]["id"])
+        return self._store_page
+
+    def _product_body(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        variant: dict[str, Any] = {}
+        product: dict[str, Any] = {"type": "PHYSICAL", "storePageId": self._store_page_id()}
+        for key, value in values.items():
+            if key == "variants":
+                for element in value or []:
+                    variant.update(element)
+            elif key in _INVENTORY_PATHS:
+                _set(variant, _INVENTORY_PATHS[key].removeprefix("variants."), value)
+            elif key in _PRODUCT_FIELDS:
+                product[key] = value
+            else:
+                raise SyncError(f"talkqa cannot create Squarespace products with field {key!r}")
+        if not variant.get("sku"):
+            raise SyncError("a Squarespace product needs a SKU: map the item code to sku or variants.sku")
+        variant.setdefault("pricing", {}).setdefault("basePrice", {}).setdefault("value", "0.00")
+        if product.get("name") in (None, ""):
+            product["name"] = str(variant["sku"])
+        if product.get("description") is None:
+            product.pop("description", None)
+        stock = variant.get("stock")
+        if isinstance(stock, dict) and stock.get("quantity") is None:
+            stock.pop("quantity")
+        product["variants"] = [self._money(variant)]
+        return product
+
+    def _money(self, variant: dict[str, Any]) -> dict[str, Any]:
+        """Money objects carry the site's currency; a weight carries its unit."""
+        pricing = variant.get("pricing")
+        if isinstance(pricing, dict):
+            for name in ("basePrice", "salePrice"):
+                money = pricing.get(name)
+                if isinstance(money, dict):
+                    money.setdefault("currency", self.currency)
+                    if money.get("value") is None:
+                        money["value"] = "0.00"
+        weight = (variant.get("shippingMeasurements") or {}).get("weight")
+        if isinstance(weight, dict):
+            weight.setdefault("unit", "KILOGRAM")
+            if weight.get("value") is None:
+                weight["value"] = 0.0
+        return variant
+
+
+class SquarespaceOrdersSide:
+    """Squarespace orders: read by modified window, created by import."""
+
+    key = "squarespace:orders"
+    label = "Squarespace orders"
+    CHANNEL = "Exact Online"
+    idempotent_create = True  #: an import with the same Idempotency-Key returns the order already imported
+
+    def __init__(self, client: SquarespaceClient, clock: Clock, *, currency: str) -> None:
+        self.client = client
+        self.clock = clock
+        self.currency = currency
+
+    def begin_cycle(self) -> None:
+        """Nothing is cached between cycles."""
+
+    def changes(self, cursor: str | None, spec_types: Sequence[str]) -> ChangeBatch:
+        now = datetime.fromtimestamp(self.clock.now(), tz=UTC).replace(microsecond=0)
+        calls = 0
+        records: list[Record] = []
+        if cursor is None:
+            pages = self.client.order_pages()
+        else:
+            start = datetime.fromtimestamp(float(cursor) - _WINDOW_OVERLAP_S, tz=UTC)
+            pages = self.client.order_pages(modified_after=start, modified_before=now)
+        for page in pages:
+            calls += 1
+            records.extend(Record(str(o["id"]), o, _modified(o)) for o in page.items)
+        return ChangeBatch(tuple(records), (), complete=False, cursor=str(now.timestamp()), calls=calls)
+
+    def fetch(self, ids: Sequence[str]) -> dict[str, Record]:
+        out = {}
+        for order_id in ids:
+            try:
+                order = self.client.get_order(order_id)
+            except SquarespaceApiError as exc:
+                if exc.status == 404:
+                    continue
+                raise
+            out[order_id] = Record(order_id, order, _modified(order))
+        return out
+
+    def find(self, spec_type: str, path: str, value: Any) -> list[Record]:
+        if value is None or value == "":
+            return []
+        return [Record(str(o["id"]), o, _modified(o)) for o in self.client.orders() if get_path(o, path) == value]
+
+    def create(self, values: Mapping[str, Any], *, intent_key: str, source: Record | None = None) -> Record:
+        body = self._import_body(values, source)
+        order = self.client.import_order(body, idempotency_key=intent_key)
+        return Record(str(order["id"]), order, _modified(order))
+
+    def update(self, record: Record, writes: Writes) -> None:
+        for (_, path), value in writes.items():
+            if path == "fulfillmentStatus" and value == "FULFILLED":
+                self.client.fulfil_order(record.id)
+            else:
+                raise SyncError(f"Squarespace orders cannot be changed after their import ({path})")
+
+    def delete(self, record_id: str) -> bool:
+        return False  # the Orders API cannot delete an order
+
+    def reference_of(self, record_id: str) -> str | None:
+        return None
+
+    def record_of_reference(self, reference: str) -> str | None:
+        return None
+
+    def _import_body(self, values: Mapping[str, Any], source: Record | None) -> dict[str, Any]:
+        body = {k: v for k, v in values.items() if v is not None}
+        body.setdefault("channelName", self.CHANNEL)
+        body.setdefault("priceTaxInterpretation", "EXCLUSIVE")
+        grand = body.get("grandTotal") if isinstance(body.get("grandTotal"), dict) else None
+        currency = (grand or {}).get("currency") or self.currency
+        lines = []
+        for line in body.get("lineItems") or []:
+            line = dict(line)
+            line.setdefault("lineItemType", "PHYSICAL_PRODUCT")
+            price = line.get("unitPricePaid") or {}
+            line["unitPricePaid"] = {"currency": currency, "value": price.get("value") or "0.00"}
+            lines.append(line)
+        body["lineItems"] = lines
+        subtotal = sum(
+            (Decimal(str(li["unitPricePaid"]["value"])) * int(li.get("quantity") or 0) for li in lines), Decimal("0")
+        )
+        if grand is not None and grand.get("value") is not None:
+            tax = _money_of(source, "VATAmount")
+            shipping = discount = Decimal("0")
+            rest = Decimal(str(grand["value"])) - subtotal - tax
+            if rest >= 0:
+                shipping = rest
+            else:
+                discount = -rest
+            body["grandTotal"] = {"currency": currency, "value": str(grand["value"])}
+            body["taxTotal"] = {"currency": currency, "value": f"{tax:.2f}"}
+            body["shippingTotal"] = {"currency": currency, "value": f"{shipping:.2f}"}
+            body["discountTotal"] = {"currency": currency, "value": f"{discount:.2f}"}
+        if isinstance(body.get("createdOn"), datetime):
+            body["createdOn"] = format_iso_utc(body["createdOn"])
+        return body
+
+
+def _money_of(source: Record | None, field: str) -> Decimal:
+    value = source.data.get(field) if source is not None else None
+    return Decimal(repr(float(value))).quantize(Decimal("0.01")) if value not in (None, "") else Decimal("0")
+
+
+def _set(target: dict[str, Any], path: str, value: Any) -> None:
+    *parents, leaf = path.split(".")
+    for name in parents:
+        child = target.get(name)
+        if not isinstance(child, dict):
+            child = target[name] = {}
+        target = child
+    target[leaf] = value
