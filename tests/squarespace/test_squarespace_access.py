@@ -9,6 +9,7 @@ import httpx
 import pytest
 from squarespace_helpers import BASE, USER_AGENT, Api, error_of
 
+from harness.clock import VirtualClock
 from harness.mock.core import MockRequest
 from harness.squarespace.app import SquarespaceMock
 from harness.squarespace.control import SquarespaceControl
@@ -160,3 +161,13 @@ def test_two_mocks_with_the_same_seed_have_the_same_key_and_ids() -> None:
     assert first.api_key == second.api_key
     assert first.control.seed(3, 2) == second.control.seed(3, 2)
     assert SquarespaceMock(VirtualClock(), seed=10).api_key != first.api_key
+
+
+def test_a_slow_fault_answers_after_its_delay_on_the_mocks_clock(
+    api: Api, control: SquarespaceControl, clock: VirtualClock
+) -> None:
+    control.slow_next("/orders", 12.5)
+    before = clock.now()
+    assert api.get("/1.0/commerce/orders").status_code == 200
+    assert clock.now() - before == 12.5
+    assert control.calls.records()[-1].fault == "slow on * /orders"
