@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness.mock.core import MockResponse
-from harness.squarespace.paging import PAGE_SIZE, decode_cursor, encode_cursor, pagination
+from harness.squarespace.paging import PAGE_SIZE, decode_cursor, encode_cursor, pagination, seq_position
 from harness.squarespace.payloads import MAX_INT, Fields
 from harness.squarespace.problems import bad_request, conflict, missing, not_found
 from harness.squarespace.products import split_ids
@@ -121,7 +121,7 @@ def list_inventory(ctx: Context) -> MockResponse:
     after = 0
     if cursor:
         position, _ = decode_cursor(cursor, "inventory")
-        after = int(position)
+        after = seq_position(position)
     rows, more = ctx.store.variants_after(after, PAGE_SIZE)
     next_cursor = encode_cursor("inventory", rows[-1][0]) if more else None
     return ctx.json(

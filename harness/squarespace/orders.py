@@ -17,7 +17,7 @@ from typing import Any
 from harness.mock.core import MockResponse
 from harness.squarespace import catalogue
 from harness.squarespace.limits import retry_after_header
-from harness.squarespace.paging import PAGE_SIZE, decode_cursor, encode_cursor, pagination
+from harness.squarespace.paging import PAGE_SIZE, decode_cursor, encode_cursor, key_position, pagination
 from harness.squarespace.payloads import Fields
 from harness.squarespace.problems import ApiProblem, bad_request, conflict, missing, not_found
 from harness.squarespace.records import LineItem, Money, Order, Shipment
@@ -201,8 +201,13 @@ def list_orders(ctx: Context) -> MockResponse:
         raw_position, filters = decode_cursor(cursor, "orders")
         if status is not None and status != filters.get("status"):
             raise bad_request("fulfillmentStatus must not change while paging; start again without cursor")
-        position = list(raw_position)
+        position = key_position(raw_position)
         after, before, status = filters.get("after"), filters.get("before"), filters.get("status")
+        if not (
+            all(v is None or (isinstance(v, int) and not isinstance(v, bool)) for v in (after, before))
+            and (status is None or status in STATUSES)
+        ):
+            raise bad_request("cursor is not a cursor this endpoint handed out")
     else:
         after, before = _window(ctx)
     page: list[Order] = []

@@ -15,7 +15,7 @@ from urllib.parse import quote
 from harness.mock.core import MockRequest
 from harness.squarespace.problems import bad_request
 
-__all__ = ["PAGE_SIZE", "Cursor", "decode_cursor", "encode_cursor", "pagination"]
+__all__ = ["PAGE_SIZE", "Cursor", "decode_cursor", "encode_cursor", "key_position", "pagination", "seq_position"]
 
 PAGE_SIZE = 50
 Cursor = tuple[Any, dict[str, Any]]
@@ -45,6 +45,26 @@ def decode_cursor(text: str, kind: str) -> Cursor:
     if not isinstance(data, dict) or data.get("k") != kind or not isinstance(data.get("f"), dict):
         raise bad_request("cursor belongs to another list")
     return data["p"], data["f"]
+
+
+def seq_position(position: Any) -> int:
+    """The sequence number a cursor of a creation-ordered list carries."""
+    if isinstance(position, bool) or not isinstance(position, int):
+        raise bad_request("cursor is not a cursor this endpoint handed out")
+    return position
+
+
+def key_position(position: Any) -> list[Any]:
+    """The (modifiedOn, id) key a cursor of the orders list carries."""
+    if (
+        not isinstance(position, list)
+        or len(position) != 2
+        or isinstance(position[0], bool)
+        or not isinstance(position[0], int)
+        or not isinstance(position[1], str)
+    ):
+        raise bad_request("cursor is not a cursor this endpoint handed out")
+    return position
 
 
 def pagination(request: MockRequest, next_cursor: str | None) -> dict[str, Any]:

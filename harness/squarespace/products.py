@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from harness.mock.core import MockResponse
-from harness.squarespace.paging import PAGE_SIZE, decode_cursor, encode_cursor, pagination
+from harness.squarespace.paging import PAGE_SIZE, decode_cursor, encode_cursor, pagination, seq_position
 from harness.squarespace.payloads import ProductDraft, VariantDraft, check_variant_set, product_changes, variant_changes
 from harness.squarespace.payloads import product_draft as read_product_draft
 from harness.squarespace.payloads import variant_draft as read_variant_draft
@@ -170,7 +170,7 @@ def list_store_pages(ctx: Context) -> MockResponse:
     after = 0
     if cursor:
         position, _ = decode_cursor(cursor, "store_pages")
-        after = int(position)
+        after = seq_position(position)
     pages = [p for p in ctx.store.page_list() if p.seq > after]
     more = len(pages) > PAGE_SIZE
     pages = pages[:PAGE_SIZE]
@@ -186,10 +186,13 @@ def list_products(ctx: Context, version: str) -> MockResponse:
     after = 0
     if cursor:
         position, filters = decode_cursor(cursor, "products")
-        carried = frozenset(filters["type"]) if filters.get("type") else None
+        listed = filters.get("type") or []
+        if not isinstance(listed, list) or not set(listed) <= set(PRODUCT_TYPES):
+            raise bad_request("cursor is not a cursor this endpoint handed out")
+        carried = frozenset(listed) or None
         if types is not None and types != carried:
             raise bad_request("type must not change while paging; start again without cursor")
-        types, after = carried, int(position)
+        types, after = carried, seq_position(position)
     products, more = ctx.store.products_after(after, PAGE_SIZE, types)
     filters = {"type": sorted(types)} if types else {}
     next_cursor = encode_cursor("products", products[-1].seq, filters) if more else None

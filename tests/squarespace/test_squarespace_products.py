@@ -339,3 +339,26 @@ def test_the_last_variant_cannot_be_deleted_but_another_can(api: Api, page_id: s
     assert api.delete(f"{PRODUCTS}/{product['id']}/variants/{second}").status_code == 204
     error_of(api.delete(f"{PRODUCTS}/{product['id']}/variants/{first}"), 400)
     error_of(api.delete(f"{PRODUCTS}/{product['id']}/variants/{second}"), 404)
+
+
+@pytest.mark.parametrize(
+    ("kind", "position", "filters", "path"),
+    [
+        ("products", [1, "x"], {}, PRODUCTS),
+        ("products", True, {}, PRODUCTS),
+        ("products", 0, {"type": "PHYSICAL"}, PRODUCTS),
+        ("products", 0, {"type": ["BOOK"]}, PRODUCTS),
+        ("inventory", "5", {}, "/1.0/commerce/inventory"),
+        ("store_pages", None, {}, "/1.0/commerce/store_pages"),
+        ("orders", 5, {}, "/1.0/commerce/orders"),
+        ("orders", [5], {}, "/1.0/commerce/orders"),
+        ("orders", [0, "a"], {"after": "yesterday", "before": 1}, "/1.0/commerce/orders"),
+        ("orders", [0, "a"], {"status": "LOST"}, "/1.0/commerce/orders"),
+    ],
+)
+def test_a_cursor_carrying_a_position_of_the_wrong_shape_answers_400(
+    api: Api, kind: str, position: Any, filters: dict[str, Any], path: str
+) -> None:
+    from harness.squarespace.paging import encode_cursor
+
+    error_of(api.get(path, params={"cursor": encode_cursor(kind, position, filters)}), 400)
