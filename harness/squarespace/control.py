@@ -143,12 +143,15 @@ class SquarespaceControl:
             return self.store.product_json(product)
 
     def place_order(self, product_ids: Sequence[str] | None = None) -> Json:
-        """A web order a shopper places now, over some (or the given) products."""
+        """A web order a shopper places now over some (or the given) products; the checkout takes
+        the items from stock (never more than there is) and moves those products' ``modifiedOn``."""
         with self.mock.lock:
             chosen = [self.store.product(p) for p in product_ids] if product_ids else list(self.store.products.values())
             if not chosen:
                 raise MockError("a web order needs at least one product in the store")
-            order = self.factory.add_web_order(self.store, chosen, self.store.now_ms())
+            order = self.factory.add_web_order(self.store, chosen, self.store.now_ms(), take_stock=True)
+            if order is None:
+                raise MockError("none of the products chosen is in stock; set_stock() first")
             return order.as_json()
 
     # -- merchant edits ------------------------------------------------------------------------

@@ -154,14 +154,24 @@ class SquarespaceFactory:
     def add_product(self, store: Store, store_page_id: str) -> Product:
         return make_product(store, product_draft(self.product_body(store_page_id), store.currency))
 
-    def add_web_order(self, store: Store, products: Sequence[Product], created_on: int) -> Order:
-        """An order a shopper placed on the site at ``created_on`` (milliseconds)."""
+    def add_web_order(
+        self, store: Store, products: Sequence[Product], created_on: int, *, take_stock: bool = False
+    ) -> Order | None:
+        """An order a shopper placed on the site at ``created_on`` (milliseconds). With
+        ``take_stock`` the checkout takes the items from stock — never more than there is — and
+        None is answered when nothing chosen is in stock."""
         fake = self.fake
         chosen = fake.random_elements(list(products), length=min(len(products), fake.random_int(1, 5)), unique=True)
-        now = store.now_ms()
         lines = []
         for product in chosen:
             variant = product.variants[0]
+            quantity = fake.random_int(1, 3)
+            if take_stock and not variant.unlimited:
+                quantity = min(quantity, variant.quantity)
+                if quantity == 0:
+                    continue
+                variant.quantity -= quantity
+                store.touch_product(product)
             price = variant.sale_price if variant.on_sale else variant.base_price
             lines.append(
                 LineItem(
@@ -170,10 +180,13 @@ class SquarespaceFactory:
                     variant.sku,
                     product.id,
                     product.name,
-                    fake.random_int(1, 3),
+                    quantity,
                     Money(price.currency, price.value),
                 )
             )
+        if not lines:
+            return None
+        now = store.now_ms()
         subtotal = sum((line.unit_price_paid.value * line.quantity for line in lines), Decimal(0))
         shipping = fake.random_element((Decimal("0.00"), Decimal("4.95"), Decimal("9.95")))
         tax = (subtotal * Decimal("0.08")).quantize(Decimal("0.01"))
@@ -207,6 +220,7 @@ class SquarespaceFactory:
             moments = sorted(now - self.fake.random_int(3_600_000, 30 * 86_400_000) for _ in range(orders))
             for moment in moments:
                 order = self.add_web_order(store, made, moment)
+                assert order is not None
                 roll = self.fake.random_int(1, 10)
                 if roll <= 3:
                     carrier, service = self.fake.random_element(_CARRIERS)

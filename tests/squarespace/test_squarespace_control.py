@@ -175,3 +175,17 @@ def test_a_refused_edit_of_several_fields_changes_none_of_them(control: Squaresp
         control.edit_product(product["id"], {"name": "Cup", "variants.pricing.basePrice.value": "1.234"})
     assert control.product(product["id"]) == product
     assert control.edit_product(product["id"], {"urlSlug": "cup"})["urlSlug"] == "cup"
+
+
+def test_a_shoppers_order_takes_its_items_from_stock_and_never_more_than_there_is(
+    control: SquarespaceControl, clock: VirtualClock
+) -> None:
+    product = control.create_product(name="Mug", sku="M-1", quantity=1)
+    clock.advance(5)
+    order = control.place_order([product["id"]])
+    assert [(line["variantId"], line["quantity"]) for line in order["lineItems"]] == [(product["variants"][0]["id"], 1)]
+    after = control.product(product["id"])
+    assert after["variants"][0]["stock"]["quantity"] == 0 and after["modifiedOn"] > product["modifiedOn"]
+    with pytest.raises(MockError, match="in stock"):
+        control.place_order([product["id"]])
+    assert len(control.orders()) == 1
