@@ -25,7 +25,7 @@ from harness.sync.convert import format_iso_utc, parse_iso_utc
 from harness.sync.mapping import get_path
 from harness.sync.records import ChangeBatch, Record, Writes
 
-__all__ = ["SquarespaceOrdersSide", "SquarespaceProductsSide"]
+__all__ = ["SquarespaceOrdersSide", "SquarespaceProductsSide", "physical_path", "product_view"]
 
 INVENTORY, PRODUCTS, ORDER = "Inventory", "Sesamproducts", "Order"
 #: Inventory paths and the variant field each one is
@@ -44,7 +44,34 @@ def _modified(data: Mapping[str, Any]) -> float | None:
     return parse_iso_utc(text).timestamp() if isinstance(text, str) and text else None
 
 
-def _physical(spec_type: str, path: str) -> str:
+def product_view(product: Mapping[str, Any]) -> dict[str, Any]:
+    """A product as both spec types see it: the product (Sesamproducts) plus its variant's inventory
+    item (Inventory: sku, quantity, isUnlimited, variantId, descriptor). A product with other than one
+    variant is kept with a ``$problem`` (never taken for deleted) but not synced."""
+    variants = product.get("variants") or []
+    if len(variants) != 1:
+        problem = f"product {product['id']} has {len(variants)} variants; talkqa syncs products with exactly one"
+        return {**{k: v for k, v in product.items() if k != "variants"}, "$problem": problem}
+    variant = variants[0]
+    stock = variant.get("stock") or {}
+    attributes = variant.get("attributes") or {}
+    descriptor = str(product.get("name") or "")
+    if attributes:
+        descriptor += " [" + ", ".join(f"{k}: {v}" for k, v in attributes.items()) + "]"
+    data = dict(product)
+    data.update(
+        {
+            "sku": variant.get("sku"),
+            "quantity": stock.get("quantity"),
+            "isUnlimited": stock.get("unlimited"),
+            "variantId": variant.get("id"),
+            "descriptor": descriptor,
+        }
+    )
+    return data
+
+
+def physical_path(spec_type: str, path: str) -> str:
     """The Sesamproducts path of a property (an Inventory path is a field of the variant)."""
     return _INVENTORY_PATHS.get(path, path) if spec_type == INVENTORY else path
 
@@ -114,7 +141,7 @@ class SquarespaceProductsSide:
         variant: dict[str, Any] = {}
         stock: int | None = None
         for (spec_type, path), value in writes.items():
-            physical = _physical(spec_type, path)
+            physical = physical_path(spec_type, path)
             if physical in _PRODUCT_FIELDS:
                 product[physical] = "" if value is None and physical in {"name", "description"} else value
             elif physical == "variants.stock.quantity":
@@ -154,29 +181,9 @@ class SquarespaceProductsSide:
         return {record.id: record for record in map(self._record, self.client.products())}
 
     def _record(self, product: Mapping[str, Any]) -> Record:
-        variants = product.get("variants") or []
-        if len(variants) != 1:
-            # Kept (so it is never taken for deleted) but not synced: one item is one product with one variant.
-            problem = f"product {product['id']} has {len(variants)} variants; talkqa syncs products with exactly one"
-            data = {k: v for k, v in product.items() if k != "variants"}
-            return Record(str(product["id"]), {**data, "$problem": problem}, _modified(product))
-        variant = variants[0]
-        stock = variant.get("stock") or {}
-        attributes = variant.get("attributes") or {}
-        descriptor = str(product.get("name") or "")
-        if attributes:
-            descriptor += " [" + ", ".join(f"{k}: {v}" for k, v in attributes.items()) + "]"
-        data = dict(product)
-        data.update(
-            {
-                "sku": variant.get("sku"),
-                "quantity": stock.get("quantity"),
-                "isUnlimited": stock.get("unlimited"),
-                "variantId": variant.get("id"),
-                "descriptor": descriptor,
-            }
-        )
-        self._variants[str(variant.get("id"))] = str(product["id"])
+        data = product_view(product)
+        if "$problem" not in data:
+            self._variants[str(data["variantId"])] = str(product["id"])
         return Record(str(product["id"]), data, _modified(product))
 
     def _store_page_id(self) -> str:
