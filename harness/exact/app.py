@@ -275,7 +275,7 @@ class ExactOnlineMock(MockService):
         order_key: str | None,
         count_only: bool,
     ) -> MockResponse:
-        rows = list(division.table(endpoint.table).values())
+        rows: list[dict[str, Any]] = []
         target = endpoint
         if order_key is not None:  # an order's lines, through its navigation property
             key = order_key
@@ -285,8 +285,18 @@ class ExactOnlineMock(MockService):
             rows = division.lines_of(key)
         check_options(target, query)
         size = self.settings.page_size if target.kind == "rest" else self.settings.sync_page_size
+        key_name = _KEYS[target.table]
+        presorted = None
+        if order_key is None:  # a whole table: its rows in order are kept between pages
+            presorted = division.sorted_rows(target.table, "Timestamp" if target.kind == "sync" else key_name)
         page = page_rows(
-            target, query, rows, key_name=_KEYS[target.table] if target.kind != "sync" else "Timestamp", page_size=size
+            target,
+            query,
+            rows,
+            key_name=key_name,
+            page_size=size,
+            presorted=presorted,
+            need_count=count_only or query.inlinecount,
         )
         if count_only:
             return MockResponse(200, {"content-type": "text/plain; charset=utf-8"}, str(page.count).encode())

@@ -143,7 +143,7 @@ class ExactControl:
             draft = factory.item()
             while target.item_by_code(draft.fields["Code"]) is not None:
                 draft = factory.item()
-            item_ids.append(self.create_item(draft.fields, read_only=draft.ui_fields, division=target.number)["ID"])
+            item_ids.append(self._create_item(draft.fields, draft.ui_fields, target.number, None)["ID"])
         account_ids = [a.account_id for a in accounts]
         order_ids = []
         now = utc_datetime(self._mock.clock)
@@ -162,13 +162,18 @@ class ExactControl:
         user: str | None = None,
     ) -> dict[str, Any]:
         """Create an item as the API would, then set UI-only fields (``StandardSalesPrice``, ``Stock``)."""
+        return copy.deepcopy(self._create_item(fields, read_only or {}, division, user))
+
+    def _create_item(
+        self, fields: Mapping[str, Any], read_only: Mapping[str, Any], division: int | None, user: str | None
+    ) -> dict[str, Any]:
         writer = self._writer(division, user)
         try:
             record = writer.create_item(dict(fields))
         except RecordError as exc:
             raise MockError(f"the Exact mock refused the item: {exc.message}") from None
-        record.update(self._ui_values("items", read_only or {}))
-        return copy.deepcopy(record)
+        record.update(self._ui_values("items", read_only))
+        return record
 
     def create_order(
         self, fields: Mapping[str, Any], *, division: int | None = None, user: str | None = None

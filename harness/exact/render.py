@@ -7,6 +7,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from harness.exact.catalogue import FieldSpec, ResourceSpec
@@ -63,9 +64,14 @@ class EntityView:
     lines_of: Callable[[str], Sequence[dict[str, Any]]] | None = None
     line_view: EntityView | None = None
 
-    def fields(self) -> list[FieldSpec]:
+    @cached_property
+    def selected(self) -> tuple[FieldSpec, ...]:
+        """The fields this view writes, in the catalogue's order (worked out once per view)."""
         wanted = set(self.select) if self.select is not None and "*" not in self.select else None
-        return [f for f in self.spec.fields if wanted is None or f.name in wanted]
+        return tuple(f for f in self.spec.fields if wanted is None or f.name in wanted)
+
+    def fields(self) -> tuple[FieldSpec, ...]:
+        return self.selected
 
     def uri(self, record: dict[str, Any]) -> str:
         key = record.get(self.key_name)

@@ -63,6 +63,9 @@ class Division:
     next_order_number: int = 1
     blocked: bool = False
     _codes: dict[str, str] = field(default_factory=dict, repr=False)
+    _sorted: dict[tuple[str, str], tuple[tuple[int, int], list[dict[str, Any]], list[Any]]] = field(
+        default_factory=dict, repr=False
+    )
 
     def table(self, name: str) -> dict[str, dict[str, Any]]:
         """``items``, ``orders``, ``lines`` or ``deleted``."""
@@ -78,6 +81,22 @@ class Division:
         """The next row version: strictly greater than every one handed out before."""
         self.row_version += 1
         return self.row_version
+
+    def sorted_rows(self, table: str, name: str) -> tuple[list[dict[str, Any]], list[Any]]:
+        """A table's rows ordered by ``name`` (a key or Timestamp) and those values, for bisection.
+
+        Kept until the row version or the row count moves, so that reading page after page of an
+        unchanged table sorts it once, not once a page.
+        """
+        rows = self.table(table)
+        version = (self.row_version, len(rows))
+        cached = self._sorted.get((table, name))
+        if cached is not None and cached[0] == version:
+            return cached[1], cached[2]
+        ordered = sorted(rows.values(), key=lambda r: r[name])
+        values = [r[name] for r in ordered]
+        self._sorted[(table, name)] = (version, ordered, values)
+        return ordered, values
 
     def lines_of(self, order_id: str) -> list[dict[str, Any]]:
         """An order's lines by line number."""

@@ -53,23 +53,31 @@ def convert(spec: ResourceSpec, body: Any, method: str, *, skip: frozenset[str] 
     return out
 
 
+_RULES: dict[str, list[tuple[str, bool, int | None]]] = {}
+
+
+def _rules(spec: ResourceSpec) -> list[tuple[str, bool, int | None]]:
+    """(name, required, longest) of the fields a business rule applies to, in field order."""
+    rules = _RULES.get(spec.path)
+    if rules is None:
+        rules = _RULES[spec.path] = [
+            (f.name, f.required, max_length(f))
+            for f in spec.fields
+            if not f.key and f.edm_type != "Collection" and (f.required or max_length(f) is not None)
+        ]
+    return rules
+
+
 def rule_problems(spec: ResourceSpec, values: Mapping[str, Any], *, creating: bool) -> list[str]:
     """Mandatory fields and lengths: every problem, in field order."""
     problems = []
-    for field in spec.fields:
-        if field.key or field.edm_type == "Collection":
-            continue
-        present = field.name in values
-        value = values.get(field.name)
-        if (
-            field.required
-            and (creating or present)
-            and (value is None or (isinstance(value, str) and not value.strip()))
-        ):
-            problems.append(f"Mandatory: {field.name}")
-        limit = max_length(field)
+    for name, required, limit in _rules(spec):
+        present = name in values
+        value = values.get(name)
+        if required and (creating or present) and (value is None or (isinstance(value, str) and not value.strip())):
+            problems.append(f"Mandatory: {name}")
         if isinstance(value, str) and limit is not None and len(value) > limit:
-            problems.append(f"{field.name}: value too long (maximum {limit} characters, given {len(value)})")
+            problems.append(f"{name}: value too long (maximum {limit} characters, given {len(value)})")
     return problems
 
 

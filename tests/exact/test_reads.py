@@ -246,3 +246,15 @@ def test_every_sync_and_bulk_endpoint_serves_its_table(
     metadata = rows[0]["__metadata"]
     assert metadata["type"].startswith("Exact.Web.Api.Models.")
     assert metadata["uri"].startswith(f"{BASE}/api/v1/{api.division}/{path}(")
+
+
+def test_a_record_changed_between_two_sync_pages_comes_again_on_a_later_page(mock: ExactOnlineMock, api: Api) -> None:
+    mock.control.seed(items=1500, orders=0)
+    select = {"$select": "ID,Timestamp", "$filter": "Timestamp gt 1"}
+    first = api.get("sync/Logistics/Items", params=select).json()["d"]
+    changed = first["results"][0]["ID"]
+    mock.control.edit("items", changed, {"Description": "Tussendoor gewijzigd"})
+    second = api.http.get(first["__next"], headers=api.headers()).json()["d"]["results"]
+    assert len(second) == 501
+    assert second[-1]["ID"] == changed
+    assert second[-1]["Timestamp"] > first["results"][-1]["Timestamp"]
