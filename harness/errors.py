@@ -6,6 +6,7 @@
      │    └── UnreadableSpecError    a file that is no dataflow document at all (CLI exit 2)
      ├── FeatureError                a .feature file that cannot be written or read back
      ├── MappingError                a mapping row that cannot be honoured, refused at load time
+     │    └── ConversionError        a value that cannot cross a row unchanged
      ├── MockError                   misuse of a mock's test-side control surface
      ├── ApiError                    an API answered with an error the client cannot recover from
      │    ├── ExactApiError
@@ -25,6 +26,7 @@ from __future__ import annotations
 __all__ = [
     "ApiError",
     "AuthError",
+    "ConversionError",
     "ExactApiError",
     "FeatureError",
     "GaveUpError",
@@ -79,6 +81,15 @@ class MappingError(HarnessError):
         if path is not None:
             where = f"{path}:{line}: " if line is not None else f"{path}: "
         super().__init__(f"{where}{message}")
+
+
+class ConversionError(MappingError):
+    """A value that cannot cross a mapping row unchanged (or is not a value of its kind at all)."""
+
+    def __init__(self, reason: str, *, value: object = None) -> None:
+        self.reason = reason
+        self.value = value
+        super().__init__(reason)
 
 
 class MockError(HarnessError):

@@ -40,7 +40,7 @@ from decimal import Context, Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Literal, TypeAlias, TypeVar
 
-from harness.errors import MappingError
+from harness.errors import ConversionError
 
 __all__ = [
     "EXACT_KINDS",
@@ -48,7 +48,6 @@ __all__ = [
     "Canonical",
     "Codec",
     "Conversion",
-    "ConversionError",
     "Domain",
     "JsonValue",
     "Side",
@@ -88,15 +87,6 @@ _INTEGER_TEXT = re.compile(r"0|-?[1-9][0-9]*")
 _DECIMAL_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 _GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _NIL_GUID = "00000000-0000-0000-0000-000000000000"
-
-
-class ConversionError(MappingError):
-    """A value that cannot cross a mapping row unchanged (or is not a value of its kind at all)."""
-
-    def __init__(self, reason: str, *, value: object = None) -> None:
-        self.reason = reason
-        self.value = value
-        super().__init__(reason)
 
 
 class Domain(StrEnum):

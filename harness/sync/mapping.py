@@ -42,11 +42,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal, Protocol, TypeVar
 
-from harness.errors import MappingError
+from harness.errors import ConversionError, MappingError
 from harness.exact import catalogue as exact
 from harness.spec.model import DataflowDocument, FlowSection, MergeCriterion, PropertyMapping
 from harness.squarespace import catalogue as squarespace
-from harness.sync.convert import Canonical, Conversion, ConversionError, JsonValue, Side, conversion_for
+from harness.sync.convert import Canonical, Conversion, JsonValue, Side, conversion_for
 from harness.sync.policy import Direction
 from harness.systems import known_system, resolve_system
 

@@ -7,10 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from harness.errors import MappingError
+from harness.errors import ConversionError, MappingError
 from harness.sync.convert import (
     Conversion,
-    ConversionError,
     conversion_for,
     datatype_fits,
     format_exact_datetime,

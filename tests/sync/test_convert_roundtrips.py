@@ -10,7 +10,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from harness.sync.convert import ConversionError, conversion_for
+from harness.errors import ConversionError
+from harness.sync.convert import conversion_for
 
 BOUNDED = settings(
     derandomize=True,

@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from support import FIXTURES
 
+from harness.errors import ConversionError
 from harness.spec.parser import parse_file
 from harness.squarespace.catalogue import CURRENCIES
-from harness.sync.convert import ConversionError
 from harness.sync.mapping import LinkedIds, MappingRow, SectionMapping, effective_mapping, lookup_field
 
 INVENTORY, PRODUCTS, ORDER = effective_mapping(parse_file(FIXTURES / "specs" / "exact-squarespace.rst"))
