@@ -5,6 +5,7 @@
      ├── SpecError
      │    └── UnreadableSpecError    a file that is no dataflow document at all (CLI exit 2)
      ├── FeatureError                a .feature file that cannot be written or read back
+     ├── ReportError                 a report that cannot be built, read back or merged
      ├── MappingError                a mapping row that cannot be honoured, refused at load time
      │    └── ConversionError        a value that cannot cross a row unchanged
      ├── MockError                   misuse of a mock's test-side control surface
@@ -35,6 +36,7 @@ __all__ = [
     "MappingError",
     "MockError",
     "RateLimitedError",
+    "ReportError",
     "SpecError",
     "SquarespaceApiError",
     "SutError",
@@ -69,6 +71,10 @@ class UnreadableSpecError(SpecError):
 
 class FeatureError(HarnessError):
     """A Gherkin feature file that cannot be written or read back."""
+
+
+class ReportError(HarnessError):
+    """A report that cannot be built, read back or merged (a runner bug or a foreign JSON file)."""
 
 
 class MappingError(HarnessError):

@@ -15,8 +15,9 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import TypeVar
 
+from harness.errors import ReportError
 from harness.report.model import PhaseTiming, RunReport, Timings
-from harness.report.results import ItemResult, ReportError, SectionResult
+from harness.report.results import ItemResult, SectionResult
 
 __all__ = ["merge_reports"]
 

@@ -14,13 +14,13 @@ from datetime import UTC, datetime
 from importlib import metadata
 from typing import Any
 
+from harness.errors import ReportError
 from harness.report.results import (
     Evidence,
     HttpExchange,
     HypothesisExample,
     ItemResult,
     ItemStatus,
-    ReportError,
     SectionResult,
     StepResult,
     Summary,
@@ -37,7 +37,6 @@ __all__ = [
     "ItemStatus",
     "LintFinding",
     "PhaseTiming",
-    "ReportError",
     "RunReport",
     "SectionResult",
     "Seeds",

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from harness.errors import HarnessError
+from harness.errors import ReportError
 from harness.mock.core import CallRecord, redact_text
 from harness.spec.model import DataflowDocument, FlowSection
 
@@ -21,15 +21,10 @@ __all__ = [
     "HypothesisExample",
     "ItemResult",
     "ItemStatus",
-    "ReportError",
     "SectionResult",
     "StepResult",
     "Summary",
 ]
-
-
-class ReportError(HarnessError):
-    """A report that cannot be built, read back or merged (a runner bug or a foreign JSON file)."""
 
 
 class ItemStatus(StrEnum):

@@ -9,10 +9,10 @@ from datetime import timedelta
 import pytest
 from report_helpers import STARTED, synthetic_report
 
+from harness.errors import ReportError
 from harness.report import (
     ItemStatus,
     PhaseTiming,
-    ReportError,
     RunReport,
     Seeds,
     Timings,

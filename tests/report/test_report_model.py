@@ -13,13 +13,13 @@ import pytest
 from report_helpers import SECRETS, STARTED, synthetic_report
 
 import harness.report
+from harness.errors import ReportError
 from harness.mock.core import CallRecord
 from harness.report import (
     Evidence,
     HttpExchange,
     ItemResult,
     ItemStatus,
-    ReportError,
     RunReport,
     SectionResult,
     SpecInfo,
