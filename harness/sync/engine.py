@@ -255,14 +255,15 @@ class SyncCycle:
         if not g.creates:
             self._event("skipped", g, "not linked, and the flow only syncs linked records", source.id)
             return "skipped"
+        waiting_for = self._unlinked_references(g, source, refs)
+        if waiting_for:
+            self._event("deferred", g, f"waits until {waiting_for} is linked", source.id)
+            return "deferred"
         values: dict[str, Any] = {}
         try:
             for plan in g.sections:
                 deep_merge(values, plan.mapping.build_target(source.data, links=refs))
         except MappingError as exc:
-            if any(p.mapping.reference_rows for p in g.sections):
-                self._event("deferred", g, f"waits for the records it refers to: {exc}", source.id)
-                return "deferred"
             self._event("problem", g, f"cannot be created: {exc}", source.id)
             return "skipped"
         link = self.links.get(g.lead, source.id)
@@ -275,6 +276,17 @@ class SyncCycle:
         self._event("created", g, f"created in {g.target.label}", source.id, target.id)
         self._reconcile(g, source, target)
         return "created"
+
+    @staticmethod
+    def _unlinked_references(g: Group, source: Record, refs: _GroupLinks) -> str | None:
+        """The first record ``source`` refers to that has no linked counterpart yet, if any."""
+        for plan in g.sections:
+            for row in plan.mapping.reference_rows:
+                value = get_path(source.data, row.source.path)
+                for referenced in value if isinstance(value, list) else [value]:
+                    if referenced not in (None, "") and refs.target_id(str(referenced)) is None:
+                        return f"{row.source.path} {referenced}"
+        return None
 
     def _matches(self, g: Group, source: Record, refs: Any) -> list[Record]:
         found: dict[str, Record] = {}
