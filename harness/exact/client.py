@@ -1,7 +1,9 @@
 """``ExactClient``: the sync httpx client a sync engine uses to talk to Exact Online (or its mock).
 
-- Log in with the authorization-code dance (``login``); tokens live in a ``TokenState`` the engine can
-  save and give back after a restart (``on_tokens`` is called after every login and refresh).
+- Log in with the authorization-code dance (``login``: the mock's consent page approves at once; against
+  the real service a person logs in once and the engine keeps the tokens); tokens live in a
+  ``TokenState`` the engine can save and give back after a restart (``on_tokens`` is called after
+  every login and refresh).
 - Refresh only when due (Exact refuses a refresh while the access token has more than ~30 s left),
   or once after a 401.
 - Page with ``__next``; read sync endpoints page by page by ``Timestamp`` cursor; read ``sync/Deleted``.
@@ -14,37 +16,20 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs, quote, urlencode, urlsplit
+from urllib.parse import quote
 
 import httpx
 
 from harness.clock import Clock
 from harness.errors import AuthError, ExactApiError, GaveUpError, RateLimitedError
+from harness.exact.tokens import TokenState, log_in, refresh_tokens
 
 __all__ = ["ExactClient", "RetryPolicy", "SyncPage", "TokenState"]
 
 _RETRYABLE = frozenset({500, 502, 503, 504})
-
-
-@dataclass(frozen=True)
-class TokenState:
-    """What a client must keep across restarts: the token pair and when the access token expires."""
-
-    access_token: str
-    refresh_token: str
-    expires_at: float  #: clock seconds
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self))
-
-    @classmethod
-    def from_json(cls, text: str) -> TokenState:
-        data = json.loads(text)
-        return cls(str(data["access_token"]), str(data["refresh_token"]), float(data["expires_at"]))
 
 
 @dataclass(frozen=True)
@@ -112,51 +97,18 @@ class ExactClient:
     # -- OAuth ---------------------------------------------------------------------------------
     def login(self) -> TokenState:
         """The authorization-code dance: the consent page redirects with a code, traded for tokens."""
-        params = {"client_id": self.client_id, "redirect_uri": self.redirect_uri, "response_type": "code"}
-        url = f"{self.base_url}/api/oauth2/auth?{urlencode(params, quote_via=quote)}"
-        answer = self.http.get(url, follow_redirects=False)
-        location = answer.headers.get("location", "")
-        code = parse_qs(urlsplit(location).query).get("code", [""])[0]
-        if answer.status_code not in (301, 302, 303) or not code:
-            raise AuthError(
-                f"Exact Online login: the consent page answered {answer.status_code} without a code "
-                f"({answer.text[:200]!r}); check client_id and redirect_uri of the app registration"
-            )
-        form = {
-            "grant_type": "authorization_code",
-            "code": code,
-            "client_id": self.client_id,
-            "client_secret": self.client_secret,
-            "redirect_uri": self.redirect_uri,
-        }
-        return self._token_request(form, "log in")
+        return self._keep(
+            log_in(self.http, self.base_url, self.client_id, self.client_secret, self.redirect_uri, self.clock)
+        )
 
     def refresh(self) -> TokenState:
         """Trade the refresh token for a new pair (Exact refuses this until the access token is nearly spent)."""
         if self.tokens is None:
             raise AuthError("Exact Online: no refresh token; call login() first")
-        form = {
-            "grant_type": "refresh_token",
-            "refresh_token": self.tokens.refresh_token,
-            "client_id": self.client_id,
-            "client_secret": self.client_secret,
-        }
-        return self._token_request(form, "refresh the token")
+        state = refresh_tokens(self.http, self.base_url, self.client_id, self.client_secret, self.tokens, self.clock)
+        return self._keep(state)
 
-    def _token_request(self, form: Mapping[str, str], what: str) -> TokenState:
-        try:
-            answer = self.http.post(f"{self.base_url}/api/oauth2/token", data=dict(form))
-        except httpx.TransportError as exc:
-            raise AuthError(f"Exact Online: could not {what}: {exc!r}; try again later") from None
-        if answer.status_code != 200:
-            raise AuthError(
-                f"Exact Online refused to {what}: HTTP {answer.status_code} {answer.text[:300]}; "
-                "if the refresh token is old, revoked or expired, log in again"
-            )
-        data = answer.json()
-        state = TokenState(
-            str(data["access_token"]), str(data["refresh_token"]), self.clock.now() + float(data["expires_in"])
-        )
+    def _keep(self, state: TokenState) -> TokenState:
         self.tokens = state
         if self.on_tokens is not None:
             self.on_tokens(state)
