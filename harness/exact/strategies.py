@@ -11,7 +11,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from harness.exact.catalogue import FieldSpec, resource
-from harness.exact.values import INT_RANGES, format_date, max_length, pad, parse_datetime
+from harness.exact.values import INT_RANGES, PADDED_WIDTHS, max_length
 
 __all__ = [
     "broken_item_bodies",
@@ -26,6 +26,7 @@ ORDERS = resource("salesorder/SalesOrders")
 LINES = resource("salesorder/SalesOrderLines")
 #: fields a strategy never writes: navigation collections, and on deep-inserted lines the order's own keys
 _SKIP = {"SalesOrderOrderChargeLines", "SalesOrderLines", "OrderID", "OrderNumber"}
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _TEXT = st.characters(exclude_categories=["Cs"])
 
 
@@ -63,15 +64,20 @@ def value_for(field: FieldSpec) -> st.SearchStrategy[Any]:
 
 
 def expected_value(field: FieldSpec, given: Any) -> Any:
-    """What a GET answers for a field written as ``given``: dates as ``/Date(ms)/`` cut to the
-    millisecond in UTC, padded codes padded, Guids lower-case, Doubles exactly as sent."""
+    """What a GET answers for a field written as ``given``, worked out here on its own (not with the
+    mock's conversions): dates as ``/Date(ms)/`` cut to the millisecond in UTC, code fields
+    right-padded to their column width, Guids lower-case, Doubles exactly as sent."""
     if given is None:
         return None
     kind = field.edm_type
     if kind == "DateTime":
-        return format_date(parse_datetime(given))
+        moment = datetime.fromisoformat(given)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return f"/Date({(moment - _EPOCH) // timedelta(milliseconds=1)})/"
     if kind == "String":
-        return pad(field.name, given)
+        width = PADDED_WIDTHS.get(field.name)
+        return given + " " * (width - len(given)) if width is not None else given
     if kind == "Guid":
         return str(given).lower()
     if kind == "Double":
