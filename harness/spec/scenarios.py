@@ -1,0 +1,394 @@
+"""The checklist items of each flow section as data: scenarios whose steps are ``harness.spec.vocabulary``
+sentences filled with the spec's values, for the Gherkin writer to render."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+from harness.errors import FeatureError
+from harness.spec import vocabulary as voc
+from harness.spec.model import DataflowDocument, FlowSection, Rule, RuleKind
+from harness.systems import KNOWN_SYSTEMS, resolve_system
+
+__all__ = [
+    "CREATING_KINDS",
+    "OUTLINE_PARAMS",
+    "Scenario",
+    "SectionContext",
+    "Step",
+    "one_line",
+    "section_contexts",
+    "section_scenarios",
+    "step_value",
+]
+
+#: Rules whose records the flow creates; the re-run scenario follows the first of them.
+CREATING_KINDS = frozenset(
+    {RuleKind.CREATE, RuleKind.CONDITIONAL, RuleKind.CREATE_IF_NO_MATCH, RuleKind.CREATE_FROM_CONNECTED}
+)
+
+#: The Examples columns of our Scenario Outlines. pytest-bdd substitutes ``<name>`` for these in every
+#: step and name of an outline (the Background included), so spec text must never spell them.
+OUTLINE_PARAMS = frozenset({"source", "target", "datatype", "line", "first", "later"})
+_PARAM_RE = re.compile(r"<(.+?)>")  # the pattern pytest-bdd renders outlines with
+_LINE_BREAKS = str.maketrans(dict.fromkeys("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029", " "))
+_NO_MATCH_RE = re.compile(r"a new (.+?) will be created", re.IGNORECASE)
+_FROM_CONNECTED_RE = re.compile(r"^A new (.+?) will be created from", re.IGNORECASE)
+_CONNECTED_TO_RE = re.compile(r"connected to (?:an? )?(.+?)(?: that is synchronized.*)?\.?$", re.IGNORECASE)
+
+
+# -- values -------------------------------------------------------------------------------------
+def one_line(text: str) -> str:
+    """Every character that could end a line (in Python or in Gherkin) becomes a space."""
+    return text.translate(_LINE_BREAKS)
+
+
+def _inert(text: str) -> str:
+    """Spell an outline parameter like ``<source>`` with angle quotes, so pytest-bdd leaves it as it is."""
+    if "<" not in text:
+        return text
+    return _PARAM_RE.sub(lambda m: f"‹{m.group(1)}›" if m.group(1) in OUTLINE_PARAMS else m.group(0), text)
+
+
+# The same few names recur in every scenario of a section: cache their spelling (parse + features of
+# the whole corpus must stay well under two seconds).
+@functools.lru_cache(maxsize=4096)
+def step_value(value: str) -> str:
+    """A spec value as it stands inside a step."""
+    return _inert(one_line(voc.quote(value)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_value(value: str) -> str:
+    """A spec value as it stands inside a scenario name or the feature title."""
+    return _inert(one_line(value))
+
+
+def _cell(value: str) -> str:
+    """A spec value as an Examples cell: quoted like a step value, with Gherkin's escapes."""
+    text = one_line(voc.quote(value)).strip()
+    return text.replace("\\", "\\\\").replace("|", "\\|")
+
+
+# -- the checklist as data ------------------------------------------------------------------------
+# Named tuples rather than dataclasses: a corpus run builds some 70,000 scenarios, and step blocks are
+# cached by value (see ``_step_lines`` in ``harness.spec.gherkin``).
+class Step(NamedTuple):
+    """One step of a scenario: its keyword and its sentence."""
+
+    keyword: str  #: Given, When or Then (rendered as And after the same keyword)
+    text: str
+
+
+class Scenario(NamedTuple):
+    """One checklist item: a named, tagged scenario (an outline when it has examples)."""
+
+    template: str  #: the SCENARIO constant it is named by, for error messages
+    name: str
+    tags: tuple[str, ...]
+    steps: tuple[Step, ...]
+    examples: tuple[tuple[str, ...], ...] = ()  #: header row first; rows are already escaped cells
+
+
+def _given(text: str) -> Step:
+    return Step("Given", text)
+
+
+def _when(text: str) -> Step:
+    return Step("When", text)
+
+
+def _then(text: str) -> Step:
+    return Step("Then", text)
+
+
+@dataclass(frozen=True)
+class SectionContext:
+    """What the scenarios of one section need to know about the rest of the document."""
+
+    document: DataflowDocument
+    spec: str  #: the spec's file name, on one line (never its folder: output must not depend on it)
+    section: FlowSection
+    source_resolved: str
+    target_resolved: str
+    other_flows_from_source: bool
+
+
+def _blank_side_types(document: DataflowDocument, side: str) -> list[str]:
+    """The data types used with a blank system name on ``side`` anywhere in the document."""
+    if side == "source":
+        return [s.source_type for s in document.sections if not s.source_system.strip()]
+    return [s.target_type for s in document.sections if not s.target_system.strip()]
+
+
+def _has_lines(system: str, type_name: str) -> bool:
+    return any(s.name == system and type_name in s.types_with_lines for s in KNOWN_SYSTEMS)
+
+
+def section_contexts(document: DataflowDocument) -> list[SectionContext]:
+    """One context per distinct section of ``document``, in section order."""
+    distinct = document.distinct_sections()
+    source_types = _blank_side_types(document, "source")
+    target_types = _blank_side_types(document, "target")
+    spec = one_line(Path(document.path).name)
+    return [
+        SectionContext(
+            document=document,
+            spec=spec,
+            section=section,
+            source_resolved=resolve_system(section.source_system, source_types),
+            target_resolved=resolve_system(section.target_system, target_types),
+            other_flows_from_source=any(
+                other is not section
+                and other.source_system == section.source_system
+                and other.source_type == section.source_type
+                for other in distinct
+            ),
+        )
+        for section in distinct
+    ]
+
+
+# -- scenarios per rule ---------------------------------------------------------------------------
+# Steps without spec values are the same in every feature: built once.
+_NEW = _given(voc.GIVEN.NEW_SOURCE_RECORD)
+_UNMATCHED = _given(voc.GIVEN.NEW_SOURCE_RECORD_UNMATCHED)
+_PAIR = _given(voc.GIVEN.LINKED_PAIR)
+_SYNC = _when(voc.WHEN.SYNC)
+_QUIET = _when(voc.WHEN.SYNC_UNTIL_QUIET)
+_EDIT = {side: _when(voc.WHEN.EDIT_ALL.format(side=side)) for side in ("source", "target")}
+_EXISTS = _then(voc.THEN.LINKED_TARGET_EXISTS)
+_NO_TARGET = _then(voc.THEN.NO_TARGET_CREATED)
+_ONE_TARGET = _then(voc.THEN.EXACTLY_ONE_TARGET)
+_EQUAL = {
+    side: _then(voc.THEN.VALUES_EQUAL.format(side=side, other=other))
+    for side, other in (("source", "target"), ("target", "source"))
+}
+_SIDE_PAIRS = (("source", "target"), ("target", "source"))
+
+_CREATE_STEPS = (_NEW, _SYNC, _EXISTS, _EQUAL["target"])
+_RERUN_STEPS = (_NEW, _SYNC, _when(voc.WHEN.ENGINE_RESTARTS), _ONE_TARGET)
+_LINK_REQUIRED_STEPS = (_UNMATCHED, _SYNC, _NO_TARGET)
+_NO_MATCH_STEPS = (_UNMATCHED, _SYNC, _EXISTS)
+_EDIT_SOURCE_STEPS = (_PAIR, _EDIT["source"], _SYNC, _EQUAL["target"])
+_EDIT_TARGET_STEPS = (_PAIR, _EDIT["target"], _SYNC, _EQUAL["source"])
+_LATEST_STEPS = (
+    _PAIR,
+    _when(voc.WHEN.EDIT_BOTH.format(first="<first>", later="<later>")),
+    _SYNC,
+    _then(voc.THEN.LATER_EDIT_WINS.format(later="<later>")),
+)
+_LATEST_EXAMPLES = (("first", "later"), *_SIDE_PAIRS)
+_EMPTY_STEPS = (_PAIR, _when(voc.WHEN.FILL_TARGET_EDIT_SOURCE), _SYNC, _then(voc.THEN.VALUE_KEPT))
+_CLEAR_STEPS = {
+    side: (_PAIR, _when(voc.WHEN.CLEAR.format(side=side)), _SYNC, _then(voc.THEN.CLEAR_PROPAGATED.format(other=other)))
+    for side, other in _SIDE_PAIRS
+}
+_QUIET_STEPS = (_PAIR, _given(voc.GIVEN.QUIET_AFTER_SYNC), _SYNC, _then(voc.THEN.NOTHING_WRITTEN))
+_DELETE_STEPS = {
+    side: (
+        _PAIR,
+        _when(voc.WHEN.DELETE.format(side=side)),
+        _SYNC,
+        _then(voc.THEN.DELETE_PROPAGATED.format(other=other)),
+    )
+    for side, other in _SIDE_PAIRS
+}
+_PROPERTY_STEPS = (
+    _PAIR,
+    _when(voc.WHEN.EDIT_ONE.format(side="source", prop="<source>")),
+    _SYNC,
+    _then(voc.THEN.PROPERTY_EQUAL.format(prop="<target>", datatype="<datatype>")),
+)
+_PROPERTY_HEADER = ("source", "target", "datatype", "line")
+_NO_PROPERTIES_STEPS = (_given(voc.GIVEN.NO_PROPERTIES), _then(voc.THEN.PROPERTIES_FROM_MAPPING))
+_ROUND_TRIP_STEPS = {
+    False: (_then(voc.THEN.ROUND_TRIP_SOURCE),),
+    True: (_then(voc.THEN.ROUND_TRIP_SOURCE), _then(voc.THEN.ROUND_TRIP_TARGET)),
+}
+_LINES_STEPS = (_given(voc.GIVEN.NEW_SOURCE_RECORD_WITH_LINES), _SYNC, _then(voc.THEN.LINES_POINT_AT_COUNTERPARTS))
+
+
+def _resilience_steps(creates: bool) -> dict[str, tuple[Step, ...]]:
+    """The four resilience checklist items: from a new record when the flow creates, else from a linked pair."""
+    start = _NEW if creates else _PAIR
+    edit = () if creates else (_EDIT["source"],)
+    outcome = (_EXISTS, _ONE_TARGET) if creates else (_EQUAL["target"],)
+    faults = voc.GIVEN.FAULTS
+    return {
+        "RATE_LIMITS": (
+            start,
+            _given(faults.format(side="source", n=2, status=429)),
+            _given(faults.format(side="target", n=2, status=429)),
+            *edit,
+            _QUIET,
+            *outcome,
+        ),
+        "SERVER_ERRORS": (
+            start,
+            _given(faults.format(side="source", n=1, status=500)),
+            _given(faults.format(side="target", n=1, status=503)),
+            _given(voc.GIVEN.TIMEOUTS.format(side="target", n=1)),
+            *edit,
+            _QUIET,
+            *outcome,
+        ),
+        "TOKEN_EXPIRY": (_PAIR, _given(voc.GIVEN.TOKENS_EXPIRED), _EDIT["source"], _SYNC, _EQUAL["target"]),
+        "RESTART": (start, *edit, _when(voc.WHEN.CRASH_AND_RESTART), _QUIET, _ONE_TARGET, _EQUAL["target"]),
+    }
+
+
+_RESILIENCE_STEPS = {creates: _resilience_steps(creates) for creates in (False, True)}
+
+
+def _scenario(template: str, kind: str, line: int, steps: tuple[Step, ...], **names: str) -> Scenario:
+    values = {key: _name_value(value) for key, value in names.items()}
+    name = getattr(voc.SCENARIO, template).format(line=line, **values)
+    return Scenario(template, name, (kind, f"line_{line}"), steps)
+
+
+def _create_scenarios(ctx: SectionContext, rule: Rule) -> list[Scenario]:
+    s = ctx.section
+    return [_scenario("CREATE", rule.kind.value, rule.line, _CREATE_STEPS, source=s.source, target=s.target)]
+
+
+def _rerun_scenario(ctx: SectionContext, rule: Rule) -> Scenario:
+    return _scenario("RERUN", rule.kind.value, rule.line, _RERUN_STEPS, target=ctx.section.target)
+
+
+def _link_required_scenarios(ctx: SectionContext, rule: Rule) -> list[Scenario]:
+    return [_scenario("LINK_REQUIRED", rule.kind.value, rule.line, _LINK_REQUIRED_STEPS, source=ctx.section.source)]
+
+
+def _conditional_scenarios(ctx: SectionContext, rule: Rule) -> list[Scenario]:
+    condition = step_value(rule.condition if rule.condition is not None else rule.text)
+    holds = (_given(voc.GIVEN.NEW_SOURCE_RECORD_CONDITION_HOLDS.format(text=condition)), _SYNC, _EXISTS)
+    fails = (_given(voc.GIVEN.NEW_SOURCE_RECORD_CONDITION_FAILS.format(text=condition)), _SYNC, _NO_TARGET)
+    source = ctx.section.source
+    return [
+        _scenario("CONDITION_HOLDS", rule.kind.value, rule.line, holds, source=source),
+        _scenario("CONDITION_FAILS", rule.kind.value, rule.line, fails, source=source),
+    ]
+
+
+def _merge_scenarios(ctx: SectionContext, rule: Rule) -> list[Scenario]:
+    out = []
+    for criterion in ctx.section.merge_criteria:
+        steps = (
+            _given(voc.GIVEN.TARGET_RECORD_WITH_VALUE.format(prop=step_value(criterion.target))),
+            _given(voc.GIVEN.NEW_SOURCE_RECORD_MATCHING.format(prop=step_value(criterion.source))),
+            _SYNC,
+            _then(voc.THEN.LINKED_TO_MATCH),
+            _ONE_TARGET,
+        )
+        names = {"source": ctx.section.source, "source_prop": criterion.source, "target_prop": criterion.target}
+        out.append(_scenario("MERGE", rule.kind.value, criterion.line, steps, **names))
+    return out
+
+
+def _create_if_no_match_scenarios(ctx: SectionContext, rule: Rule) -> list[Scenario]:
+    found = _NO_MATCH_RE.search(rule.text)
+    created = found.group(1) if found else ctx.section.target
+    return [_scenario("CREATE_IF_NO_MATCH", rule.kind.value, rule.line, _NO_MATCH_STEPS, created=created)]
+
+
+def _create_from_connected_scenarios(ctx: SectionContext, rule: Rule) -> list[Scenario]:
+    found = _FROM_CONNECTED_RE.search(rule.text)
+    created = found.group(1) if found else ctx.section.target
+    connected = ", ".join(rule.connected_to)
+    if not connected:
+        part = _CONNECTED_TO_RE.search(rule.text)
+        connected = part.group(1) if part else rule.text
+    steps = (_given(voc.GIVEN.NEW_SOURCE_RECORD_CONNECTED.format(text=step_value(connected))), _SYNC, _EXISTS)
+    names = {"created": created, "source": ctx.section.source}
+    return [_scenario("CREATE_FROM_CONNECTED", rule.kind.value, rule.line, steps, **names)]
+
+
+def _bidirectional_scenarios(ctx: SectionContext, rule: Rule) -> list[Scenario]:
+    kind, line = rule.kind.value, rule.line
+    names = {"source": ctx.section.source, "target": ctx.section.target}
+    edit_target: tuple[Step, ...] = _EDIT_TARGET_STEPS
+    if ctx.other_flows_from_source:
+        edit_target = (*edit_target, _then(voc.THEN.OTHER_FLOWS_CARRY))
+    out = [
+        _scenario("EDIT_SOURCE", kind, line, _EDIT_SOURCE_STEPS, **names),
+        _scenario("EDIT_TARGET", kind, line, edit_target, **names),
+        _scenario("LATEST_WINS", kind, line, _LATEST_STEPS)._replace(examples=_LATEST_EXAMPLES),
+        _scenario("EMPTY_NEVER_OVERWRITES", kind, line, _EMPTY_STEPS),
+    ]
+    for side, _ in _SIDE_PAIRS:
+        out.append(_scenario("CLEAR_PROPAGATES", kind, line, _CLEAR_STEPS[side], side=side, side_name=names[side]))
+    out.append(_scenario("QUIET_CYCLE", kind, line, _QUIET_STEPS))
+    for side, other in _SIDE_PAIRS:
+        out.append(
+            _scenario(
+                "DELETE", kind, line, _DELETE_STEPS[side], side=side, side_name=names[side], other_name=names[other]
+            )
+        )
+    return out
+
+
+def _property_scenarios(ctx: SectionContext, rule: Rule) -> list[Scenario]:
+    s, kind, line = ctx.section, rule.kind.value, rule.line
+    if s.properties:
+        rows = tuple((_cell(p.source), _cell(p.target), _cell(p.datatype), str(p.line)) for p in s.properties)
+        outline = _scenario("PROPERTY", kind, line, _PROPERTY_STEPS, source=s.source, target=s.target)
+        first = outline._replace(examples=(_PROPERTY_HEADER, *rows))
+    else:
+        first = _scenario("NO_PROPERTIES", kind, line, _NO_PROPERTIES_STEPS, source=s.source, target=s.target)
+    return [first, _scenario("ROUND_TRIP", kind, line, _ROUND_TRIP_STEPS[s.is_bidirectional])]
+
+
+def _resilience_scenarios(ctx: SectionContext) -> list[Scenario]:
+    creates = any(rule.kind in CREATING_KINDS for rule in ctx.section.rules)
+    line = ctx.section.line
+    return [_scenario(name, "resilience", line, steps) for name, steps in _RESILIENCE_STEPS[creates].items()]
+
+
+_PER_RULE = {
+    RuleKind.CREATE: _create_scenarios,
+    RuleKind.LINK_REQUIRED: _link_required_scenarios,
+    RuleKind.CONDITIONAL: _conditional_scenarios,
+    RuleKind.CREATE_IF_NO_MATCH: _create_if_no_match_scenarios,
+    RuleKind.CREATE_FROM_CONNECTED: _create_from_connected_scenarios,
+    RuleKind.BIDIRECTIONAL: _bidirectional_scenarios,
+}
+#: Kinds whose scenarios come from a table the whole section shares: written once, at the first such rule.
+_PER_SECTION = {RuleKind.MERGE: _merge_scenarios, RuleKind.PROPERTIES: _property_scenarios}
+
+
+def section_scenarios(ctx: SectionContext) -> list[Scenario]:
+    """The checklist items of one section, in order; ``FeatureError`` when two would share a name."""
+    out: list[Scenario] = []
+    rerun_written = False
+    done: set[RuleKind] = set()
+    for rule in ctx.section.rules:
+        if rule.kind in _PER_SECTION:
+            if rule.kind not in done:
+                out.extend(_PER_SECTION[rule.kind](ctx, rule))
+                done.add(rule.kind)
+        elif rule.kind in _PER_RULE:
+            out.extend(_PER_RULE[rule.kind](ctx, rule))
+        if rule.kind in CREATING_KINDS and not rerun_written:
+            out.append(_rerun_scenario(ctx, rule))
+            rerun_written = True
+    s = ctx.section
+    if _has_lines(ctx.source_resolved, s.source_type) or _has_lines(ctx.target_resolved, s.target_type):
+        out.append(_scenario("LINES", "lines", s.line, _LINES_STEPS, source=s.source, target=s.target))
+    out.extend(_resilience_scenarios(ctx))
+    # pytest-bdd keys scenarios by name: a repeated name would silently hide a checklist item.
+    seen: dict[str, Scenario] = {}
+    for scenario in out:
+        if scenario.name in seen:
+            raise FeatureError(
+                f"{ctx.spec}:{s.line}: section {s.title!r} would hold two scenarios named "
+                f"{scenario.name!r} (vocabulary SCENARIO.{seen[scenario.name].template} and "
+                f"SCENARIO.{scenario.template}); scenario names must be unique within a feature, so the "
+                "vocabulary's scenario names need a placeholder that tells these apart"
+            )
+        seen[scenario.name] = scenario
+    return out
