@@ -74,12 +74,15 @@ class ResourceSpec:
         return tuple(f for f in self.fields if f.put)
 
     def _by_name(self) -> dict[str, FieldSpec]:
-        return _field_index(self)
+        # Indexed by path (one catalogue entry per path): hashing a whole ResourceSpec, or its tuple of
+        # fields, on every lookup would cost tens of microseconds a field.
+        index = _FIELD_INDEX.get(self.path)
+        if index is None:
+            index = _FIELD_INDEX[self.path] = {f.name: f for f in self.fields}
+        return index
 
 
-@cache
-def _field_index(spec: ResourceSpec) -> dict[str, FieldSpec]:
-    return {f.name: f for f in spec.fields}
+_FIELD_INDEX: dict[str, dict[str, FieldSpec]] = {}
 
 
 def _parse(text: str) -> dict[str, ResourceSpec]:
