@@ -28,12 +28,13 @@ from typing import Any
 import httpx
 
 from harness.clock import Clock
-from harness.errors import HarnessError, MappingError, SyncError
+from harness.errors import ApiError, HarnessError, MappingError, SyncError
 from harness.sync.links import LinkTable
-from harness.sync.mapping import MappingRow, get_path
-from harness.sync.plan import Group, SectionPlan, SyncPlan
-from harness.sync.policy import MISSING, Direction, Side, decide
-from harness.sync.records import Record, Writes, deep_merge
+from harness.sync.mapping import get_path
+from harness.sync.plan import Group, SyncPlan
+from harness.sync.policy import Side
+from harness.sync.reconcile import PairReconciler, is_refusal
+from harness.sync.records import Record, deep_merge
 
 __all__ = ["CycleEvent", "CycleReport", "SimulatedCrash", "SyncCycle", "SyncEngine"]
 
@@ -134,6 +135,7 @@ class SyncCycle:
         self.links = engine.links
         self.clock = engine.clock
         self.report = CycleReport(started=engine.clock.now())
+        self.pairs = PairReconciler(self)
         self._writes_done = 0
 
     def run(self) -> CycleReport:
@@ -154,8 +156,8 @@ class SyncCycle:
     def _sync_group(self, g: Group) -> None:
         source_batch = g.source.changes(self.links.cursor(f"{g.key}:source"), g.source_types)
         target_batch = g.target.changes(self.links.cursor(f"{g.key}:target"), g.target_types)
-        self._count_reads(g.source.key, source_batch.calls)
-        self._count_reads(g.target.key, target_batch.calls)
+        self.count_reads(g.source.key, source_batch.calls)
+        self.count_reads(g.target.key, target_batch.calls)
         sources = {r.id: r for r in source_batch.records}
         targets = {r.id: r for r in target_batch.records}
 
@@ -169,7 +171,7 @@ class SyncCycle:
         if missing:
             sources.update(g.source.fetch(missing))
         done: set[str] = set()
-        deferred: list[str] = []
+        deferred: list[str] = []  #: to be tried again next cycle though they may not change
         for source in sources.values():
             link = self.links.get(g.lead, source.id)
             if link is not None and link.is_linked and link.target_id is not None:
@@ -177,12 +179,12 @@ class SyncCycle:
                 if target is None and not target_batch.complete:
                     target = g.target.fetch([link.target_id]).get(link.target_id)
                 if target is not None:
-                    self._reconcile(g, source, target)
+                    self.pairs.reconcile(g, source, target)
                     done.add(source.id)
-            elif self._create_or_merge(g, source, targets if target_batch.complete else None) == "deferred":
+            elif self._create_or_merge(g, source) == "waiting":
                 deferred.append(source.id)
 
-        changed = [t for t in targets.values() if self._target_changed(g, t)]
+        changed = [t for t in targets.values() if self.pairs.target_changed(g, t)]
         pairs: list[tuple[str, Record]] = []
         for target in changed:
             link = self.links.by_target(g.lead, target.id)
@@ -192,7 +194,7 @@ class SyncCycle:
         for source_id, target in pairs:
             paired = sources.get(source_id) or fetched.get(source_id)
             if paired is not None:
-                self._reconcile(g, paired, target)
+                self.pairs.reconcile(g, paired, target)
 
         self.links.set_cursor(deferred_key, json.dumps(sorted(set(deferred))))
         if source_batch.cursor is not None:
@@ -207,10 +209,20 @@ class SyncCycle:
             if link is None:
                 continue
             if link.is_linked and link.target_id is not None:
-                gone = g.target.delete(link.target_id)
-                self._wrote(g.target.key)
-                kind, how = ("deleted", "deleted in") if gone else ("unlinked", "cannot be deleted in")
-                self._event(kind, g, f"deleted in {g.source.label}: {how} {g.target.label}", source_id, link.target_id)
+                self.guard()
+                try:
+                    gone = g.target.delete(link.target_id)
+                except ApiError as exc:
+                    if not is_refusal(exc):
+                        raise
+                    detail = f"deleted in {g.source.label}, but {g.target.label} refused to delete it: {exc}; unlinked"
+                    self.event("problem", g, detail, source_id, link.target_id)
+                else:
+                    kind, how = ("deleted", "deleted in") if gone else ("unlinked", "cannot be deleted in")
+                    detail = f"deleted in {g.source.label}: {how} {g.target.label}"
+                    self.event(kind, g, detail, source_id, link.target_id)
+                finally:
+                    self.wrote(g.target.key)
             self._unlink(g, source_id)
 
     def _target_deletions(self, g: Group, deleted: Iterable[str], snapshot: Mapping[str, Record] | None) -> None:
@@ -224,12 +236,24 @@ class SyncCycle:
             link = self.links.by_target(g.lead, target_id)
             if link is None:
                 continue
-            if g.bidirectional and g.source.delete(link.source_id):
-                self._wrote(g.source.key)
+            outcome: bool | None = False
+            if g.bidirectional:
+                self.guard()
+                try:
+                    outcome = g.source.delete(link.source_id)
+                except ApiError as exc:
+                    if not is_refusal(exc):
+                        raise
+                    detail = f"deleted in {g.target.label}, but {g.source.label} refused to delete it: {exc}; unlinked"
+                    self.event("problem", g, detail, link.source_id, target_id)
+                    outcome = None
+                finally:
+                    self.wrote(g.source.key)
+            if outcome:
                 detail = f"deleted in {g.target.label}: deleted in {g.source.label}"
-                self._event("deleted", g, detail, link.source_id, target_id)
-            else:
-                self._event("unlinked", g, f"deleted in {g.target.label}: unlinked", link.source_id, target_id)
+                self.event("deleted", g, detail, link.source_id, target_id)
+            elif outcome is False:
+                self.event("unlinked", g, f"deleted in {g.target.label}: unlinked", link.source_id, target_id)
             self._unlink(g, link.source_id)
 
     def _unlink(self, g: Group, source_id: str) -> None:
@@ -237,7 +261,10 @@ class SyncCycle:
             self.links.unlink(plan.key, source_id)
 
     # -- creating and merging ------------------------------------------------------------------
-    def _create_or_merge(self, g: Group, source: Record, snapshot: Mapping[str, Record] | None) -> str:
+    def _create_or_merge(self, g: Group, source: Record) -> str:
+        """Link ``source`` to its counterpart, creating it where the flow says so. "waiting" when it
+        must be tried again next cycle even if it does not change (a reference not linked yet, or a
+        match the engine cannot choose — the other side may change)."""
         refs = self.engine.references(g)
         merging = any(p.section.merge_criteria for p in g.sections)
         if merging or not getattr(g.target, "idempotent_create", False):
@@ -245,36 +272,49 @@ class SyncCycle:
             if len(candidates) == 1:
                 (target,) = candidates
                 self._link(g, source.id, target.id)
-                self._event("merged", g, f"matched an existing {g.target.label} record", source.id, target.id)
-                self._reconcile(g, source, target)
+                self.event("merged", g, f"matched an existing {g.target.label} record", source.id, target.id)
+                self.pairs.reconcile(g, source, target)
                 return "merged"
             if len(candidates) > 1:
                 ids = ", ".join(sorted(c.id for c in candidates))
-                self._event("skipped", g, f"several {g.target.label} records match: {ids}", source.id)
-                return "skipped"
+                self.event("skipped", g, f"several {g.target.label} records match: {ids}", source.id)
+                return "waiting"
         if not g.creates:
-            self._event("skipped", g, "not linked, and the flow only syncs linked records", source.id)
+            self.event("skipped", g, "not linked, and the flow only syncs linked records", source.id)
             return "skipped"
         waiting_for = self._unlinked_references(g, source, refs)
         if waiting_for:
-            self._event("deferred", g, f"waits until {waiting_for} is linked", source.id)
-            return "deferred"
+            self.event("deferred", g, f"waits until {waiting_for} is linked", source.id)
+            return "waiting"
         values: dict[str, Any] = {}
         try:
             for plan in g.sections:
                 deep_merge(values, plan.mapping.build_target(source.data, links=refs))
         except MappingError as exc:
-            self._event("problem", g, f"cannot be created: {exc}", source.id)
+            self.event("problem", g, f"cannot be created: {exc}", source.id)
             return "skipped"
         link = self.links.get(g.lead, source.id)
         intent = link.intent_key if link is not None and link.intent_key else _intent_key(g, source.id)
+        self.guard()
         for plan in g.sections:
             self.links.begin_create(plan.key, source.id, intent, at=self.clock.now())
-        target = g.target.create(values, intent_key=intent, source=source)
-        self._wrote(g.target.key)
+        try:
+            target = g.target.create(values, intent_key=intent, source=source)
+        except ApiError as exc:
+            if not is_refusal(exc):
+                raise  # the create may or may not have happened: the intent stays, to be recovered
+            # Refused outright: nothing was created. The intent stays, so the create is tried again next
+            # cycle (the refusal may pass: an order dated tomorrow), under a new key — a system that
+            # remembers its answer per key would otherwise repeat the refusal for ever.
+            for plan in g.sections:
+                self.links.begin_create(plan.key, source.id, _next_intent_key(intent), at=self.clock.now())
+            self.event("problem", g, f"{g.target.label} refused to create it: {exc}", source.id)
+            return "skipped"
+        finally:
+            self.wrote(g.target.key)
         self._link(g, source.id, target.id)
-        self._event("created", g, f"created in {g.target.label}", source.id, target.id)
-        self._reconcile(g, source, target)
+        self.event("created", g, f"created in {g.target.label}", source.id, target.id)
+        self.pairs.reconcile(g, source, target)
         return "created"
 
     @staticmethod
@@ -308,115 +348,22 @@ class SyncCycle:
         for plan in g.sections:
             self.links.link(plan.key, source_id, target_id, {}, source_seen=None, target_seen=None, at=self.clock.now())
 
-    # -- reconciling a pair --------------------------------------------------------------------
-    def _target_changed(self, g: Group, target: Record) -> bool:
-        link = self.links.by_target(g.lead, target.id)
-        if link is None or not link.is_linked or "$problem" in target.data:
-            return False
-        refs = self.engine.references(g)
-        for plan in g.sections:
-            section_link = self.links.get(plan.key, link.source_id)
-            last = section_link.last_values if section_link is not None else {}
-            for label, rows in _row_groups(plan):
-                try:
-                    value = _canonical(rows, target.data, Side.TARGET, refs)
-                except MappingError:
-                    return True
-                if last.get(label, MISSING) != value:
-                    return True
-        return False
-
-    def _reconcile(self, g: Group, source: Record, target: Record) -> None:
-        if "$problem" in target.data:
-            self._event("skipped", g, str(target.data["$problem"]), source.id, target.id)
-            return
-        refs = self.engine.references(g)
-        source_writes: Writes = {}
-        target_writes: Writes = {}
-        settled: dict[str, dict[str, Any]] = {}
-        for plan in g.sections:
-            link = self.links.get(plan.key, source.id)
-            last = link.last_values if link is not None else {}
-            settled[plan.key] = {}
-            for label, rows in _row_groups(plan):
-                try:
-                    s_value = _canonical(rows, source.data, Side.SOURCE, refs)
-                    t_value = _canonical(rows, target.data, Side.TARGET, refs)
-                except MappingError as exc:
-                    self._event("problem", g, f"{plan.section.title}: {exc}", source.id, target.id)
-                    continue
-                decision = decide(
-                    s_value,
-                    t_value,
-                    last.get(label, MISSING),
-                    source_time=source.modified,
-                    target_time=target.modified,
-                    direction=rows[0].direction if len(rows) == 1 else _lines_direction(rows),
-                    same=lambda a, b: bool(a == b),
-                    is_empty=_is_empty,
-                    priority=self.engine.priority,
-                )
-                blocked = self._blocked(decision.write_source, decision.write_target, rows)
-                if blocked:
-                    self._event("cannot_write", g, f"{plan.section.title}: {label}: {blocked}", source.id, target.id)
-                    continue
-                try:
-                    for row in rows:
-                        if decision.write_target:
-                            raw = get_path(source.data, row.source.path)
-                            target_writes[(plan.target_type, row.target.path)] = _convert(row, raw, Side.TARGET, refs)
-                        if decision.write_source:
-                            raw = get_path(target.data, row.target.path)
-                            source_writes[(plan.source_type, row.source.path)] = _convert(row, raw, Side.SOURCE, refs)
-                except MappingError as exc:
-                    self._event("problem", g, f"{plan.section.title}: {exc}", source.id, target.id)
-                    continue
-                settled[plan.key][label] = decision.value
-                if decision.writes and decision.winner is not None:
-                    side = "source" if decision.write_source else "target"
-                    self._event("updated", g, f"{label} written to the {side}: {decision.reason}", source.id, target.id)
-        if target_writes:
-            self._guard()
-            g.target.update(target, target_writes)
-            self._wrote(g.target.key)
-        if source_writes:
-            self._guard()
-            g.source.update(source, source_writes)
-            self._wrote(g.source.key)
-        for plan in g.sections:
-            if self.links.get(plan.key, source.id) is not None:
-                self.links.update_values(
-                    plan.key,
-                    source.id,
-                    settled[plan.key],
-                    source_seen=source.modified,
-                    target_seen=target.modified,
-                    at=self.clock.now(),
-                )
-
-    @staticmethod
-    def _blocked(write_source: bool, write_target: bool, rows: tuple[MappingRow, ...]) -> str | None:
-        if write_target and not all(r.target.writable_on_update for r in rows):
-            return f"{rows[0].target.system} cannot change it after the record was created"
-        if write_source and not all(r.source.writable_on_update for r in rows):
-            return f"{rows[0].source.system} cannot change it after the record was created"
-        return None
-
     # -- bookkeeping ---------------------------------------------------------------------------
-    def _guard(self) -> None:
+    def guard(self) -> None:
+        """Before a write: crash here if a test asked for a crash after this many writes."""
         crash_after = self.engine.crash_after_writes
         if crash_after is not None and self._writes_done >= crash_after:
             self.engine.crash_after_writes = None
             raise SimulatedCrash(f"crashed as asked, after {self._writes_done} write(s)")
 
-    def _wrote(self, side_key: str) -> None:
+    def wrote(self, side_key: str) -> None:
         self._writes_done += 1
         self.report.writes[side_key] = self.report.writes.get(side_key, 0) + 1
 
-    def _count_reads(self, side_key: str, calls: int) -> None:
+    def count_reads(self, side_key: str, calls: int) -> None:
         self.report.reads[side_key] = self.report.reads.get(side_key, 0) + calls
 
-    def _event(
+    def event(
         self, kind: str, g: Group, detail: str, source_id: str | None = None, target_id: str | None = None
     ) -> None:
         self.report.add(CycleEvent(kind, g.key, detail, source_id, target_id))
@@ -429,45 +376,12 @@ def _intent_key(g: Group, source_id: str) -> str:
     return f"talkqa-{digest}"
 
 
-def _row_groups(plan: SectionPlan) -> list[tuple[str, tuple[MappingRow, ...]]]:
-    """Rows decided one by one, and the line rows of a section decided together (a line is a unit)."""
-    singles: list[tuple[str, tuple[MappingRow, ...]]] = [
-        (row.label, (row,)) for row in plan.mapping.rows if not row.is_line_row
-    ]
-    line_rows = tuple(row for row in plan.mapping.rows if row.is_line_row)
-    if line_rows:
-        singles.append((f"lines:{line_rows[0].source.line_collection}", line_rows))
-    return singles
-
-
-def _canonical(rows: tuple[MappingRow, ...], data: Mapping[str, Any], side: Side, refs: Any) -> Any:
-    if len(rows) == 1 and not rows[0].is_line_row:
-        row = rows[0]
-        path = row.source.path if side is Side.SOURCE else row.target.path
-        return row.canonical(get_path(data, path), side=side.value, links=refs)
-    columns = []
-    for row in rows:
-        path = row.source.path if side is Side.SOURCE else row.target.path
-        values = get_path(data, path) or []
-        columns.append([row.canonical(v, side=side.value, links=refs) for v in values])
-    return [list(line) for line in zip(*columns, strict=False)]
-
-
-def _convert(row: MappingRow, raw: Any, to: Side, refs: Any) -> Any:
-    """``raw`` converted for the side it is written to (a line row: one value per line)."""
-    one = row.to_target if to is Side.TARGET else row.to_source
-    if row.is_line_row:
-        return [one(value, links=refs) for value in raw or []]
-    return one(raw, links=refs)
-
-
-def _lines_direction(rows: tuple[MappingRow, ...]) -> Direction:
-    directions = {row.direction for row in rows}
-    return directions.pop() if len(directions) == 1 else Direction.SOURCE_TO_TARGET
-
-
-def _is_empty(value: Any) -> bool:
-    return value is None or value == []
+def _next_intent_key(key: str) -> str:
+    """The key of the next attempt after a refused create: ``talkqa-…-g2``, ``-g3`` ..."""
+    base, _, generation = key.rpartition("-g")
+    if base and generation.isdigit():
+        return f"{base}-g{int(generation) + 1}"
+    return f"{key}-g2"
 
 
 class SyncEngine:

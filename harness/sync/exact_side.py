@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
+from harness.errors import ExactApiError
 from harness.exact.catalogue import resource
 from harness.exact.client import ExactClient
 from harness.sync.convert import parse_exact_datetime
@@ -34,6 +36,15 @@ def odata_literal(value: Any, edm_type: str) -> str:
     if edm_type == "Boolean":
         return "true" if value else "false"
     return str(value)
+
+
+def _delete(client: ExactClient, path: str, record_id: str) -> None:
+    """Delete a record; one that is gone already (deleted on both sides at once) is done."""
+    try:
+        client.delete(path, record_id)
+    except ExactApiError as exc:
+        if exc.status != 404:
+            raise
 
 
 def _modified(row: Mapping[str, Any]) -> float | None:
@@ -118,8 +129,12 @@ class ExactItemsSide:
             self.client.update(_ITEMS, record.id, body)
 
     def delete(self, record_id: str) -> bool:
-        self.client.delete(_ITEMS, record_id)
+        _delete(self.client, _ITEMS, record_id)
         return True
+
+    def stored(self, spec_type: str, path: str, value: Any) -> Any:
+        """Exact keeps what it is given."""
+        return value
 
     def reference_of(self, record_id: str) -> str | None:
         return record_id
@@ -159,9 +174,13 @@ class ExactOrdersSide:
         self.client = client
         headers = [f for f in header_fields if resource(_ORDERS).field(f) is not None]
         lines = [f for f in line_fields if resource(_LINES).field(f) is not None]
-        self.header_fields = list(dict.fromkeys(["OrderID", "Modified", *self.HEADER_EXTRAS, *headers]))
+        wanted = list(dict.fromkeys(["OrderID", "Modified", *self.HEADER_EXTRAS, *headers]))
+        self.sync_headers, self.extra_headers = _select(_SYNC_HEADERS, wanted, ["OrderID", "Modified"])
+        # The resource lacks some sync fields (VATAmount): a record read from it derives them (``_record``).
+        served = set(resource(_ORDERS).names())
+        self.header_fields = [f for f in wanted if f in served]
+        self.extra_headers = [f for f in self.extra_headers if f in served]
         self.line_fields = list(dict.fromkeys(["ID", "OrderID", *self.LINE_EXTRAS, *lines]))
-        self.sync_headers, self.extra_headers = _select(_SYNC_HEADERS, self.header_fields, ["OrderID", "Modified"])
         self.sync_lines, self.extra_lines = _select(_SYNC_LINES, self.line_fields, ["ID", "OrderID"])
 
     def begin_cycle(self) -> None:
@@ -243,8 +262,12 @@ class ExactOrdersSide:
             self.client.update(_ORDERS, record.id, body)
 
     def delete(self, record_id: str) -> bool:
-        self.client.delete(_ORDERS, record_id)
+        _delete(self.client, _ORDERS, record_id)
         return True
+
+    def stored(self, spec_type: str, path: str, value: Any) -> Any:
+        """Exact keeps what it is given."""
+        return value
 
     def reference_of(self, record_id: str) -> str | None:
         return record_id
@@ -279,6 +302,10 @@ class ExactOrdersSide:
     @staticmethod
     def _record(header: Mapping[str, Any], lines: list[dict[str, Any]]) -> Record:
         data = {k: v for k, v in header.items() if k != "__metadata"}
+        if data.get("VATAmount") is None and data.get("AmountFC") is not None:
+            # salesorder/SalesOrders has no VATAmount: the tax is what the VAT adds to the amount
+            vat = Decimal(repr(float(data["AmountFC"]))) - Decimal(repr(float(data.get("AmountFCExclVat") or 0.0)))
+            data["VATAmount"] = float(vat)
         ordered = sorted(lines, key=lambda line: int(line.get("LineNumber") or 0))
         data["SalesOrderLines"] = [{k: v for k, v in line.items() if k != "__metadata"} for line in ordered]
         return Record(str(header["OrderID"]).lower(), data, _modified(header))

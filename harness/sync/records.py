@@ -74,7 +74,13 @@ class RecordSide(Protocol):
         ...
 
     def delete(self, record_id: str) -> bool:
-        """Delete a record; False when this system cannot delete such records (the pair is unlinked)."""
+        """Delete a record (one already gone counts as deleted); False when this system cannot delete
+        such records (the pair is unlinked)."""
+        ...
+
+    def stored(self, spec_type: str, path: str, value: Any) -> Any:
+        """The value this side holds once ``value`` is written at ``path`` (its own form of an empty
+        value: Squarespace holds no weight as ``0``); a pair that differs only so is in sync."""
         ...
 
     def reference_of(self, record_id: str) -> str | None:

@@ -13,6 +13,8 @@ never deleted through the API.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -25,7 +27,7 @@ from harness.sync.convert import format_iso_utc, parse_iso_utc
 from harness.sync.mapping import get_path
 from harness.sync.records import ChangeBatch, Record, Writes
 
-__all__ = ["SquarespaceOrdersSide", "SquarespaceProductsSide", "physical_path", "product_view"]
+__all__ = ["SquarespaceOrdersSide", "SquarespaceProductsSide", "physical_path", "product_view", "stored_value"]
 
 INVENTORY, PRODUCTS, ORDER = "Inventory", "Sesamproducts", "Order"
 #: Inventory paths and the variant field each one is
@@ -36,6 +38,15 @@ _INVENTORY_PATHS = {
     "variantId": "variants.id",
 }
 _PRODUCT_FIELDS = {"name", "description", "urlSlug", "tags", "isVisible"}
+#: what a product holds where it is written no value (Squarespace has no empty weight, price or stock)
+_EMPTY_HELD_AS: dict[str, Any] = {
+    "variants.pricing.basePrice.value": "0.00",
+    "variants.pricing.salePrice.value": "0.00",
+    "variants.shippingMeasurements.weight.value": 0.0,
+    "variants.stock.quantity": 0,
+    "name": "",
+    "description": "",
+}
 _WINDOW_OVERLAP_S = 1.0  #: read a little before the last window's end: an edit in that instant is not lost
 
 
@@ -74,6 +85,14 @@ def product_view(product: Mapping[str, Any]) -> dict[str, Any]:
 def physical_path(spec_type: str, path: str) -> str:
     """The Sesamproducts path of a property (an Inventory path is a field of the variant)."""
     return _INVENTORY_PATHS.get(path, path) if spec_type == INVENTORY else path
+
+
+def stored_value(spec_type: str, path: str, value: Any) -> Any:
+    """What a product holds once ``value`` is written at ``path`` of ``spec_type``: no weight is a
+    weight of 0, no price 0.00, no stock 0, no name or description an empty text."""
+    if value is None or value == "":
+        return _EMPTY_HELD_AS.get(physical_path(spec_type, path), value)
+    return value
 
 
 class SquarespaceProductsSide:
@@ -161,8 +180,15 @@ class SquarespaceProductsSide:
             self.client.adjust_inventory(set_finite={variant_id: stock})
 
     def delete(self, record_id: str) -> bool:
-        self.client.delete_product(record_id)
+        try:
+            self.client.delete_product(record_id)
+        except SquarespaceApiError as exc:
+            if exc.status != 404:
+                raise  # a 404: deleted on both sides at once, nothing left to do
         return True
+
+    def stored(self, spec_type: str, path: str, value: Any) -> Any:
+        return stored_value(spec_type, path, value)
 
     def reference_of(self, record_id: str) -> str | None:
         for variant_id, product_id in self._variants.items():
@@ -286,8 +312,25 @@ class SquarespaceOrdersSide:
         return [Record(str(o["id"]), o, _modified(o)) for o in self.client.orders() if get_path(o, path) == value]
 
     def create(self, values: Mapping[str, Any], *, intent_key: str, source: Record | None = None) -> Record:
+        """Import an order. The key is stable per Exact order, so a replay after a crash returns the order
+        imported then; when the key was used for another body (the order changed in Exact since an import
+        whose answer was lost, or since an import Squarespace refused), the order is looked up by its
+        reference first and only imported — under a key of this body — when it is not there."""
         body = self._import_body(values, source)
-        order = self.client.import_order(body, idempotency_key=intent_key)
+        try:
+            order = self.client.import_order(body, idempotency_key=intent_key)
+        except SquarespaceApiError as exc:
+            if exc.status != 409 or "IDEMPOTENCY_KEY_REUSED" not in str(exc):
+                raise
+            reference = body.get("externalOrderReference")
+            found = [o for o in self.client.orders() if reference and o.get("externalOrderReference") == reference]
+            if len(found) == 1:
+                order = found[0]
+            elif found:
+                raise SyncError(f"{len(found)} Squarespace orders carry the reference {reference!r}") from None
+            else:
+                digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:12]
+                order = self.client.import_order(body, idempotency_key=f"{intent_key[:50]}-{digest}")
         return Record(str(order["id"]), order, _modified(order))
 
     def update(self, record: Record, writes: Writes) -> None:
@@ -299,6 +342,9 @@ class SquarespaceOrdersSide:
 
     def delete(self, record_id: str) -> bool:
         return False  # the Orders API cannot delete an order
+
+    def stored(self, spec_type: str, path: str, value: Any) -> Any:
+        return value
 
     def reference_of(self, record_id: str) -> str | None:
         return None
