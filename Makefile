@@ -17,8 +17,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/talkqa lint fixtures/specs/exact-squarespace.rst
-	$(BIN)/talkqa features fixtures/specs/exact-squarespace.rst -o features/exact-squarespace
+	$(BIN)/talkqa run --report-dir reports
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -162,6 +162,77 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     )
 
 
+def _cmd_run(args: argparse.Namespace) -> int:
+    from harness.checklist.runner import RunOptions, run_checklist
+
+    return run_checklist(
+        RunOptions(
+            spec=args.spec,
+            mapping=args.mapping,
+            sut=args.sut,
+            report_dir=args.report_dir,
+            seed=args.seed,
+            workers=args.workers,
+            strict=args.strict,
+            examples=args.examples,
+            markers=args.markers,
+        )
+    )
+
+
+def _workers(text: str) -> str:
+    if text == "auto" or (text.isdigit() and int(text) > 0):
+        return text
+    raise argparse.ArgumentTypeError(f"expected a number of workers or 'auto', got {text!r}")
+
+
+def _add_run(commands: argparse._SubParsersAction[_Parser]) -> None:
+    run = commands.add_parser(
+        "run",
+        help="run the checklist of a dataflow document against a system under test",
+        description=(
+            "Generate (or reuse) the spec's Gherkin checklist and run it against the system under test over "
+            "the Exact Online and Squarespace mocks. Writes checklist.html, checklist.json, junit.xml and "
+            "cucumber.json. Exit 0 when every required item passed, 1 when one failed (with --strict: or is "
+            "pending), 2 when the spec or the command line is unusable."
+        ),
+    )
+    run.add_argument(
+        "--spec", metavar="FILE", help="the dataflow document (default: our bundled Exact Online to Squarespace spec)"
+    )
+    run.add_argument(
+        "--mapping",
+        metavar="FILE",
+        help="a mapping file for sections whose property table is empty (default: the bundled one where it fits)",
+    )
+    run.add_argument(
+        "--sut",
+        default="reference",
+        metavar="SUT",
+        help="the system under test: 'reference' (default), 'module:callable' (a Python factory), or "
+        "'cmd:COMMAND' (an external program run once per cycle; see the README)",
+    )
+    run.add_argument("--report-dir", default="reports", metavar="DIR", help="where the reports go (default reports)")
+    run.add_argument(
+        "--seed",
+        type=_non_negative,
+        default=1,
+        help="seed of the fake data and the round trips (default 1); the report prints it",
+    )
+    run.add_argument(
+        "-n", dest="workers", type=_workers, metavar="N", help="run on N processes (or 'auto'), with pytest-xdist"
+    )
+    run.add_argument("--strict", action="store_true", help="a pending checklist item fails the run")
+    run.add_argument("--examples", type=_positive, default=10, help="hypothesis examples per round trip (default 10)")
+    run.add_argument(
+        "-m",
+        dest="markers",
+        metavar="EXPR",
+        help="run only items whose tags match, e.g. 'section_2' or 'bidirectional and not resilience'",
+    )
+    run.set_defaults(handler=_cmd_run)
+
+
 def _non_negative(text: str) -> int:
     try:
         value = int(text)
@@ -235,8 +306,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="talkqa",
         description=(
-            "Turn Sesam Talk dataflow documents into runnable QA checklists: parse and lint them, "
-            "write Gherkin features, and serve mocks of the systems they name."
+            "Turn Sesam Talk dataflow documents into runnable QA checklists: parse and lint them, write Gherkin "
+            "features, run the checklist against a sync engine over mocks of the systems they name, and serve "
+            "those mocks."
         ),
         epilog="Exit codes: 0 ok, 1 a check failed, 2 unusable spec or command line.",
     )
@@ -288,6 +360,7 @@ def build_parser() -> argparse.ArgumentParser:
     features.add_argument("--check", action="store_true", help="compare DIR with what SPEC gives instead of writing")
     features.set_defaults(handler=_cmd_features)
 
+    _add_run(commands)
     _add_serve(commands)
     return parser
 

@@ -32,6 +32,8 @@ __all__ = [
     "ExternalCommandSut",
     "PythonFactorySut",
     "SystemUnderTest",
+    "describe_sut",
+    "is_external",
     "load_sut",
 ]
 
@@ -112,7 +114,7 @@ class PythonFactorySut:
 
     @property
     def description(self) -> str:
-        return "talkqa reference engine" if self.target == REFERENCE_FACTORY else f"Python factory {self.target}"
+        return describe_sut("reference" if self.target == REFERENCE_FACTORY else self.target)
 
     @property
     def engine(self) -> Any:
@@ -167,7 +169,7 @@ class ExternalCommandSut:
 
     @property
     def description(self) -> str:
-        return f"external command {self.command}"
+        return describe_sut(f"cmd:{self.command}")
 
     def run_cycle(self) -> CycleResult:
         env = dict(os.environ)
@@ -234,6 +236,16 @@ def load_sut(spec: str, endpoints: Endpoints, clock: Clock) -> SystemUnderTest:
     if text.startswith("cmd:"):
         return ExternalCommandSut(text[4:].strip(), endpoints)
     return PythonFactorySut(text, endpoints, clock)
+
+
+def describe_sut(spec: str) -> str:
+    """What ``--sut`` names, for people (the report's SUT line)."""
+    text = spec.strip()
+    if text in {"", "reference"}:
+        return "talkqa reference engine"
+    if text.startswith("cmd:"):
+        return f"external command {text[4:].strip()}"
+    return f"Python factory {text}"
 
 
 def is_external(spec: str) -> bool:

@@ -1,0 +1,410 @@
+"""What a checklist scenario does to the two systems, as their users would: make records, find a
+record's counterpart (by the mapping's key rows — the checklist never reads the SUT's own links),
+edit, clear and delete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from harness.checklist.outcomes import ChecklistFailure, pending
+from harness.checklist.world import ChecklistWorld, Flow
+from harness.spec.model import RuleKind
+from harness.sync.mapping import SectionMapping
+from harness.sync.paths import get_path
+from harness.sync.rows import MappingRow
+
+__all__ = [
+    "WorldLinks",
+    "clear_one",
+    "counterparts",
+    "delete_record",
+    "edit_all",
+    "edit_both",
+    "edit_one",
+    "fill_target_edit_source",
+    "flow_of",
+    "linked_pair",
+    "links_for",
+    "new_source_record",
+    "new_target_record_with",
+    "pair",
+]
+
+_LINES_PER_ORDER = 2
+
+
+class WorldLinks:
+    """Ids of referenced records translated as a user would find them: by the referenced section's key rows."""
+
+    def __init__(self, world: ChecklistWorld, titles: tuple[str, ...]) -> None:
+        self.world = world
+        self.mappings = [m for m in world.config.mappings if m.section.title in titles]
+
+    def target_id(self, source_id: str) -> str | None:
+        for mapping in self.mappings:
+            flow = flow_of(self.world, mapping)
+            found = counterparts(self.world, flow, str(source_id).lower())
+            if len(found) == 1:
+                data = flow.target.read(flow.target_type, found[0]) or {}
+                return str(data.get("variantId") or found[0])
+        return None
+
+    def source_id(self, target_id: str) -> str | None:
+        for mapping in self.mappings:
+            flow = flow_of(self.world, mapping)
+            for rid, data in flow.target.records(flow.target_type):
+                if str(target_id) in {rid, str(data.get("variantId"))}:
+                    back = _sources_of(self.world, flow, data)
+                    if len(back) == 1:
+                        return back[0]
+        return None
+
+
+def flow_of(world: ChecklistWorld, mapping: SectionMapping) -> Flow:
+    section = mapping.section
+    source = world.drivers.get(mapping.source_system) or world.require_flow().source
+    target = world.drivers.get(mapping.target_system) or world.require_flow().target
+    return Flow(section, mapping, source, target)
+
+
+def links_for(world: ChecklistWorld, flow: Flow) -> WorldLinks:
+    titles = tuple(t for row in flow.mapping.reference_rows for t in row.via)
+    return WorldLinks(world, titles)
+
+
+def key_rows(flow: Flow) -> tuple[MappingRow, ...]:
+    rows = tuple(r for r in flow.mapping.key_rows if not r.is_line_row)
+    if not rows:
+        pending(
+            f"talkqa cannot recognise {flow.section.target} records as counterparts of {flow.section.source} "
+            "records: the section has no merge criterion and maps no pair of unique fields"
+        )
+    return rows
+
+
+def counterparts(world: ChecklistWorld, flow: Flow, source_id: str) -> list[str]:
+    """Target records whose key properties hold the source record's values."""
+    data = flow.source.read(flow.source_type, source_id)
+    if data is None:
+        return []
+    found: set[str] | None = None
+    for row in key_rows(flow):
+        value = get_path(data, row.source.path)
+        if row.is_empty(value, side="source"):
+            continue
+        ids = {
+            rid for rid, t in flow.target.records(flow.target_type) if _same(row, value, get_path(t, row.target.path))
+        }
+        found = ids if found is None else found & ids
+    return sorted(found or [])
+
+
+def _sources_of(world: ChecklistWorld, flow: Flow, target: dict[str, Any]) -> list[str]:
+    found: set[str] | None = None
+    for row in key_rows(flow):
+        value = get_path(target, row.target.path)
+        if row.is_empty(value, side="target"):
+            continue
+        ids = {
+            rid for rid, s in flow.source.records(flow.source_type) if _same(row, get_path(s, row.source.path), value)
+        }
+        found = ids if found is None else found & ids
+    return sorted(found or [])
+
+
+def _same(row: MappingRow, source: Any, target: Any) -> bool:
+    try:
+        return row.same(source, target)
+    except Exception:  # a value of another kind is simply not a match
+        return False
+
+
+def _record_values(world: ChecklistWorld, mapping: SectionMapping) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for row in (*mapping.rows, *mapping.key_rows):
+        if row.is_line_row or row.source.path in values:
+            continue
+        drawn = world.values.source(row)
+        if drawn is not None:
+            values[row.source.path] = drawn
+    return values
+
+
+def new_source_record(
+    world: ChecklistWorld, *, with_lines: bool = False, overrides: dict[str, Any] | None = None
+) -> str:
+    """A complete new source record (every mapped property set, ``overrides`` by source path win),
+    matching nothing in the target."""
+    flow = world.require_mapping()
+    reason = flow.source.cannot("create", flow.source_type)
+    if reason:
+        pending(reason)
+    values = {**_record_values(world, flow.mapping), **(overrides or {})}
+    if flow.mapping.lines is not None:
+        values[flow.mapping.lines.source_collection] = _lines(world, flow)
+    elif with_lines:
+        pending(f"{flow.section.source} records hold no lines in this flow's mapping")
+    world.records.targets_before = {rid for rid, _ in flow.target.records(flow.target_type)}
+    source_id = flow.source.create(flow.source_type, values)
+    world.records.source_id = source_id
+    return source_id
+
+
+def _lines(world: ChecklistWorld, flow: Flow) -> list[dict[str, Any]]:
+    group = flow.mapping.lines
+    assert group is not None
+    referenced = _referenced_records(world, flow)
+    lines = []
+    for reference in referenced:
+        line: dict[str, Any] = {}
+        for row in group.rows:
+            name = row.source.path.split(".", 1)[1]
+            line[name] = reference if row.is_reference else world.values.source(row)
+        lines.append(line)
+    return lines
+
+
+def _referenced_records(world: ChecklistWorld, flow: Flow) -> list[str]:
+    """Source records the new record's lines refer to, created and synced first (so they are linked)."""
+    titles = tuple(t for row in flow.mapping.reference_rows for t in row.via)
+    mappings = [m for m in world.config.mappings if m.section.title in titles]
+    if not mappings:
+        pending(f"{flow.section.source} lines refer to records no section of the spec synchronizes")
+    made = []
+    for _ in range(_LINES_PER_ORDER):
+        values: dict[str, Any] = {}
+        for mapping in mappings:
+            values.update(_record_values(world, mapping))
+        made.append(flow.source.create(mappings[0].section.source_type, values))
+    world.sync_until_quiet()
+    return made
+
+
+def new_target_record_with(world: ChecklistWorld, target_path: str) -> None:
+    """A target record whose ``target_path`` holds a fresh value (for a merge on that property)."""
+    flow = world.require_mapping()
+    row = next((r for r in flow.mapping.key_rows if r.target.path == target_path), None)
+    if row is None:
+        raise ChecklistFailure(f"{target_path} is no merge criterion of this section")
+    reason = flow.target.cannot("create", flow.target_type)
+    if reason:
+        pending(reason)
+    source_value = world.values.source(row)
+    values = {
+        r.target.path: r.to_target(v)
+        for r in flow.rows
+        if (v := world.values.source(r)) is not None and not r.is_line_row and not r.is_reference and r.flows_to_target
+    }
+    values[target_path] = row.to_target(source_value)
+    world.records.matched_target = flow.target.create(flow.target_type, values)
+    world.records.chosen_row, world.records.chosen_value = row, source_value
+
+
+def new_source_record_matching(world: ChecklistWorld, source_path: str) -> None:
+    flow = world.require_mapping()
+    row = world.records.chosen_row
+    if row is None or row.source.path != source_path:
+        raise ChecklistFailure(f"no target record was made for {source_path} to match")
+    values = _record_values(world, flow.mapping)
+    values[source_path] = world.records.chosen_value
+    world.records.targets_before = {rid for rid, _ in flow.target.records(flow.target_type)}
+    world.records.source_id = flow.source.create(flow.source_type, values)
+
+
+def linked_pair(world: ChecklistWorld, *, overrides: dict[str, Any] | None = None) -> None:
+    """A source record and its counterpart, linked by the SUT (created by it, or merged)."""
+    flow = world.require_mapping()
+    creates = flow.section.has_rule(RuleKind.CREATE) or flow.section.has_rule(RuleKind.CREATE_IF_NO_MATCH)
+    if not creates:
+        if not flow.section.merge_criteria:
+            pending("this flow neither creates records nor names merge criteria: talkqa cannot make a linked pair")
+        criterion = flow.section.merge_criteria[0]
+        new_target_record_with(world, criterion.target)
+        new_source_record_matching(world, criterion.source)
+    else:
+        new_source_record(world, overrides=overrides)
+    world.sync_until_quiet()
+    source_id = world.records.source_id
+    assert source_id is not None
+    found = counterparts(world, flow, source_id)
+    if len(found) != 1:
+        raise ChecklistFailure(
+            f"the SUT did not make one linked {flow.section.target} record for the new {flow.section.source} record",
+            expected=1,
+            actual=len(found),
+        )
+    world.records.target_id = found[0]
+    world.records.edited.clear()
+
+
+def pair(world: ChecklistWorld) -> tuple[Flow, str, str]:
+    flow = world.require_mapping()
+    if world.records.source_id is None or world.records.target_id is None:
+        raise ChecklistFailure("no linked pair was made before this step")
+    return flow, world.records.source_id, world.records.target_id
+
+
+def _editable(flow: Flow, side: str, row: MappingRow, action: str = "edit") -> str | None:
+    path = row.source.path if side == "source" else row.target.path
+    return flow.driver(side).cannot(action, flow.spec_type(side), path)
+
+
+def _new_value(world: ChecklistWorld, flow: Flow, side: str, row: MappingRow, current: dict[str, Any]) -> Any:
+    if side == "source":
+        return world.values.source(row, unlike=get_path(current, row.source.path))
+    return world.values.target(row, unlike=get_path(current, row.target.path))
+
+
+def edit_all(world: ChecklistWorld, side: str) -> None:
+    """Edit every mapped property a user of ``side`` can edit, each to a fresh value."""
+    flow, source_id, target_id = pair(world)
+    record_id = source_id if side == "source" else target_id
+    current = flow.driver(side).read(flow.spec_type(side), record_id) or {}
+    changes: dict[str, Any] = {}
+    reasons: list[str] = []
+    for row in flow.rows:
+        if row.is_reference or row.is_line_row:
+            continue
+        reason = _editable(flow, side, row)
+        value = None if reason else _new_value(world, flow, side, row, current)
+        if value is None:
+            reasons.append(reason or f"no other valid value for {row.label}")
+            continue
+        changes[row.source.path if side == "source" else row.target.path] = value
+    if not changes:
+        pending(f"nothing of this flow can be edited in the {side} record: " + "; ".join(dict.fromkeys(reasons)))
+    world.clock.advance(2)
+    flow.driver(side).edit(flow.spec_type(side), record_id, changes)
+    world.records.edited[side] = changes
+
+
+def edit_one(world: ChecklistWorld, side: str, path: str) -> None:
+    flow, source_id, target_id = pair(world)
+    row = next((r for r in flow.rows if (r.source.path if side == "source" else r.target.path) == path), None)
+    if row is None:
+        raise ChecklistFailure(f"{path} is not a mapped property of this flow's {side}")
+    if row.is_reference or row.is_line_row:
+        pending(f"{row.label} is checked with the lines of a record, not on its own")
+    reason = _editable(flow, side, row)
+    if reason:
+        pending(reason)
+    record_id = source_id if side == "source" else target_id
+    current = flow.driver(side).read(flow.spec_type(side), record_id) or {}
+    value = _new_value(world, flow, side, row, current)
+    if value is None:
+        pending(f"talkqa has no other valid value for {row.label}")
+    world.clock.advance(2)
+    flow.driver(side).edit(flow.spec_type(side), record_id, {path: value})
+    world.records.edited[side] = {path: value}
+    world.records.chosen_row, world.records.chosen_value = row, value
+
+
+def _two_way_rows(flow: Flow) -> list[MappingRow]:
+    rows = [
+        r
+        for r in flow.rows
+        if r.flows_to_source
+        and r.flows_to_target
+        and not r.is_reference
+        and not r.is_line_row
+        and r.source.writable_on_update
+        and r.target.writable_on_update
+        and not _editable(flow, "source", r)
+        and not _editable(flow, "target", r)
+    ]
+    return sorted(rows, key=lambda r: r.key)  # prefer properties that do not identify the record
+
+
+def edit_both(world: ChecklistWorld, first: str, later: str) -> None:
+    flow, source_id, target_id = pair(world)
+    rows = _two_way_rows(flow)
+    if not rows:
+        pending("no mapped property of this flow can be edited on both sides and written both ways")
+    row = rows[0]
+    ids = {"source": source_id, "target": target_id}
+    for side in (first, later):
+        current = flow.driver(side).read(flow.spec_type(side), ids[side]) or {}
+        value = _new_value(world, flow, side, row, current)
+        if value is None:
+            pending(f"talkqa has no other valid value for {row.label}")
+        world.clock.advance(2)
+        path = row.source.path if side == "source" else row.target.path
+        flow.driver(side).edit(flow.spec_type(side), ids[side], {path: value})
+        world.records.chosen_row, world.records.chosen_value = row, value
+    world.records.edited[later] = {
+        row.source.path if later == "source" else row.target.path: world.records.chosen_value
+    }
+
+
+def _clearable(flow: Flow, side: str, *, exclude: MappingRow | None = None) -> list[MappingRow]:
+    return [
+        r
+        for r in flow.rows
+        if r is not exclude
+        and (r.flows_to_target if side == "source" else r.flows_to_source)
+        and not r.is_reference
+        and not r.is_line_row
+        and not r.key
+        and not _editable(flow, side, r, "clear")
+    ]
+
+
+def clear_one(world: ChecklistWorld, side: str) -> None:
+    flow, source_id, target_id = pair(world)
+    rows = [
+        r for r in _clearable(flow, side) if not _editable(flow, "target" if side == "source" else "source", r, "clear")
+    ]
+    if not rows:
+        pending(f"no mapped property of this flow can be cleared in the {side} record and be empty in the other")
+    row = rows[0]
+    path = row.source.path if side == "source" else row.target.path
+    world.clock.advance(2)
+    record_id = source_id if side == "source" else target_id
+    flow.driver(side).edit(flow.spec_type(side), record_id, {path: _empty(row, side)})
+    world.records.chosen_row, world.records.chosen_value = row, None
+
+
+def _empty(row: MappingRow, side: str) -> Any:
+    kind = row.source.kind if side == "source" else row.target.kind
+    return "" if kind in {"String", "string", "html"} and side == "target" else None
+
+
+def fill_target_edit_source(world: ChecklistWorld) -> None:
+    """Empty a property on both sides, give it a value in the target, then edit another property in
+    the source later: the filled-in value must survive (an empty value never overwrites)."""
+    flow, source_id, target_id = pair(world)
+    candidates = [r for r in _two_way_rows(flow) if r in _clearable(flow, "source") and r in _clearable(flow, "target")]
+    if not candidates:
+        pending("no mapped property of this flow may be empty on both sides and be edited on both")
+    row = candidates[0]
+    others = [
+        r
+        for r in flow.rows
+        if r is not row and not r.is_reference and not r.is_line_row and not _editable(flow, "source", r)
+    ]
+    if not others:
+        pending("this flow maps no second property to edit in the source")
+    flow.source.edit(flow.source_type, source_id, {row.source.path: None})
+    world.sync_until_quiet()
+    target_now = flow.target.read(flow.target_type, target_id) or {}
+    value = _new_value(world, flow, "target", row, target_now)
+    world.clock.advance(2)
+    flow.target.edit(flow.target_type, target_id, {row.target.path: value})
+    world.clock.advance(2)
+    source_now = flow.source.read(flow.source_type, source_id) or {}
+    other = others[0]
+    fresh = _new_value(world, flow, "source", other, source_now)
+    if fresh is None:
+        pending(f"talkqa has no other valid value for {other.label}")
+    flow.source.edit(flow.source_type, source_id, {other.source.path: fresh})
+    world.records.chosen_row, world.records.chosen_value = row, value
+
+
+def delete_record(world: ChecklistWorld, side: str) -> None:
+    flow, source_id, target_id = pair(world)
+    reason = flow.driver(side).cannot("delete", flow.spec_type(side))
+    if reason:
+        pending(reason)
+    world.records.targets_before = {rid for rid, _ in flow.target.records(flow.target_type)}
+    flow.driver(side).delete(flow.spec_type(side), source_id if side == "source" else target_id)
+    world.records.deleted_side = side

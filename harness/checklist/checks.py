@@ -1,0 +1,333 @@
+"""The checklist's ``Then``s: each reads both systems as their users would and fails with the expected
+and actual values when a promise of the spec is not kept."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from harness.checklist.actions import counterparts, flow_of, links_for, pair
+from harness.checklist.outcomes import ChecklistFailure, pending
+from harness.checklist.world import ChecklistWorld, Flow
+from harness.errors import MappingError
+from harness.sync.paths import get_path
+from harness.sync.rows import MappingRow
+
+__all__ = [
+    "agree",
+    "check_clear_propagated",
+    "check_delete_propagated",
+    "check_exactly_one_target",
+    "check_later_wins",
+    "check_lines",
+    "check_linked_target",
+    "check_linked_to_match",
+    "check_no_target_created",
+    "check_nothing_written",
+    "check_other_flows",
+    "check_property_equal",
+    "check_value_kept",
+    "check_values_equal",
+    "values_of",
+]
+
+
+def _read(flow: Flow, side: str, record_id: str) -> dict[str, Any]:
+    data = flow.driver(side).read(flow.spec_type(side), record_id)
+    if data is None:
+        raise ChecklistFailure(f"the {side} record {record_id} no longer exists")
+    return data
+
+
+def _canonical(row: MappingRow, value: Any, side: str, links: Any) -> Any:
+    try:
+        return row.canonical(value, side=side, links=links)  # type: ignore[arg-type]
+    except MappingError as exc:
+        return f"<cannot read: {exc}>"
+
+
+def check_linked_target(world: ChecklistWorld) -> None:
+    flow = world.require_mapping()
+    source_id = world.records.source_id
+    assert source_id is not None
+    found = counterparts(world, flow, source_id)
+    if len(found) != 1:
+        what = "no" if not found else f"{len(found)}"
+        raise ChecklistFailure(
+            f"{what} {flow.section.target} record(s) hold the key values of the new {flow.section.source} record",
+            expected=1,
+            actual=len(found),
+        )
+    world.records.target_id = found[0]
+
+
+def check_no_target_created(world: ChecklistWorld) -> None:
+    flow = world.require_mapping()
+    now = {rid for rid, _ in flow.target.records(flow.target_type)}
+    new = sorted(now - world.records.targets_before)
+    if new:
+        raise ChecklistFailure(f"{flow.section.target} records were created", expected=[], actual=new)
+
+
+def check_exactly_one_target(world: ChecklistWorld) -> None:
+    flow = world.require_mapping()
+    source_id = world.records.source_id
+    assert source_id is not None
+    found = counterparts(world, flow, source_id)
+    if len(found) != 1:
+        raise ChecklistFailure(
+            f"one {flow.section.target} record should stand for the {flow.section.source} record",
+            expected=1,
+            actual=found,
+        )
+    world.records.target_id = found[0]
+
+
+def check_linked_to_match(world: ChecklistWorld) -> None:
+    flow = world.require_mapping()
+    source_id = world.records.source_id
+    assert source_id is not None
+    found = counterparts(world, flow, source_id)
+    if found != [world.records.matched_target]:
+        raise ChecklistFailure(
+            "the new source record was not merged with the existing target record",
+            expected=[world.records.matched_target],
+            actual=found,
+        )
+
+
+def check_values_equal(world: ChecklistWorld, side: str, other: str) -> None:
+    """Every mapped property of ``side`` equals ``other``'s — and an edit made in one record won."""
+    flow, source_id, target_id = pair(world)
+    source, target = _read(flow, "source", source_id), _read(flow, "target", target_id)
+    links = links_for(world, flow)
+    edited_in = next((s for s in ("target", "source") if world.records.edited.get(s)), None)
+    expected: dict[str, Any] = {}
+    actual: dict[str, Any] = {}
+    skipped: list[str] = []
+    for row in flow.rows:
+        receiving = "target" if edited_in in (None, "source") else "source"
+        field = row.target if receiving == "target" else row.source
+        if edited_in is not None and not field.writable_on_update and _carries(row, receiving):
+            skipped.append(f"{row.label}: {field.system} cannot change it after creation")
+            continue
+        if edited_in is None and not _carries(row, "target"):
+            continue
+        s_value = values_of(row, source, "source", links)
+        t_value = values_of(row, target, "target", links)
+        if not agree(flow, row, s_value, t_value, links):
+            expected[row.label] = s_value if _carries(row, "target") else t_value
+            actual[row.label] = t_value if _carries(row, "target") else s_value
+            continue
+        path = row.source.path if edited_in == "source" else row.target.path
+        edited = (world.records.edited.get(edited_in or "") or {}).get(path)
+        if edited is not None and _carries(row, "source" if edited_in == "target" else "target"):
+            wanted = _canonical(row, edited, edited_in or "source", links)
+            if s_value != wanted:
+                expected[row.label] = wanted
+                actual[row.label] = s_value
+    if skipped:
+        world.notes.extend(skipped)
+    if expected:
+        raise ChecklistFailure(
+            f"{len(expected)} mapped propert{'y' if len(expected) == 1 else 'ies'} of the {side} record "
+            f"do not hold the values they should",
+            expected=expected,
+            actual=actual,
+        )
+    if edited_in is not None and len(skipped) == len(flow.rows):
+        pending("no mapped property can be changed after creation: " + "; ".join(skipped))
+
+
+def agree(flow: Flow, row: MappingRow, source_value: Any, target_value: Any, links: Any) -> bool:
+    """Equal under the row's rules — an empty value equal to what a system shows when it holds nothing
+    (Squarespace shows a weight of 0 for a product that has none)."""
+    if source_value == target_value:
+        return True
+    if source_value is None and not row.is_line_row:
+        shown = flow.target.shown_when_empty(flow.target_type, row.target.path)
+        return shown is not None and _canonical(row, shown, "target", links) == target_value
+    if target_value is None and not row.is_line_row:
+        shown = flow.source.shown_when_empty(flow.source_type, row.source.path)
+        return shown is not None and _canonical(row, shown, "source", links) == source_value
+    return False
+
+
+def _carries(row: MappingRow, into: str) -> bool:
+    return row.flows_to_target if into == "target" else row.flows_to_source
+
+
+def values_of(row: MappingRow, data: dict[str, Any], side: str, links: Any) -> Any:
+    path = row.source.path if side == "source" else row.target.path
+    value = get_path(data, path)
+    if row.is_line_row:
+        return [_canonical(row, v, side, links) for v in value or []]
+    return _canonical(row, value, side, links)
+
+
+def check_property_equal(world: ChecklistWorld, target_path: str, datatype: str) -> None:
+    flow, source_id, target_id = pair(world)
+    row = world.records.chosen_row
+    if row is None or row.target.path != target_path:
+        raise ChecklistFailure(f"the scenario changed no source property mapped to {target_path}")
+    if not row.flows_to_target:
+        pending(f"{row.label} flows only from the target: {row.direction_reason}")
+    if not row.target.writable_on_update:
+        pending(f"{row.target.label} cannot change after the record was created")
+    links = links_for(world, flow)
+    source, target = _read(flow, "source", source_id), _read(flow, "target", target_id)
+    s_value = values_of(row, source, "source", links)
+    t_value = values_of(row, target, "target", links)
+    if s_value != t_value:
+        raise ChecklistFailure(
+            f"{target_path} ({datatype}) does not hold the source's value", expected=s_value, actual=t_value
+        )
+
+
+def check_later_wins(world: ChecklistWorld, later: str) -> None:
+    flow, source_id, target_id = pair(world)
+    row = world.records.chosen_row
+    assert row is not None
+    links = links_for(world, flow)
+    wanted = _canonical(row, world.records.chosen_value, later, links)
+    found = {
+        "source": values_of(row, _read(flow, "source", source_id), "source", links),
+        "target": values_of(row, _read(flow, "target", target_id), "target", links),
+    }
+    if found != {"source": wanted, "target": wanted}:
+        raise ChecklistFailure(
+            f"{row.label}: the later edit (in the {later} record) must win on both sides",
+            expected={"source": wanted, "target": wanted},
+            actual=found,
+        )
+
+
+def check_value_kept(world: ChecklistWorld) -> None:
+    flow, source_id, target_id = pair(world)
+    row = world.records.chosen_row
+    assert row is not None
+    links = links_for(world, flow)
+    wanted = _canonical(row, world.records.chosen_value, "target", links)
+    found = {
+        "source": values_of(row, _read(flow, "source", source_id), "source", links),
+        "target": values_of(row, _read(flow, "target", target_id), "target", links),
+    }
+    if found != {"source": wanted, "target": wanted}:
+        raise ChecklistFailure(
+            f"{row.label}: the value given in the target was overwritten by the source's empty value",
+            expected={"source": wanted, "target": wanted},
+            actual=found,
+        )
+
+
+def check_clear_propagated(world: ChecklistWorld, other: str) -> None:
+    flow, source_id, target_id = pair(world)
+    row = world.records.chosen_row
+    assert row is not None
+    data = _read(flow, other, source_id if other == "source" else target_id)
+    value = get_path(data, row.source.path if other == "source" else row.target.path)
+    if not row.is_empty(value, side=other):  # type: ignore[arg-type]
+        raise ChecklistFailure(
+            f"{row.label}: the clear did not reach the {other} record", expected="empty", actual=value
+        )
+
+
+def check_nothing_written(world: ChecklistWorld) -> None:
+    writes = [c for c in world.writes_list(world.records.write_mark) if "/oauth2/" not in c.path]
+    if writes:
+        raise ChecklistFailure(
+            "a cycle with nothing new wrote to the systems",
+            expected=[],
+            actual=[f"{c.service}: {c.method} {c.path} -> {c.status}" for c in writes],
+        )
+
+
+def check_delete_propagated(world: ChecklistWorld, other: str) -> None:
+    flow, source_id, target_id = pair(world)
+    other_id = source_id if other == "source" else target_id
+    reason = flow.driver(other).cannot("delete", flow.spec_type(other))
+    remaining = flow.driver(other).read(flow.spec_type(other), other_id)
+    if reason is None:
+        if remaining is not None:
+            raise ChecklistFailure(
+                f"the {other} record still exists after its counterpart was deleted", expected=None, actual=other_id
+            )
+        return
+    # The other system cannot delete: the pair must be let go — the deleted record stays deleted,
+    # and nothing is created again in its place.
+    world.notes.append(f"{reason}: the pair is unlinked instead")
+    world.sync()
+    deleted_side = world.records.deleted_side or "source"
+    deleted_id = source_id if deleted_side == "source" else target_id
+    if flow.driver(deleted_side).read(flow.spec_type(deleted_side), deleted_id) is not None:
+        raise ChecklistFailure(f"the deleted {deleted_side} record came back", expected=None, actual=deleted_id)
+    now = {rid for rid, _ in flow.target.records(flow.target_type)}
+    if now - world.records.targets_before:
+        raise ChecklistFailure(
+            "a new target record was created for a deleted source record",
+            expected=[],
+            actual=sorted(now - world.records.targets_before),
+        )
+
+
+def check_other_flows(world: ChecklistWorld) -> None:
+    """Every other section from the same source records carries the source's current values."""
+    flow, source_id, _ = pair(world)
+    others = [
+        m
+        for m in world.config.mappings
+        if m.section.title != flow.section.title
+        and m.section.source_type == flow.section.source_type
+        and m.source_system == flow.mapping.source_system
+        and m.usable
+    ]
+    if not others:
+        pending("no other section of the spec starts from the same source records")
+    source = _read(flow, "source", source_id)
+    for mapping in others:
+        other = flow_of(world, mapping)
+        found = counterparts(world, other, source_id)
+        if len(found) != 1:
+            raise ChecklistFailure(
+                f"{other.section.title}: no single counterpart of the source record", expected=1, actual=len(found)
+            )
+        target = _read(other, "target", found[0])
+        links = links_for(world, other)
+        wrong = {
+            row.label: {
+                "source": values_of(row, source, "source", links),
+                "target": values_of(row, target, "target", links),
+            }
+            for row in other.rows
+            if row.flows_to_target
+            and not agree(
+                other, row, values_of(row, source, "source", links), values_of(row, target, "target", links), links
+            )
+        }
+        if wrong:
+            raise ChecklistFailure(
+                f"{other.section.title} does not carry the edit", expected="equal values", actual=wrong
+            )
+
+
+def check_lines(world: ChecklistWorld) -> None:
+    """Each line of the target record points at the counterpart of the item its source line points at."""
+    flow = world.require_mapping()
+    source_id = world.records.source_id
+    assert source_id is not None
+    group = flow.mapping.lines
+    if group is None or not flow.mapping.reference_rows:
+        pending("this flow's mapping has no line rows that refer to other records")
+    found = counterparts(world, flow, source_id)
+    if len(found) != 1:
+        raise ChecklistFailure("the order has no single counterpart", expected=1, actual=len(found))
+    source, target = _read(flow, "source", source_id), _read(flow, "target", found[0])
+    links = links_for(world, flow)
+    mismatches = {}
+    for row in group.rows:
+        s_values, t_values = values_of(row, source, "source", links), values_of(row, target, "target", links)
+        if s_values != t_values:
+            mismatches[row.label] = {"source": s_values, "target": t_values}
+    if mismatches:
+        raise ChecklistFailure(
+            "the target's lines do not match the source's lines", expected="equal lines", actual=mismatches
+        )

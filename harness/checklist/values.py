@@ -1,0 +1,173 @@
+"""Values for checklist records: for each mapping row, the domain of values that are valid on *both*
+sides (so an edit can cross unchanged), drawn with faker for the steps and as hypothesis strategies
+for the round trips. Values are in the source's raw form (what Exact's API accepts); the row converts
+them for the target."""
+
+from __future__ import annotations
+
+import random
+import string
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from faker import Faker
+from hypothesis import strategies as st
+
+from harness.sync.convert import format_exact_datetime
+from harness.sync.rows import MappingRow
+
+__all__ = ["Domain", "RowValues", "domain_of", "row_strategy"]
+
+_TEXT_CAP = 60  #: longest text drawn when neither side says (keeps records readable in reports)
+_CODE_ALPHABET = string.ascii_uppercase + string.digits
+
+
+@dataclass(frozen=True)
+class Domain:
+    """What values a row accepts on both sides."""
+
+    kind: str  #: text, code, money, number, whole, integer, flag, boolean, datetime, choice, none
+    max_length: int = _TEXT_CAP
+    choices: tuple[str, ...] = ()
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+    why_none: str = ""
+
+    @property
+    def can_draw(self) -> bool:
+        return self.kind != "none"
+
+
+def _limit(*values: int | None) -> int:
+    known = [v for v in values if v]
+    return min([*known, _TEXT_CAP]) if known else _TEXT_CAP
+
+
+def domain_of(row: MappingRow, *, site_currency: str = "EUR") -> Domain:
+    """The values a row can carry unchanged from one side to the other."""
+    source, target = row.source, row.target
+    if row.is_reference:
+        return Domain("none", why_none=f"{row.label} refers to other records; its values come from the links")
+    kinds = {source.kind, target.kind}
+    if "currency" in kinds:
+        return Domain("choice", choices=(site_currency,))
+    if source.choices or target.choices:
+        shared = [c for c in (source.choices or target.choices) if not target.choices or c in target.choices]
+        return Domain("choice", choices=tuple(shared)) if shared else Domain("none", why_none="no shared choices")
+    edm = source.kind
+    if edm == "String":
+        code = source.unique or target.unique
+        return Domain("code" if code else "text", max_length=_limit(source.max_length, target.max_length))
+    if edm == "Double":
+        if target.kind == "money":
+            return Domain("money", minimum=Decimal("0.01"), maximum=Decimal("999.99"))
+        if target.kind == "integer":
+            low = 1 if row.is_line_row else 0  # a line holds at least one of its item
+            return Domain("whole", minimum=Decimal(low), maximum=Decimal(50))
+        return Domain("number", minimum=Decimal("0.001"), maximum=Decimal(1000))
+    if edm in {"Int16", "Int32", "Int64"}:
+        return Domain("integer", minimum=Decimal(1), maximum=Decimal(30_000 if edm == "Int16" else 9_999_999))
+    if edm == "Byte":
+        return Domain("flag")
+    if edm == "Boolean":
+        return Domain("boolean")
+    if edm == "DateTime":
+        return Domain("datetime")
+    return Domain("none", why_none=f"talkqa draws no values for {source.label} ({edm})")
+
+
+class RowValues:
+    """Fresh realistic values per row, from a seeded faker (the same seed gives the same values)."""
+
+    def __init__(self, faker: Faker, rng: random.Random, now: datetime, *, site_currency: str = "EUR") -> None:
+        self.faker = faker
+        self.rng = rng
+        self.now = now
+        self.site_currency = site_currency
+
+    def source(self, row: MappingRow, *, unlike: Any = None) -> Any:
+        """A source value for ``row`` that differs from ``unlike`` (canonically); None when none can."""
+        domain = domain_of(row, site_currency=self.site_currency)
+        if not domain.can_draw:
+            return None
+        for _ in range(20):
+            value = self._draw(domain)
+            if unlike is None or row.canonical(value, side="source") != row.canonical(unlike, side="source"):
+                return value
+        return None
+
+    def target(self, row: MappingRow, *, unlike: Any = None) -> Any:
+        """A target value for ``row`` (a drawn source value, converted) that differs from ``unlike``."""
+        for _ in range(20):
+            value = self.source(row)
+            if value is None:
+                return None
+            converted = row.to_target(value)
+            if unlike is None or row.canonical(converted, side="target") != row.canonical(unlike, side="target"):
+                return converted
+        return None
+
+    def _draw(self, domain: Domain) -> Any:
+        rng = self.rng
+        if domain.kind == "code":
+            size = min(domain.max_length, 10)
+            return "TQ" + "".join(rng.choice(_CODE_ALPHABET) for _ in range(max(size - 2, 4)))
+        if domain.kind == "text":
+            words = self.faker.words(nb=rng.randint(2, 4))
+            return " ".join(words).capitalize()[: domain.max_length].rstrip()
+        if domain.kind == "money":
+            return float(Decimal(rng.randint(1, 99_999)) / 100)
+        if domain.kind == "number":
+            return round(rng.uniform(0.1, 250.0), 3)
+        if domain.kind == "whole":
+            return float(rng.randint(int(domain.minimum or 0), int(domain.maximum or 50)))
+        if domain.kind == "integer":
+            return rng.randint(1, 999_999)
+        if domain.kind == "flag":
+            return rng.randint(0, 1)
+        if domain.kind == "boolean":
+            return rng.random() < 0.5
+        if domain.kind == "datetime":
+            back = timedelta(days=rng.randint(1, 400), seconds=rng.randint(0, 86_399), milliseconds=rng.randint(0, 999))
+            return format_exact_datetime(self.now - back)
+        if domain.kind == "choice":
+            return rng.choice(domain.choices)
+        raise ValueError(f"cannot draw a value of kind {domain.kind}")
+
+
+def row_strategy(row: MappingRow, now: datetime, *, site_currency: str = "EUR") -> st.SearchStrategy[Any]:
+    """A hypothesis strategy of source values for ``row`` (empty values included where a side allows)."""
+    domain = domain_of(row, site_currency=site_currency)
+    kind = domain.kind
+    if kind == "code":
+        return st.text(_CODE_ALPHABET, min_size=4, max_size=min(domain.max_length, 12)).map(lambda s: "TQ" + s)
+    if kind == "text":
+        alphabet = st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp"))
+        return st.text(alphabet, min_size=1, max_size=domain.max_length).map(str.strip).filter(bool)
+    if kind == "money":
+        return st.integers(1, 99_999).map(lambda cents: float(Decimal(cents) / 100))
+    if kind == "number":
+        return st.decimals(Decimal("0.001"), Decimal(1000), places=3).map(float)
+    if kind == "whole":
+        return st.integers(int(domain.minimum or 0), int(domain.maximum or 50)).map(float)
+    if kind == "integer":
+        return st.integers(1, 9_999_999)
+    if kind == "flag":
+        return st.sampled_from([0, 1])
+    if kind == "boolean":
+        return st.booleans()
+    if kind == "datetime":
+        earliest = now.replace(tzinfo=None) - timedelta(days=3650)
+        moments = st.datetimes(earliest, now.replace(tzinfo=None) - timedelta(seconds=1))
+        return moments.map(
+            lambda dt: format_exact_datetime(dt.replace(microsecond=dt.microsecond // 1000 * 1000, tzinfo=UTC))
+        )
+    if kind == "choice":
+        return st.sampled_from(domain.choices)
+    return st.nothing()
+
+
+def utc_now(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, tz=UTC)

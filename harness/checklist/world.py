@@ -1,0 +1,254 @@
+"""The world one checklist scenario runs in: a virtual clock, fresh mocks of both systems (reached
+in-process through respx, or served on loopback for an external SUT), the system under test with its
+own state folder, the flow under test, the records the scenario made, and the evidence it gathered.
+"""
+
+from __future__ import annotations
+
+import random
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from faker import Faker
+
+from harness.checklist.config import ChecklistConfig
+from harness.checklist.drivers import Driver, ExactDriver, SquarespaceDriver
+from harness.checklist.outcomes import ChecklistFailure, pending
+from harness.checklist.values import RowValues, utc_now
+from harness.clock import VirtualClock
+from harness.exact.app import ExactOnlineMock
+from harness.mock.core import Blackout, CallRecord, FaultKind
+from harness.mock.inprocess import routed
+from harness.mock.served import ServedMock
+from harness.spec.model import FlowSection
+from harness.squarespace.app import SquarespaceMock
+from harness.sync.mapping import SectionMapping
+from harness.sync.rows import MappingRow
+from harness.sync.sut import CycleResult, Endpoints, SystemUnderTest, load_sut
+from harness.systems import known_system
+
+__all__ = ["ChecklistWorld", "Flow"]
+
+_MAX_QUIET_CYCLES = 8
+_EXACT_HOST = "https://start.exactonline.nl"
+_SQUARESPACE_HOST = "https://api.squarespace.com"
+
+
+@dataclass
+class Flow:
+    """The section a scenario checks, with its mapping and the drivers of its two systems."""
+
+    section: FlowSection
+    mapping: SectionMapping
+    source: Driver
+    target: Driver
+
+    @property
+    def source_type(self) -> str:
+        return self.section.source_type
+
+    @property
+    def target_type(self) -> str:
+        return self.section.target_type
+
+    @property
+    def rows(self) -> tuple[MappingRow, ...]:
+        return self.mapping.rows
+
+    def driver(self, side: str) -> Driver:
+        return self.source if side == "source" else self.target
+
+    def spec_type(self, side: str) -> str:
+        return self.source_type if side == "source" else self.target_type
+
+    def name(self, side: str) -> str:
+        return self.section.source if side == "source" else self.section.target
+
+
+@dataclass
+class ScenarioRecords:
+    """What the scenario made and remembers."""
+
+    source_id: str | None = None
+    target_id: str | None = None
+    targets_before: set[str] = field(default_factory=set)
+    matched_target: str | None = None
+    edited: dict[str, dict[str, Any]] = field(default_factory=dict)  #: side -> path -> value written
+    chosen_row: MappingRow | None = None
+    chosen_value: Any = None
+    write_mark: tuple[int, int] = (0, 0)
+    deleted_side: str | None = None
+
+
+class ChecklistWorld:
+    """Everything one scenario needs; ``close`` stops what it started."""
+
+    def __init__(self, config: ChecklistConfig, node_id: str, state_dir: Path) -> None:
+        self.config = config
+        self.seed = config.scenario_seed(node_id)
+        self.clock = VirtualClock()
+        self.exact = ExactOnlineMock(self.clock, seed=self.seed % 100_000 + 1)
+        self.squarespace = SquarespaceMock(self.clock, seed=self.seed % 100_000 + 1, currency=config.site_currency)
+        self.squarespace.control.add_store_page("Shop")
+        self.drivers: dict[str, Driver] = {
+            "Exact Online": ExactDriver(self.exact, seed=self.seed),
+            "Squarespace": SquarespaceDriver(self.squarespace),
+        }
+        self.faker = Faker("nl_NL")
+        self.faker.seed_instance(self.seed)
+        self.rng = random.Random(self.seed)
+        self.values = RowValues(self.faker, self.rng, utc_now(self.clock.now()), site_currency=config.site_currency)
+        self.state_dir = state_dir
+        self._stack = ExitStack()
+        self.endpoints = self._reach_mocks()
+        self._sut: SystemUnderTest | None = None
+        self.flow: Flow | None = None
+        self.records = ScenarioRecords()
+        self.cycles: list[CycleResult] = []
+        self.notes: list[str] = []
+        self._call_marks = (0, 0)
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    def _reach_mocks(self) -> Endpoints:
+        exact_url, squarespace_url = _EXACT_HOST, _SQUARESPACE_HOST
+        if self.config.served:
+            exact_url = self._stack.enter_context(ServedMock(self.exact)).base_url
+            squarespace_url = self._stack.enter_context(ServedMock(self.squarespace)).base_url
+        else:
+            self._stack.enter_context(routed(self.exact, self.squarespace))
+        settings = self.exact.settings
+        return Endpoints(
+            exact_base_url=exact_url,
+            exact_client_id=settings.client_id,
+            exact_client_secret=settings.client_secret,
+            exact_redirect_uri=settings.redirect_uri,
+            exact_division=settings.default_division,
+            squarespace_base_url=squarespace_url,
+            squarespace_api_key=self.squarespace.api_key or "",
+            spec_path=str(self.config.spec_path),
+            state_dir=str(self.state_dir),
+            mapping_path=self.config.mapping_path,
+            squarespace_currency=self.config.site_currency,
+        )
+
+    @property
+    def sut(self) -> SystemUnderTest:
+        if self._sut is None:
+            self._sut = load_sut(self.config.sut, self.endpoints, self.clock)
+        return self._sut
+
+    def close(self) -> None:
+        """Stop the SUT and release the mocks (their routes or servers); safe to call twice."""
+        if self._sut is not None:
+            self._sut.close()
+            self._sut = None
+        self._stack.close()
+
+    # -- the flow --------------------------------------------------------------------------------
+    def set_flow(self, source_system: str, source_type: str, target_system: str, target_type: str, line: int) -> Flow:
+        section = self.config.section_at(line)
+        if section is None or (section.source_type, section.target_type) != (source_type, target_type):
+            raise ChecklistFailure(
+                f"the spec has no section '{source_system} {source_type} to {target_system} {target_type}' at "
+                f"line {line}: regenerate the features from the spec (talkqa features SPEC -o DIR)"
+            )
+        mapping = self.config.mapping_at(line) or self.config.mapping_at(self._original_line(section))
+        if mapping is None:
+            raise ChecklistFailure(f"no mapping for the section at line {line}")
+        source = self._driver(mapping.source_system, source_type)
+        target = self._driver(mapping.target_system, target_type)
+        self.flow = Flow(section, mapping, source, target)
+        return self.flow
+
+    def _original_line(self, section: FlowSection) -> int:
+        return next((s.line for s in self.config.document.distinct_sections() if s.body == section.body), section.line)
+
+    def _driver(self, system: str, spec_type: str) -> Driver:
+        known = known_system(system)
+        if known is None or known.name not in self.drivers:
+            pending(f"talkqa has no driver for {system or 'a blank system'} {spec_type}")
+        driver = self.drivers[known.name]
+        reason = driver.cannot("read", spec_type)
+        if reason:
+            pending(reason)
+        return driver
+
+    def require_flow(self) -> Flow:
+        if self.flow is None:
+            raise ChecklistFailure("no flow was named: the Background step must come first")
+        return self.flow
+
+    def require_mapping(self) -> Flow:
+        flow = self.require_flow()
+        if not flow.mapping.usable:
+            why = flow.mapping.unusable or "the section maps no property both systems can honour"
+            pending(f"no usable mapping for this flow: {why}")
+        return flow
+
+    # -- running the SUT -------------------------------------------------------------------------
+    def sync(self, *, must_succeed: bool = True) -> CycleResult:
+        result = self.sut.run_cycle()
+        self.cycles.append(result)
+        if must_succeed and not result.ok:
+            raise ChecklistFailure(
+                f"the sync cycle failed: {result.error}", expected="a completed cycle", actual=result.error
+            )
+        return result
+
+    def sync_until_quiet(self) -> int:
+        """Run cycles until one completes without a write; fail after too many."""
+        for count in range(1, _MAX_QUIET_CYCLES + 1):
+            mark = self.write_mark()
+            result = self.sync(must_succeed=False)
+            if result.ok and self.writes_since(mark) == 0:
+                return count
+        last = self.cycles[-1]
+        raise ChecklistFailure(
+            f"no quiet cycle within {_MAX_QUIET_CYCLES} cycles",
+            expected="a cycle that completes and writes nothing",
+            actual=last.error or f"{self.writes_since(mark)} write(s) in the last cycle",
+        )
+
+    def restart(self) -> None:
+        self.sut.restart()
+
+    def crash_and_restart(self) -> None:
+        """Crash the SUT after its first write (every call after it times out), then restart it."""
+        switch = Blackout(after_writes=1)
+        self.exact.blackout = self.squarespace.blackout = switch
+        try:
+            self.sync(must_succeed=False)
+        finally:
+            self.exact.blackout = self.squarespace.blackout = None
+        if switch.writes_seen == 0:
+            self.notes.append("the cycle made no write, so there was nothing to crash after")
+        self.restart()
+
+    # -- calls, faults, evidence -------------------------------------------------------------------
+    def write_mark(self) -> tuple[int, int]:
+        return (len(self.exact.calls), len(self.squarespace.calls))
+
+    def writes_since(self, mark: tuple[int, int]) -> int:
+        return len(self.exact.calls.writes(mark[0])) + len(self.squarespace.calls.writes(mark[1]))
+
+    def writes_list(self, mark: tuple[int, int]) -> list[CallRecord]:
+        return [*self.exact.calls.writes(mark[0]), *self.squarespace.calls.writes(mark[1])]
+
+    def inject(self, side: str, kind: FaultKind, times: int, status: int = 500) -> None:
+        driver = self.require_flow().driver(side)
+        driver.service.faults.inject(kind, status=status, times=times)
+
+    def expire_tokens(self) -> None:
+        for driver in self.drivers.values():
+            reason = driver.expire_tokens()
+            if reason:
+                self.notes.append(reason)
+        self.clock.advance(1)
+
+    def exchanges(self, limit: int = 12) -> list[CallRecord]:
+        """The HTTP exchanges worth showing: errors, faults and the last writes, in order."""
+        calls = sorted([*self.exact.calls.records(), *self.squarespace.calls.records()], key=lambda r: (r.at, r.seq))
+        notable = [r for r in calls if r.status >= 400 or r.status == 0 or r.fault or r.method != "GET"]
+        return notable[-limit:]

@@ -1,0 +1,1 @@
+"""talkqa's pytest-bdd step library and the module that binds the checklist's features."""

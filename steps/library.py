@@ -1,0 +1,254 @@
+"""talkqa's step library: every sentence of ``harness.spec.vocabulary``, bound for pytest-bdd.
+
+Steps are generic — parameterized by system, type and property — and thin: they call the checklist's
+actions and checks with the scenario's world (the ``checklist`` fixture of talkqa's plugin). Because
+the feature writer and this library read the same vocabulary, a generated feature never holds an
+undefined step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pytest_bdd import given, parsers, then, when
+
+from harness.checklist import actions, checks
+from harness.checklist.outcomes import pending
+from harness.checklist.roundtrip import round_trip
+from harness.checklist.world import ChecklistWorld
+from harness.mock.core import FaultKind
+from harness.spec.vocabulary import GIVEN, THEN, WHEN, step_converters, step_pattern
+
+Step = Callable[..., Any]
+
+
+def _bind(decorator: Callable[..., Callable[[Step], Step]], template: str) -> Callable[[Step], Step]:
+    return decorator(parsers.re(step_pattern(template)), converters=step_converters(template))
+
+
+# -- Given ---------------------------------------------------------------------------------------
+
+
+@_bind(given, GIVEN.FLOW)
+def the_flow(
+    checklist: ChecklistWorld, source_system: str, source_type: str, target_system: str, target_type: str, line: int
+) -> None:
+    checklist.set_flow(source_system, source_type, target_system, target_type, line)
+
+
+@_bind(given, GIVEN.NEW_SOURCE_RECORD)
+def a_new_source_record(checklist: ChecklistWorld) -> None:
+    actions.new_source_record(checklist)
+
+
+@_bind(given, GIVEN.NEW_SOURCE_RECORD_UNMATCHED)
+def a_new_unmatched_source_record(checklist: ChecklistWorld) -> None:
+    actions.new_source_record(checklist)
+
+
+@_bind(given, GIVEN.NEW_SOURCE_RECORD_CONDITION_HOLDS)
+def a_source_record_meeting_the_condition(checklist: ChecklistWorld, text: str) -> None:
+    pending(f"talkqa cannot evaluate the condition {text!r}: make a record that meets it by hand")
+
+
+@_bind(given, GIVEN.NEW_SOURCE_RECORD_CONDITION_FAILS)
+def a_source_record_failing_the_condition(checklist: ChecklistWorld, text: str) -> None:
+    pending(f"talkqa cannot evaluate the condition {text!r}: make a record that fails it by hand")
+
+
+@_bind(given, GIVEN.NEW_SOURCE_RECORD_CONNECTED)
+def a_connected_source_record(checklist: ChecklistWorld, text: str) -> None:
+    pending(f"talkqa does not follow connections to {text} records")
+
+
+@_bind(given, GIVEN.NEW_SOURCE_RECORD_WITH_LINES)
+def a_source_record_with_lines(checklist: ChecklistWorld) -> None:
+    actions.new_source_record(checklist, with_lines=True)
+
+
+@_bind(given, GIVEN.TARGET_RECORD_WITH_VALUE)
+def a_target_record_with_a_value(checklist: ChecklistWorld, prop: str) -> None:
+    actions.new_target_record_with(checklist, prop)
+
+
+@_bind(given, GIVEN.NEW_SOURCE_RECORD_MATCHING)
+def a_source_record_matching_it(checklist: ChecklistWorld, prop: str) -> None:
+    actions.new_source_record_matching(checklist, prop)
+
+
+@_bind(given, GIVEN.LINKED_PAIR)
+def a_linked_pair(checklist: ChecklistWorld) -> None:
+    actions.linked_pair(checklist)
+
+
+@_bind(given, GIVEN.QUIET_AFTER_SYNC)
+def a_cycle_has_run(checklist: ChecklistWorld) -> None:
+    checklist.sync()
+
+
+@_bind(given, GIVEN.NO_PROPERTIES)
+def the_spec_lists_no_properties(checklist: ChecklistWorld) -> None:
+    flow = checklist.require_flow()
+    if flow.section.properties:
+        raise AssertionError("the spec lists properties for this flow: regenerate the features")
+
+
+@_bind(given, GIVEN.FAULTS)
+def the_system_answers_with(checklist: ChecklistWorld, side: str, n: int, status: int) -> None:
+    checklist.inject(side, FaultKind.STATUS, n, status)
+
+
+@_bind(given, GIVEN.TIMEOUTS)
+def the_system_times_out(checklist: ChecklistWorld, side: str, n: int) -> None:
+    # A lost response is the demanding time-out: the call was acted on, the caller never heard back.
+    checklist.inject(side, FaultKind.LOST_RESPONSE, n)
+
+
+@_bind(given, GIVEN.TOKENS_EXPIRED)
+def the_tokens_expired(checklist: ChecklistWorld) -> None:
+    checklist.expire_tokens()
+
+
+# -- When ----------------------------------------------------------------------------------------
+
+
+@_bind(when, WHEN.SYNC)
+def a_sync_cycle_runs(checklist: ChecklistWorld) -> None:
+    checklist.records.write_mark = checklist.write_mark()
+    checklist.sync()
+
+
+@_bind(when, WHEN.SYNC_UNTIL_QUIET)
+def cycles_run_until_quiet(checklist: ChecklistWorld) -> None:
+    checklist.sync_until_quiet()
+
+
+@_bind(when, WHEN.ENGINE_RESTARTS)
+def the_engine_restarts(checklist: ChecklistWorld) -> None:
+    checklist.restart()
+    checklist.sync()
+
+
+@_bind(when, WHEN.CRASH_AND_RESTART)
+def a_cycle_crashes(checklist: ChecklistWorld) -> None:
+    checklist.crash_and_restart()
+
+
+@_bind(when, WHEN.EDIT_ALL)
+def every_property_is_edited(checklist: ChecklistWorld, side: str) -> None:
+    actions.edit_all(checklist, side)
+
+
+@_bind(when, WHEN.EDIT_ONE)
+def one_property_is_edited(checklist: ChecklistWorld, side: str, prop: str) -> None:
+    actions.edit_one(checklist, side, prop)
+
+
+@_bind(when, WHEN.EDIT_BOTH)
+def edited_on_both_sides(checklist: ChecklistWorld, first: str, later: str) -> None:
+    actions.edit_both(checklist, first, later)
+
+
+@_bind(when, WHEN.FILL_TARGET_EDIT_SOURCE)
+def filled_in_the_target(checklist: ChecklistWorld) -> None:
+    actions.fill_target_edit_source(checklist)
+
+
+@_bind(when, WHEN.CLEAR)
+def a_property_is_cleared(checklist: ChecklistWorld, side: str) -> None:
+    actions.clear_one(checklist, side)
+
+
+@_bind(when, WHEN.DELETE)
+def the_record_is_deleted(checklist: ChecklistWorld, side: str) -> None:
+    actions.delete_record(checklist, side)
+
+
+# -- Then ----------------------------------------------------------------------------------------
+
+
+@_bind(then, THEN.LINKED_TARGET_EXISTS)
+def a_linked_target_exists(checklist: ChecklistWorld) -> None:
+    checks.check_linked_target(checklist)
+
+
+@_bind(then, THEN.NO_TARGET_CREATED)
+def no_target_is_created(checklist: ChecklistWorld) -> None:
+    checks.check_no_target_created(checklist)
+
+
+@_bind(then, THEN.EXACTLY_ONE_TARGET)
+def exactly_one_target(checklist: ChecklistWorld) -> None:
+    checks.check_exactly_one_target(checklist)
+
+
+@_bind(then, THEN.LINKED_TO_MATCH)
+def linked_to_the_match(checklist: ChecklistWorld) -> None:
+    checks.check_linked_to_match(checklist)
+
+
+@_bind(then, THEN.VALUES_EQUAL)
+def the_values_are_equal(checklist: ChecklistWorld, side: str, other: str) -> None:
+    checks.check_values_equal(checklist, side, other)
+
+
+@_bind(then, THEN.PROPERTY_EQUAL)
+def the_property_holds_the_value(checklist: ChecklistWorld, prop: str, datatype: str) -> None:
+    checks.check_property_equal(checklist, prop, datatype)
+
+
+@_bind(then, THEN.LATER_EDIT_WINS)
+def the_later_edit_wins(checklist: ChecklistWorld, later: str) -> None:
+    checks.check_later_wins(checklist, later)
+
+
+@_bind(then, THEN.VALUE_KEPT)
+def the_value_is_kept(checklist: ChecklistWorld) -> None:
+    checks.check_value_kept(checklist)
+
+
+@_bind(then, THEN.CLEAR_PROPAGATED)
+def the_clear_propagated(checklist: ChecklistWorld, other: str) -> None:
+    checks.check_clear_propagated(checklist, other)
+
+
+@_bind(then, THEN.NOTHING_WRITTEN)
+def nothing_was_written(checklist: ChecklistWorld) -> None:
+    checks.check_nothing_written(checklist)
+
+
+@_bind(then, THEN.DELETE_PROPAGATED)
+def the_delete_propagated(checklist: ChecklistWorld, other: str) -> None:
+    checks.check_delete_propagated(checklist, other)
+
+
+@_bind(then, THEN.OTHER_FLOWS_CARRY)
+def other_flows_carry_the_edit(checklist: ChecklistWorld) -> None:
+    checks.check_other_flows(checklist)
+
+
+@_bind(then, THEN.LINES_POINT_AT_COUNTERPARTS)
+def lines_point_at_counterparts(checklist: ChecklistWorld) -> None:
+    checks.check_lines(checklist)
+
+
+@_bind(then, THEN.PROPERTIES_FROM_MAPPING)
+def properties_come_from_a_mapping_file(checklist: ChecklistWorld) -> None:
+    flow = checklist.require_flow()
+    if not flow.mapping.assumed:
+        pending("the spec lists no properties for this flow and no mapping file supplies them (--mapping FILE)")
+    checklist.notes.append(
+        f"{len(flow.mapping.assumed)} row(s) assumed from {flow.mapping.mapping_file}: "
+        + ", ".join(row.label for row in flow.mapping.assumed)
+    )
+
+
+@_bind(then, THEN.ROUND_TRIP_SOURCE)
+def round_trip_from_the_source(checklist: ChecklistWorld, checklist_world_factory: Any) -> None:
+    round_trip(checklist, checklist_world_factory, "source")
+
+
+@_bind(then, THEN.ROUND_TRIP_TARGET)
+def round_trip_from_the_target(checklist: ChecklistWorld, checklist_world_factory: Any) -> None:
+    round_trip(checklist, checklist_world_factory, "target")
