@@ -30,7 +30,7 @@ import httpx
 from harness.clock import Clock
 from harness.errors import ApiError, HarnessError, MappingError, SyncError
 from harness.sync.links import LinkTable
-from harness.sync.mapping import get_path
+from harness.sync.paths import get_path
 from harness.sync.plan import Group, SyncPlan
 from harness.sync.policy import Side
 from harness.sync.reconcile import PairReconciler, is_refusal

@@ -20,10 +20,11 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from harness.errors import ApiError, MappingError
-from harness.sync.mapping import MappingRow, get_path
+from harness.sync.paths import get_path
 from harness.sync.plan import Group, SectionPlan
 from harness.sync.policy import MISSING, Direction, Side, decide
 from harness.sync.records import Record, RecordSide, Writes
+from harness.sync.rows import MappingRow
 
 if TYPE_CHECKING:
     from harness.sync.engine import SyncCycle

@@ -24,7 +24,7 @@ from harness.clock import Clock
 from harness.errors import SquarespaceApiError, SyncError
 from harness.squarespace.client import SquarespaceClient
 from harness.sync.convert import format_iso_utc, parse_iso_utc
-from harness.sync.mapping import get_path
+from harness.sync.paths import get_path
 from harness.sync.records import ChangeBatch, Record, Writes
 
 __all__ = ["SquarespaceOrdersSide", "SquarespaceProductsSide", "physical_path", "product_view", "stored_value"]

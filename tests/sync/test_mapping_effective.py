@@ -10,13 +10,8 @@ from support import FIXTURES
 
 from harness.spec.model import DataflowDocument, FlowSection, MergeCriterion, PropertyMapping, Rule, RuleKind
 from harness.spec.parser import parse_file
-from harness.sync.mapping import (
-    MappingFile,
-    SectionMapping,
-    bundled_mapping,
-    effective_mapping,
-    load_mapping_file,
-)
+from harness.sync.mapping import SectionMapping, effective_mapping
+from harness.sync.mapping_file import MappingFile, bundled_mapping, load_mapping_file
 from harness.sync.policy import Direction
 
 BUNDLED_SPEC = FIXTURES / "specs" / "exact-squarespace.rst"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from harness.errors import MappingError
-from harness.sync.mapping import BUNDLED_MAPPING, bundled_mapping, load_mapping_file
+from harness.sync.mapping_file import BUNDLED_MAPPING, bundled_mapping, load_mapping_file
 from harness.sync.policy import Direction
 
 HEAD = 'source_system = "Exact Online"\ntarget_system = "Squarespace"\n\n'
