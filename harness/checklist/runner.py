@@ -44,6 +44,9 @@ def pytest_argv(options: RunOptions) -> list[str]:
         str(CHECKLIST_MODULE),
         "-p",
         "no:cacheprovider",
+        # The checklist reports through ChecklistFailure, not bare asserts: rewriting the asserts of every
+        # module of the package would cost seconds per run where bytecode is not cached.
+        "--assert=plain",
         "-q" if not options.quiet else "-qq",
         "--talkqa-sut",
         options.sut,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,12 @@ __all__ = ["ChecklistWorld", "Flow"]
 _MAX_QUIET_CYCLES = 8
 _EXACT_HOST = "https://start.exactonline.nl"
 _SQUARESPACE_HOST = "https://api.squarespace.com"
+
+
+@cache
+def _faker() -> Faker:
+    """One Faker per process (it takes tens of milliseconds to start); every world reseeds it."""
+    return Faker("nl_NL")
 
 
 @dataclass
@@ -93,10 +100,12 @@ class ChecklistWorld:
         self.squarespace = SquarespaceMock(self.clock, seed=self.seed % 100_000 + 1, currency=config.site_currency)
         self.squarespace.control.add_store_page("Shop")
         self.drivers: dict[str, Driver] = {
-            "Exact Online": ExactDriver(self.exact, seed=self.seed),
+            # The factory's word pools are built once per run seed (Faker is slow to start); the values the
+            # checklist compares are drawn per scenario below.
+            "Exact Online": ExactDriver(self.exact, seed=config.seed),
             "Squarespace": SquarespaceDriver(self.squarespace),
         }
-        self.faker = Faker("nl_NL")
+        self.faker = _faker()
         self.faker.seed_instance(self.seed)
         self.rng = random.Random(self.seed)
         self.values = RowValues(self.faker, self.rng, utc_now(self.clock.now()), site_currency=config.site_currency)
