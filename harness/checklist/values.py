@@ -15,7 +15,7 @@ from typing import Any
 from faker import Faker
 from hypothesis import strategies as st
 
-from harness.sync.convert import format_exact_datetime
+from harness.sync.codecs import format_exact_datetime
 from harness.sync.rows import MappingRow
 
 __all__ = ["Domain", "RowValues", "domain_of", "row_strategy"]

@@ -15,7 +15,7 @@ from typing import Any
 from harness.errors import ExactApiError
 from harness.exact.catalogue import resource
 from harness.exact.client import ExactClient
-from harness.sync.convert import parse_exact_datetime
+from harness.sync.codecs import parse_exact_datetime
 from harness.sync.records import ChangeBatch, Record, Writes, chunks
 
 __all__ = ["ExactItemsSide", "ExactOrdersSide", "odata_literal"]

@@ -11,7 +11,7 @@ from decimal import Decimal
 from harness.errors import ConversionError
 from harness.exact import catalogue as exact
 from harness.squarespace import catalogue as squarespace
-from harness.sync.convert import JsonValue
+from harness.sync.codecs import JsonValue
 from harness.sync.paths import LINE_COLLECTIONS
 
 __all__ = ["CATALOGUED_SYSTEMS", "FieldRef", "Reference", "lookup_field", "type_problem"]

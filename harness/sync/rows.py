@@ -9,7 +9,8 @@ from typing import Any, Literal, Protocol, TypeVar
 
 from harness.errors import ConversionError
 from harness.spec.model import PropertyMapping
-from harness.sync.convert import Canonical, Conversion, JsonValue, Side, conversion_for
+from harness.sync.codecs import Canonical, JsonValue
+from harness.sync.convert import Conversion, Side, conversion_for
 from harness.sync.fields import FieldRef
 from harness.sync.policy import Direction
 

@@ -23,7 +23,7 @@ from typing import Any
 from harness.clock import Clock
 from harness.errors import SquarespaceApiError, SyncError
 from harness.squarespace.client import SquarespaceClient
-from harness.sync.convert import format_iso_utc, parse_iso_utc
+from harness.sync.codecs import format_iso_utc, parse_iso_utc
 from harness.sync.paths import get_path
 from harness.sync.records import ChangeBatch, Record, Writes
 

@@ -8,13 +8,8 @@ from decimal import Decimal
 import pytest
 
 from harness.errors import ConversionError, MappingError
-from harness.sync.convert import (
-    Conversion,
-    conversion_for,
-    datatype_fits,
-    format_exact_datetime,
-    parse_exact_datetime,
-)
+from harness.sync.codecs import format_exact_datetime, parse_exact_datetime
+from harness.sync.convert import Conversion, conversion_for, datatype_fits
 
 CODE = conversion_for("String", "string", "string")
 DESCRIPTION = conversion_for("String", "html", "string")
