@@ -23,8 +23,8 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check harness steps tests bench
-	$(BIN)/ruff format --check harness steps tests bench
+	$(BIN)/ruff check harness steps tests bench fixtures
+	$(BIN)/ruff format --check harness steps tests bench fixtures
 	$(BIN)/mypy
 
 bench: $(STAMP)
