@@ -16,7 +16,7 @@ from harness.spec.model import DataflowDocument, FlowSection
 from harness.spec.parser import parse_file
 from harness.sync.mapping import SectionMapping, effective_mapping
 from harness.sync.mapping_file import load_mapping_file
-from harness.sync.sut import is_external
+from harness.sync.sut import check_sut, is_external
 
 __all__ = ["DEFAULT_SPEC", "ChecklistConfig", "load_config"]
 
@@ -68,7 +68,8 @@ def load_config(
     strict: bool = False,
     examples: int = 10,
 ) -> ChecklistConfig:
-    """Read the spec and the mapping once per process (``spec`` None: the bundled default)."""
+    """Read the spec and the mapping once per process (``spec`` None: the bundled default); check that
+    ``sut`` names something that can run."""
     spec_path = Path(spec) if spec else DEFAULT_SPEC
     if not spec_path.is_file():
         raise UsageError(f"spec {spec_path} does not exist; give a dataflow document (--spec / --talkqa-spec)")
@@ -79,4 +80,5 @@ def load_config(
             raise UsageError(f"mapping file {mapping} does not exist")
         mapping_file = load_mapping_file(mapping)
     mappings = tuple(effective_mapping(document, mapping_file))
+    check_sut(sut)
     return ChecklistConfig(spec_path, document, mappings, mapping, sut, seed, strict, examples)

@@ -17,7 +17,9 @@ from __future__ import annotations
 import importlib
 import os
 import shlex
+import shutil
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -32,6 +34,7 @@ __all__ = [
     "ExternalCommandSut",
     "PythonFactorySut",
     "SystemUnderTest",
+    "check_sut",
     "describe_sut",
     "is_external",
     "load_sut",
@@ -226,6 +229,37 @@ def _import_factory(target: str) -> Callable[..., Any]:
     if not callable(factory):
         raise UsageError(f"--sut {target!r}: {attribute!r} is not callable")
     return factory
+
+
+def check_sut(spec: str) -> None:
+    """Raise ``UsageError`` when ``--sut`` names nothing that can run — before any scenario does: a
+    factory that cannot be imported or called, or a command that is not there."""
+    text = spec.strip()
+    if text in {"", "reference"}:
+        return
+    if text.startswith("cmd:"):
+        try:
+            argv = shlex.split(text[4:])
+        except ValueError as exc:
+            raise UsageError(f"--sut {spec!r}: cannot split the command line ({exc})") from None
+        if not argv:
+            raise UsageError("--sut cmd: needs a command line after 'cmd:'")
+        if shutil.which(argv[0]) is None:
+            raise UsageError(f"--sut {spec!r}: no program {argv[0]!r} (not on PATH, or not executable)")
+        return
+    # The checklist runs under ``python -m pytest``, where the current folder is importable: so here too.
+    added = os.getcwd() not in sys.path
+    if added:
+        sys.path.append(os.getcwd())
+    try:
+        _import_factory(text)
+    except UsageError:
+        raise
+    except Exception as exc:  # the module itself fails on import: still the command line's problem
+        raise UsageError(f"--sut {spec!r}: importing it failed: {type(exc).__name__}: {exc}") from None
+    finally:
+        if added:
+            sys.path.remove(os.getcwd())
 
 
 def load_sut(spec: str, endpoints: Endpoints, clock: Clock) -> SystemUnderTest:
