@@ -86,8 +86,11 @@ def _outcome(
             return ItemStatus.PENDING, why, None
         return ItemStatus.SKIPPED, text or "skipped", None
     world = getattr(item, "talkqa_world", None)
-    exchanges = [HttpExchange.from_call(c) for c in world.exchanges()] if world is not None else []
     error = call.excinfo.value if call.excinfo is not None else None
+    calls = getattr(error, "exchanges", None)
+    if calls is None:
+        calls = world.exchanges() if world is not None else []
+    exchanges = [HttpExchange.from_call(c) for c in calls]
     hypothesis = getattr(error, "hypothesis", None)
     example = HypothesisExample(str(hypothesis[0]), int(hypothesis[1])) if hypothesis else None
     if isinstance(error, ChecklistFailure):

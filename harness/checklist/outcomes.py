@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
+
+if TYPE_CHECKING:
+    from harness.mock.core import CallRecord
 
 __all__ = ["PENDING_PREFIX", "ChecklistFailure", "pending", "pending_reason"]
 
@@ -32,6 +35,9 @@ class ChecklistFailure(AssertionError):
         self.message = message
         self.expected = expected
         self.actual = actual
+        #: the HTTP exchanges of the failure, when they happened outside the scenario's own world (a round
+        #: trip's failing example runs in a world of its own)
+        self.exchanges: list[CallRecord] | None = None
         text = message
         if expected is not None or actual is not None:
             text += f"\n  expected: {_show(expected)}\n  actual:   {_show(actual)}"

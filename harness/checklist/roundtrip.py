@@ -77,6 +77,9 @@ def round_trip(world: ChecklistWorld, make_world: WorldFactory, direction: str) 
             try:
                 example.set_flow(*names, line)
                 _one_example(example, rows, drawn, direction)
+            except ChecklistFailure as failure:
+                failure.exchanges = example.exchanges()  # the report shows the failing example's calls
+                raise
             finally:
                 example.close()
 

@@ -21,6 +21,7 @@ from typing import Any
 from support import ROOT
 
 from harness.clock import Clock
+from harness.exact.tokens import TokenState
 from harness.sync.reference import ReferenceEngine, reference_engine
 from harness.sync.sut import Endpoints
 
@@ -33,6 +34,11 @@ BROKEN_SUT = "checklist_helpers:engine_without_extra_description"
 _DROPPED_ROW = '   * - ExtraDescription\n     - description\n     - "string"\n'
 
 
+#: When set, the broken engine appends every secret it holds (one a line) to this file, so a test can
+#: look for them in the reports.
+SECRETS_FILE_VARIABLE = "TALKQA_TEST_SECRETS_FILE"
+
+
 def engine_without_extra_description(*, endpoints: Endpoints, clock: Clock) -> ReferenceEngine:
     """The reference engine, but reading a spec without the ExtraDescription → description row: it
     never writes a product's description (the "drops one mapped property" fault)."""
@@ -43,7 +49,31 @@ def engine_without_extra_description(*, endpoints: Endpoints, clock: Clock) -> R
     state.mkdir(parents=True, exist_ok=True)
     spec = state / "spec-without-extra-description.rst"
     spec.write_text(text.replace(_DROPPED_ROW, ""), encoding="utf-8")
-    return ReferenceEngine(replace(endpoints, spec_path=str(spec)), clock)
+    engine = ReferenceEngine(replace(endpoints, spec_path=str(spec)), clock)
+    _tell_secrets(engine)
+    return engine
+
+
+def _tell_secrets(engine: ReferenceEngine) -> None:
+    target = os.environ.get(SECRETS_FILE_VARIABLE)
+    if not target:
+        return
+
+    def tell(*secrets: str) -> None:
+        with open(target, "a", encoding="utf-8") as out:
+            out.writelines(f"{secret}\n" for secret in secrets if secret)
+
+    tell(engine.endpoints.exact_client_secret, engine.endpoints.squarespace_api_key)
+    if engine.exact.tokens is not None:
+        tell(engine.exact.tokens.access_token, engine.exact.tokens.refresh_token)
+    keep = engine.exact.on_tokens
+
+    def on_tokens(tokens: TokenState) -> None:
+        tell(tokens.access_token, tokens.refresh_token)
+        if keep is not None:
+            keep(tokens)
+
+    engine.exact.on_tokens = on_tokens
 
 
 def engine_that_cannot_start(*, endpoints: Endpoints, clock: Clock) -> ReferenceEngine:
@@ -82,9 +112,9 @@ class Run:
         return {item["node_id"]: item["status"] for item in self.items()}
 
 
-def talkqa_run(report_dir: Path, *args: str) -> Run:
+def talkqa_run(report_dir: Path, *args: str, env: dict[str, str] | None = None) -> Run:
     """``talkqa run --report-dir DIR ARGS`` as a user runs it, with this folder importable (for ``--sut``)."""
-    env = dict(os.environ)
+    env = {**os.environ, **(env or {})}
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(HERE), str(HERE.parent), env.get("PYTHONPATH", "")) if p)
     finished = subprocess.run(
         [str(TALKQA), "run", "--report-dir", str(report_dir), *args],
