@@ -40,7 +40,7 @@ from harness.exact.resources import ENDPOINTS, all_fields
 from harness.exact.store import Account, Division, User
 from harness.exact.validation import RecordError
 from harness.exact.values import ValueProblem, input_value
-from harness.mock.core import CallLog, Fault, FaultKind, FaultPlan
+from harness.mock.core import CallLog, FaultPlan, FaultShortcuts
 
 if TYPE_CHECKING:
     from harness.exact.app import ExactOnlineMock
@@ -61,7 +61,7 @@ class SeedResult:
     orders: list[str]
 
 
-class ExactControl:
+class ExactControl(FaultShortcuts):
     """Drive one ``ExactOnlineMock`` from a test."""
 
     def __init__(self, mock: ExactOnlineMock) -> None:
@@ -269,21 +269,3 @@ class ExactControl:
 
     def clear_error_block(self) -> None:
         self._mock.error_block.clear()
-
-    def fail_next(
-        self, path: str | None = None, status: int = 500, *, times: int = 1, method: str | None = None
-    ) -> Fault:
-        """The next ``times`` calls whose path contains ``path`` answer ``status`` (500, 503, 429, ...)."""
-        return self.faults.inject(FaultKind.STATUS, status=status, times=times, method=method, path=path)
-
-    def time_out_next(self, path: str | None = None, *, times: int = 1, method: str | None = None) -> Fault:
-        """The next calls never arrive: the client times out and nothing happens."""
-        return self.faults.inject(FaultKind.TIMEOUT, times=times, method=method, path=path)
-
-    def lose_response_next(self, path: str | None = None, *, times: int = 1, method: str | None = None) -> Fault:
-        """The next calls are carried out, then the client times out waiting for the answer."""
-        return self.faults.inject(FaultKind.LOST_RESPONSE, times=times, method=method, path=path)
-
-    def slow_next(self, path: str | None, delay_s: float, *, times: int = 1, method: str | None = None) -> Fault:
-        """The next calls are answered after ``delay_s`` seconds on the mock's clock."""
-        return self.faults.inject(FaultKind.SLOW, delay_s=delay_s, times=times, method=method, path=path)

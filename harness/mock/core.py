@@ -28,6 +28,7 @@ __all__ = [
     "Fault",
     "FaultKind",
     "FaultPlan",
+    "FaultShortcuts",
     "MockRequest",
     "MockResponse",
     "MockService",
@@ -272,6 +273,34 @@ class Blackout:
     def lift(self) -> None:
         with self._lock:
             self.active = False
+
+
+class FaultShortcuts:
+    """The fault injections a test reaches for most, on a mock's control surface."""
+
+    @property
+    def faults(self) -> FaultPlan:
+        """The mock's fault plan (a control surface gives its mock's)."""
+        raise NotImplementedError
+
+    def fail_next(
+        self, path: str | None = None, status: int = 500, *, times: int = 1, method: str | None = None
+    ) -> Fault:
+        """The next ``times`` calls whose path contains ``path`` answer ``status`` (500, 503, 429, ...)
+        without acting."""
+        return self.faults.inject(FaultKind.STATUS, status=status, times=times, method=method, path=path)
+
+    def time_out_next(self, path: str | None = None, *, times: int = 1, method: str | None = None) -> Fault:
+        """The next calls never arrive: the client times out and nothing happens."""
+        return self.faults.inject(FaultKind.TIMEOUT, times=times, method=method, path=path)
+
+    def lose_response_next(self, path: str | None = None, *, times: int = 1, method: str | None = None) -> Fault:
+        """The next calls are carried out, then the client times out waiting for the answer."""
+        return self.faults.inject(FaultKind.LOST_RESPONSE, times=times, method=method, path=path)
+
+    def slow_next(self, path: str | None, delay_s: float, *, times: int = 1, method: str | None = None) -> Fault:
+        """The next calls are answered after ``delay_s`` seconds on the mock's clock."""
+        return self.faults.inject(FaultKind.SLOW, delay_s=delay_s, times=times, method=method, path=path)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from typing import Any
 
 from harness.clock import Clock
 from harness.errors import MockError
-from harness.mock.core import CallLog, Fault, FaultKind, FaultPlan
+from harness.mock.core import CallLog, FaultPlan, FaultShortcuts
 from harness.squarespace.app import HOST, SquarespaceMock
 from harness.squarespace.client import SquarespaceClient
 from harness.squarespace.factory import Filled, SquarespaceFactory
@@ -41,7 +41,7 @@ def _set_path(target: Json, path: str, value: Any) -> None:
     target[leaf] = format_money(value) if isinstance(value, Decimal) else value
 
 
-class SquarespaceControl:
+class SquarespaceControl(FaultShortcuts):
     """Drives one ``SquarespaceMock`` from a test. Methods answer JSON as the API would show it."""
 
     base_url = f"https://{HOST}"
@@ -315,20 +315,3 @@ class SquarespaceControl:
             self.mock.order_limit = HourlyLimit(per_hour)
 
     # -- faults ----------------------------------------------------------------------------------
-    def fail_next(
-        self, path: str | None = None, status: int = 500, *, times: int = 1, method: str | None = None
-    ) -> Fault:
-        """The next ``times`` calls whose path contains ``path`` answer ``status`` without acting."""
-        return self.faults.inject(FaultKind.STATUS, status=status, times=times, method=method, path=path)
-
-    def time_out_next(self, path: str | None = None, *, times: int = 1, method: str | None = None) -> Fault:
-        """The next calls never arrive: the client times out and nothing happens."""
-        return self.faults.inject(FaultKind.TIMEOUT, times=times, method=method, path=path)
-
-    def lose_response_next(self, path: str | None = None, *, times: int = 1, method: str | None = None) -> Fault:
-        """The next calls are carried out, then the client times out waiting for the answer."""
-        return self.faults.inject(FaultKind.LOST_RESPONSE, times=times, method=method, path=path)
-
-    def slow_next(self, path: str | None, delay_s: float, *, times: int = 1, method: str | None = None) -> Fault:
-        """The next calls are answered after ``delay_s`` seconds on the mock's clock."""
-        return self.faults.inject(FaultKind.SLOW, delay_s=delay_s, times=times, method=method, path=path)
