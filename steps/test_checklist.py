@@ -1,7 +1,8 @@
 """Binds the checklist features of the spec under test (``--talkqa-spec``, else our bundled spec).
 
 talkqa's plugin writes (or finds up to date) the features before collection and loads the step
-library; this module only asks pytest-bdd to turn every scenario into a test.
+library; this module only asks pytest-bdd to turn every scenario into a test. A spec without flow
+sections gives no feature: its checklist is empty (lint says so, TQ006), and the run still reports.
 """
 
 from __future__ import annotations
@@ -10,4 +11,5 @@ from pytest_bdd import scenarios
 
 from harness.plugin import features_dir
 
-scenarios(str(features_dir()))
+if any(features_dir().glob("*.feature")):
+    scenarios(str(features_dir()))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from checklist_helpers import talkqa_run
+from checklist_helpers import parse_page, talkqa_run
 from support import FIXTURES
 
 from harness.cli import main
@@ -146,3 +146,20 @@ def test_a_working_factory_named_module_callable_passes_with_0(tmp_path: Path) -
     assert run.exit_code == 0, run.stdout[-2000:] + run.stderr
     assert set(run.statuses().values()) == {"passed"}
     assert run.json["sut"]["name"] == "checklist_helpers:reference"
+
+
+def test_a_spec_without_flow_sections_runs_an_empty_checklist_and_exits_0(tmp_path: Path) -> None:
+    spec = tmp_path / "no-flows.rst"
+    spec.write_text(
+        "================================\nAcme CRM to Acme Ledger Dataflow\n================================\n\n"
+        "Generated: 2025-01-02 03:04:05\n\nIntroduction\n------------\n\nTwo systems, and no flow between them.\n",
+        encoding="utf-8",
+    )
+    run = talkqa_run(tmp_path / "reports", "--spec", str(spec))
+    assert run.exit_code == 0, run.stdout[-2000:] + run.stderr
+    data = run.json
+    assert data["sections"] == []
+    assert data["summary"] == {"passed": 0, "failed": 0, "pending": 0, "skipped": 0}
+    assert [finding["code"] for finding in data["findings"]] == ["TQ006"]  # lint says the checklist is empty
+    page = parse_page((run.report_dir / "checklist.html").read_text(encoding="utf-8"))
+    assert page.all("section", "flow") == []
