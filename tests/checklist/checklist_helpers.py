@@ -112,19 +112,31 @@ class Run:
         return {item["node_id"]: item["status"] for item in self.items()}
 
 
+class StartedRun:
+    """A ``talkqa run`` under way in a child process (so that two can run at once)."""
+
+    def __init__(self, report_dir: Path, args: tuple[str, ...], env: dict[str, str] | None) -> None:
+        environment = {**os.environ, **(env or {})}
+        path = (str(HERE), str(HERE.parent), environment.get("PYTHONPATH", ""))
+        environment["PYTHONPATH"] = os.pathsep.join(p for p in path if p)
+        self.report_dir = report_dir
+        self.process = subprocess.Popen(
+            [str(TALKQA), "run", "--report-dir", str(report_dir), *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=environment,
+            cwd=ROOT,
+        )
+
+    def finish(self) -> Run:
+        stdout, stderr = self.process.communicate()
+        return Run(self.process.returncode, stdout, stderr, self.report_dir)
+
+
 def talkqa_run(report_dir: Path, *args: str, env: dict[str, str] | None = None) -> Run:
     """``talkqa run --report-dir DIR ARGS`` as a user runs it, with this folder importable (for ``--sut``)."""
-    env = {**os.environ, **(env or {})}
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(HERE), str(HERE.parent), env.get("PYTHONPATH", "")) if p)
-    finished = subprocess.run(
-        [str(TALKQA), "run", "--report-dir", str(report_dir), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        check=False,
-    )
-    return Run(finished.returncode, finished.stdout, finished.stderr, report_dir)
+    return StartedRun(report_dir, args, env).finish()
 
 
 # -- checklist.html as a tree ------------------------------------------------------------------------------

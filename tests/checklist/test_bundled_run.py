@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 
 import pytest
-from checklist_helpers import BUNDLED_SPEC, Element, Run, parse_page, talkqa_run
+from checklist_helpers import BUNDLED_SPEC, Element, Run, StartedRun, parse_page
 
 from harness.spec.parser import parse_file
 
@@ -18,13 +18,22 @@ STATUSES = {"passed", "failed", "pending", "skipped"}
 
 
 @pytest.fixture(scope="module")
-def serial(tmp_path_factory: pytest.TempPathFactory) -> Run:
-    return talkqa_run(tmp_path_factory.mktemp("serial"), "--seed", str(SEED))
+def runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Run, Run]:
+    """The serial run and the run on two workers, side by side (the results cannot depend on timing:
+    every scenario runs on its own virtual clock)."""
+    serial = StartedRun(tmp_path_factory.mktemp("serial"), ("--seed", str(SEED)), None)
+    parallel = StartedRun(tmp_path_factory.mktemp("parallel"), ("--seed", str(SEED), "-n", "2"), None)
+    return serial.finish(), parallel.finish()
 
 
 @pytest.fixture(scope="module")
-def parallel(tmp_path_factory: pytest.TempPathFactory) -> Run:
-    return talkqa_run(tmp_path_factory.mktemp("parallel"), "--seed", str(SEED), "-n", "2")
+def serial(runs: tuple[Run, Run]) -> Run:
+    return runs[0]
+
+
+@pytest.fixture(scope="module")
+def parallel(runs: tuple[Run, Run]) -> Run:
+    return runs[1]
 
 
 @pytest.fixture(scope="module")
