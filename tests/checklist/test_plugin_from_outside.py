@@ -49,6 +49,17 @@ def test_a_project_binding_our_features_runs_them_under_plain_pytest(pytester: p
     result.assert_outcomes(passed=2, deselected=67)
 
 
+def test_the_spec_option_runs_the_checklist_of_another_spec(pytester: pytest.Pytester) -> None:
+    # the seed-shaped spec: blank target system, empty tables filled from the bundled mapping file
+    spec = ROOT / "fixtures" / "specs" / "exact-blank-target.rst"
+    pytester.makepyfile(test_our_checklist=BINDS_OUR_FEATURES)
+    result = pytester.runpytest_inprocess(*QUIET, f"--talkqa-spec={spec}", "-m", "section_1 and create")
+    selected = _selected(pytester, f"--talkqa-spec={spec}", "-m", "section_1 and create")
+    assert len(selected) == 2
+    assert all({m.name for m in item.iter_markers()} >= {"create", "section_1", "target_blank"} for item in selected)
+    result.assert_outcomes(passed=2, deselected=len(_selected(pytester, f"--talkqa-spec={spec}")) - 2)
+
+
 def test_section_markers_split_the_checklist_into_its_sections(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_our_checklist=BINDS_OUR_FEATURES)
     everything = _selected(pytester)
