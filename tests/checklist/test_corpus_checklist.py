@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import multiprocessing
 import os
 import random
 import tempfile
@@ -150,7 +151,9 @@ def corpus_runs(tmp_path_factory: pytest.TempPathFactory) -> list[DocumentRun]:
     specs = sorted(require(CORPUS).glob("*.rst"))
     folder = tmp_path_factory.mktemp("corpus-checklists")
     workers = max(1, min(2, os.cpu_count() or 1))
-    with ProcessPoolExecutor(max_workers=workers, initializer=_write_here, initargs=(str(folder),)) as pool:
+    # spawned, not forked: the test process may hold threads (served mocks) that a fork would copy mid-lock
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, context, initializer=_write_here, initargs=(str(folder),)) as pool:
         chunks = pool.map(_run_documents, _chunks(specs, 48), itertools.repeat(folder / "state"))
         return [run for chunk in chunks for run in chunk]
 
