@@ -1,6 +1,22 @@
 """The world one checklist scenario runs in: a virtual clock, fresh mocks of both systems (reached
 in-process through respx, or served on loopback for an external SUT), the system under test with its
 own state folder, the flow under test, the records the scenario made, and the evidence it gathered.
+
+The world is made as realistic as a scenario can afford, so that an engine that only works on a toy
+setup fails here:
+
+- The Squarespace site is a shop that already sells things: ``SHOP_PRODUCTS`` products (one variant
+  each, names, HTML descriptions, SKUs, prices, stock and weights from the mock's own factory) that no
+  Exact Online item stands for. A site is never empty, and with more products than one page of the
+  product listing holds (50), every product a scenario makes lands on the second page: an engine that
+  reads only the first page misses them. The unrelated products are drawn once per process and run seed
+  and made in each world through the merchant's control surface (~1 ms a world). The Exact Online
+  division starts empty instead: the bundled flows create a product for *every* item, so unrelated
+  items would each be synced in every scenario — the cost of a whole catalogue per scenario.
+- A rate limit answers API calls: an injected 429 on Exact Online falls on the REST API
+  (``/api/v1/...``, counted per app and division, and answered with the minutely rate-limit headers),
+  never on the OAuth pages, which are not under that limit. A 429 on the login would only test that an
+  engine tries to log in again; on the API it tests that the engine waits and carries on.
 """
 
 from __future__ import annotations
@@ -25,22 +41,52 @@ from harness.mock.inprocess import routed
 from harness.mock.served import ServedMock
 from harness.spec.model import FlowSection
 from harness.squarespace.app import SquarespaceMock
+from harness.squarespace.factory import SquarespaceFactory
+from harness.squarespace.paging import PAGE_SIZE
 from harness.sync.mapping import SectionMapping
 from harness.sync.rows import MappingRow
 from harness.sync.sut import CycleResult, Endpoints, SystemUnderTest, load_sut
 from harness.systems import known_system
 
-__all__ = ["ChecklistWorld", "Flow"]
+__all__ = ["SHOP_PRODUCTS", "ChecklistWorld", "Flow"]
 
 _MAX_QUIET_CYCLES = 8
 _EXACT_HOST = "https://start.exactonline.nl"
 _SQUARESPACE_HOST = "https://api.squarespace.com"
+#: products the Squarespace site sells before a scenario starts: more than one page of the listing (50)
+SHOP_PRODUCTS = PAGE_SIZE + 5
+#: where a rate limit applies on each system (a regex on the request path; None: every call)
+_RATE_LIMITED_PATHS = {"Exact Online": r"^/api/v1/", "Squarespace": None}
 
 
 @cache
 def _faker() -> Faker:
     """One Faker per process (it takes tens of milliseconds to start); every world reseeds it."""
     return Faker("nl_NL")
+
+
+@cache
+def _shop_products(seed: int, currency: str) -> tuple[dict[str, Any], ...]:
+    """The unrelated products of the site, as a merchant enters them (drawn once per process and seed)."""
+    factory = SquarespaceFactory(seed, currency=currency)
+    products = []
+    for _ in range(SHOP_PRODUCTS):
+        body = factory.product_body("")
+        variant = body["variants"][0]
+        products.append(
+            {
+                "name": body["name"],
+                "sku": variant["sku"],
+                "price": variant["pricing"]["basePrice"]["value"],
+                "quantity": variant["stock"]["quantity"],
+                "unlimited": variant["stock"]["unlimited"],
+                "description": body["description"],
+                "visible": body["isVisible"],
+                "weight_kg": variant["shippingMeasurements"]["weight"]["value"],
+                "tags": tuple(body["tags"]),
+            }
+        )
+    return tuple(products)
 
 
 @dataclass
@@ -99,6 +145,8 @@ class ChecklistWorld:
         self.exact = ExactOnlineMock(self.clock, seed=self.seed % 100_000 + 1)
         self.squarespace = SquarespaceMock(self.clock, seed=self.seed % 100_000 + 1, currency=config.site_currency)
         self.squarespace.control.add_store_page("Shop")
+        for product in _shop_products(config.seed, config.site_currency):
+            self.squarespace.control.create_product(**product)
         self.drivers: dict[str, Driver] = {
             # The factory's word pools are built once per run seed (Faker is slow to start); the values the
             # checklist compares are drawn per scenario below.
@@ -247,7 +295,8 @@ class ChecklistWorld:
 
     def inject(self, side: str, kind: FaultKind, times: int, status: int = 500) -> None:
         driver = self.require_flow().driver(side)
-        driver.service.faults.inject(kind, status=status, times=times)
+        path = _RATE_LIMITED_PATHS.get(driver.system) if kind is FaultKind.STATUS and status == 429 else None
+        driver.service.faults.inject(kind, status=status, times=times, path=path, regex=path is not None)
 
     def expire_tokens(self) -> None:
         for driver in self.drivers.values():
