@@ -114,14 +114,15 @@ def _run_documents(specs: list[Path], state: Path) -> list[DocumentRun]:
     for spec in specs:
         config = load_config(str(spec), None)
         features = get_features([str(prepare_features(config.document))])  # as scenarios() collects them
-        world = ChecklistWorld(config, f"corpus::{spec.name}", state / spec.stem)
-        try:
-            flows = []
-            for feature in features:
-                first = next(iter(feature.scenarios.values()))
-                flows.append(_background(spec.name, world, [s for s in first.steps if s.background], library))
-        finally:
-            world.close()
+        flows = []
+        if features:  # a document without flow sections has none (its checklist is empty)
+            world = ChecklistWorld(config, f"corpus::{spec.name}", state / spec.stem)
+            try:
+                for feature in features:
+                    first = next(iter(feature.scenarios.values()))
+                    flows.append(_background(spec.name, world, [s for s in first.steps if s.background], library))
+            finally:
+                world.close()
         runs.append(
             DocumentRun(
                 spec.name,
