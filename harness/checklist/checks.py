@@ -130,7 +130,8 @@ def check_values_equal(world: ChecklistWorld, side: str, other: str) -> None:
     if expected:
         raise ChecklistFailure(
             f"{len(expected)} mapped propert{'y' if len(expected) == 1 else 'ies'} of the {side} record "
-            f"do not hold the values they should",
+            f"{'does' if len(expected) == 1 else 'do'} not hold the value{'' if len(expected) == 1 else 's'} "
+            f"{'it' if len(expected) == 1 else 'they'} should",
             expected=expected,
             actual=actual,
         )

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pytest_bdd.reporting import scenario_reports_registry
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from harness.checklist.config import ChecklistConfig
@@ -28,7 +29,15 @@ from harness.report.model import (
     Timings,
     installed_versions,
 )
-from harness.report.results import Evidence, HttpExchange, HypothesisExample, ItemResult, ItemStatus, SectionResult
+from harness.report.results import (
+    Evidence,
+    HttpExchange,
+    HypothesisExample,
+    ItemResult,
+    ItemStatus,
+    SectionResult,
+    StepResult,
+)
 from harness.sync.sut import describe_sut
 
 __all__ = ["Collector", "describe"]
@@ -70,8 +79,31 @@ def describe(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.Test
             "node_id": item.nodeid,
             "order": item.session.items.index(item) if item in item.session.items else 0,
             "evidence": evidence.to_json() if evidence is not None else None,
+            "steps": [step.to_json() for step in _steps(item, scenario.steps, status)],
         }
     )
+
+
+def _steps(item: pytest.Item, steps: list[Any], status: ItemStatus) -> list[StepResult]:
+    """Each Gherkin step of the item as pytest-bdd ran it; a step never reached is skipped."""
+    ran = scenario_reports_registry.get(item)
+    reports = list(ran.step_reports) if ran is not None else []
+    out: list[StepResult] = []
+    for index, step in enumerate(steps):
+        if index < len(reports):
+            report = reports[index]
+            unfinished = report.stopped is None
+            if report.failed:
+                state = ItemStatus.FAILED
+            elif unfinished:  # the step that ended the item as pending (or skipped) never finished
+                state = status if status in (ItemStatus.PENDING, ItemStatus.SKIPPED) else ItemStatus.FAILED
+            else:
+                state = ItemStatus.PASSED
+            duration = 0.0 if unfinished else float(report.duration)
+        else:
+            state, duration = ItemStatus.SKIPPED, 0.0
+        out.append(StepResult(step.keyword, step.name, int(step.line_number), state, round(duration, 6)))
+    return out
 
 
 def _outcome(
@@ -150,6 +182,7 @@ class Collector:
                     tags=tuple(data["tags"]),
                     node_id=data["node_id"],
                     evidence=evidence,
+                    steps=tuple(StepResult.from_json(step) for step in data.get("steps", ())),
                     order=int(data["order"]),
                 )
             )

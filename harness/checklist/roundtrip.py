@@ -92,12 +92,27 @@ def round_trip(world: ChecklistWorld, make_world: WorldFactory, direction: str) 
         crosses = explicit_example(drawn=limits)(crosses)
     try:
         crosses()
-    except ChecklistFailure as failure:
-        notes = "\n".join(getattr(failure, "__notes__", []))
-        failure.hypothesis = (notes or "no example recorded", config.seed)  # type: ignore[attr-defined]
-        failures.append(failure)
+    except ChecklistFailure as only:
+        failures.append(only)
+    except BaseExceptionGroup as group:  # hypothesis found several distinct failures: report each kind's first
+        found, rest = group.split(ChecklistFailure)
+        if found is None:
+            raise
+        failures.extend(_leaves(found))
+        if rest is not None:
+            raise rest from failures[0]
+    for found_failure in failures:
+        notes = "\n".join(getattr(found_failure, "__notes__", []))
+        found_failure.hypothesis = (notes or "no example recorded", config.seed)  # type: ignore[attr-defined]
     if failures:
         raise failures[0]
+
+
+def _leaves(group: BaseExceptionGroup[ChecklistFailure]) -> list[ChecklistFailure]:
+    out: list[ChecklistFailure] = []
+    for error in group.exceptions:
+        out.extend(_leaves(error) if isinstance(error, BaseExceptionGroup) else [error])
+    return out
 
 
 def _at_the_limits(world: ChecklistWorld, rows: list[MappingRow]) -> dict[str, Any] | None:

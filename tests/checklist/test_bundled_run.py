@@ -113,7 +113,7 @@ def test_the_html_report_shows_every_item_with_its_status_line_and_reason(serial
         assert len(shown) == len(section["items"])
         for li, item in zip(shown, section["items"], strict=True):
             assert li.attrs["data-status"] == item["status"]
-            assert li.one(cls="status").text() == item["status"].upper()
+            assert li.one(cls="item-head").one(cls="status").text() == item["status"].upper()
             assert li.one("h3", "item-name").text() == " ".join(item["name"].split())
             assert li.one("dd", "line").text() == str(item["line"])
             if item["status"] == "pending":

@@ -60,7 +60,7 @@ def test_the_failure_shows_expected_against_actual_as_a_diff(broken: Run, page: 
     item, li = _item(broken, page, "A new Exact Online Items record is created as a Squarespace Sesamproducts")
     assert item["status"] == "failed" and li.attrs["data-status"] == "failed"
     evidence = li.one("div", "evidence")
-    assert "do not hold the values they should" in evidence.one("p", "message").text()
+    assert "does not hold the value it should" in evidence.one("p", "message").text()
     rows = {(tr.attrs["data-kind"], tr.one("td", "text").text()) for tr in evidence.one("table", "diff").all("tr")[1:]}
     removed = [text for kind, text in rows if kind == "expected"]
     added = [text for kind, text in rows if kind == "actual"]
