@@ -241,15 +241,14 @@ class FirstPageOnly:
         self.client = client
 
     def __getattr__(self, name: str) -> Any:
-        attribute = getattr(self.client, name)
         if name in self._PAGED:
-            return _first_page(attribute)
+            return _first_page(getattr(self.client, name))
         if name in self._FLAT:
             return _items_of_first_page(getattr(self.client, self._FLAT[name]))
         if name == "list_all":
             pages = _first_page(self.client.pages)
             return lambda resource, **options: [row for page in pages(resource, **options) for row in page]
-        return attribute
+        return getattr(self.client, name)
 
 
 def _first_page(read: Callable[..., Iterator[Any]]) -> Callable[..., Iterator[Any]]:
