@@ -180,6 +180,107 @@ def _cmd_run(args: argparse.Namespace) -> int:
     )
 
 
+def _cmd_selfcheck(args: argparse.Namespace) -> int:
+    from harness.checklist.selfcheck import REFERENCE, RunOutcome, SelfCheckOptions, render_table, run_selfcheck
+
+    def progress(outcome: RunOutcome) -> None:
+        if outcome.problem is not None:
+            what = "could not run"
+        elif outcome.target.name == REFERENCE:
+            what = f"{len(outcome.failed)} item(s) fail against the reference engine"
+        else:
+            what = f"caught by {len(outcome.failed)} item(s)" if outcome.failed else "SURVIVED"
+        print(f"talkqa selfcheck: {outcome.target.name}: {what} ({outcome.duration_s:.1f} s)", file=sys.stderr)
+
+    result = run_selfcheck(
+        SelfCheckOptions(
+            spec=args.spec,
+            mapping=args.mapping,
+            report_dir=args.report_dir,
+            seed=args.seed,
+            workers=args.workers,
+            faults=tuple(args.faults or ()),
+            examples=args.examples,
+            markers=args.markers,
+        ),
+        on_done=progress,
+    )
+    print(render_table(result))
+    caught = sum(1 for f in result.faults if f.caught)
+    if result.problems:
+        names = ", ".join(r.target.name for r in result.problems)
+        verdict = f"cannot judge: the run(s) of {names} did not report"
+    elif result.exit_code == 0:
+        verdict = f"every broken engine is caught ({caught} of {len(result.faults)}), the reference engine passes"
+    else:
+        survivors = ", ".join(f.target.name for f in result.survivors) or "none"
+        verdict = f"{caught} of {len(result.faults)} broken engines caught; survived: {survivors}"
+        if result.reference.failed:
+            verdict += f"; the reference engine fails {len(result.reference.failed)} item(s)"
+    print(
+        f"talkqa selfcheck: {verdict} — {result.duration_s:.1f} s on {result.workers} worker(s); "
+        f"reports in {Path(args.report_dir)}/<engine>/",
+        file=sys.stderr,
+    )
+    return result.exit_code
+
+
+def _add_selfcheck(commands: argparse._SubParsersAction[_Parser]) -> None:
+    from harness.sync.broken import FAULTS
+
+    names = ", ".join(fault.name for fault in FAULTS)
+    selfcheck = commands.add_parser(
+        "selfcheck",
+        help="prove the checklist can fail: run it against deliberately broken engines",
+        description=(
+            "Run the checklist against the reference engine and against each deliberately broken engine "
+            "(harness.sync.broken), each run in its own process, and print which items caught which fault. "
+            "Exit 0 when every broken engine is caught by at least one failing item and the reference engine "
+            "fails none; 1 when a broken engine survives or the reference engine fails an item; 2 when the spec, "
+            "the mapping or the command line is unusable, or a run could not report."
+        ),
+        epilog=f"Broken engines: {names}.",
+    )
+    selfcheck.add_argument(
+        "--spec", metavar="FILE", help="the dataflow document (default: our bundled Exact Online to Squarespace spec)"
+    )
+    selfcheck.add_argument(
+        "--mapping", metavar="FILE", help="a mapping file for sections whose property table is empty"
+    )
+    selfcheck.add_argument(
+        "--report-dir",
+        default="reports/selfcheck",
+        metavar="DIR",
+        help="where the reports go: DIR/<engine>/ per run, DIR/selfcheck.json for the table "
+        "(default reports/selfcheck)",
+    )
+    selfcheck.add_argument(
+        "--seed", type=_non_negative, default=1, help="seed of the fake data and the round trips (default 1)"
+    )
+    selfcheck.add_argument(
+        "-n",
+        dest="workers",
+        type=_workers,
+        metavar="N",
+        help="run N checklists at once (or 'auto': one per CPU); default one after the other",
+    )
+    selfcheck.add_argument(
+        "--fault",
+        dest="faults",
+        action="append",
+        metavar="NAME",
+        help="check only this broken engine (repeatable; default all); a module:callable factory of your own is "
+        "run as one more broken engine",
+    )
+    selfcheck.add_argument(
+        "--examples", type=_positive, default=10, help="hypothesis examples per round trip (default 10)"
+    )
+    selfcheck.add_argument(
+        "-m", dest="markers", metavar="EXPR", help="run only checklist items whose tags match, as for talkqa run"
+    )
+    selfcheck.set_defaults(handler=_cmd_selfcheck)
+
+
 def _workers(text: str) -> str:
     if text == "auto" or (text.isdigit() and int(text) > 0):
         return text
@@ -361,6 +462,7 @@ def build_parser() -> argparse.ArgumentParser:
     features.set_defaults(handler=_cmd_features)
 
     _add_run(commands)
+    _add_selfcheck(commands)
     _add_serve(commands)
     return parser
 

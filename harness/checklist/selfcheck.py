@@ -1,0 +1,308 @@
+"""``talkqa selfcheck``: the checklist proves it can fail. It runs against the reference engine and
+against each deliberately broken engine (``harness.sync.broken``) — each run the checklist as
+``talkqa run`` runs it, in its own process, several at once with ``workers`` — and tells which items
+caught which fault.
+
+Exit codes: 0 every broken engine is caught by at least one failing item and the reference engine
+fails none; 1 a broken engine survives (no item fails against it) or the reference engine fails an
+item; 2 the input is unusable (a spec, a mapping, a fault name) or a run could not report.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import importlib
+import json
+import os
+import re
+import subprocess
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness.checklist.config import load_config
+from harness.checklist.runner import RunOptions, pytest_argv
+from harness.errors import UsageError
+from harness.sync.broken import FAULTS
+
+__all__ = [
+    "REFERENCE",
+    "CaughtItem",
+    "RunOutcome",
+    "SelfCheckOptions",
+    "SelfCheckResult",
+    "Target",
+    "render_table",
+    "resolve_targets",
+    "run_selfcheck",
+]
+
+REFERENCE = "reference"
+
+
+@dataclass(frozen=True)
+class SelfCheckOptions:
+    spec: str | None = None
+    mapping: str | None = None
+    report_dir: str = "reports/selfcheck"
+    seed: int = 1
+    workers: str | None = None  #: checklist runs at once: a number or "auto" (one per CPU); None: one
+    faults: tuple[str, ...] = ()  #: catalogue names or module:callable factories; () = the whole catalogue
+    examples: int = 10
+    markers: str | None = None  #: pytest -m expression, as for talkqa run
+
+
+@dataclass(frozen=True)
+class Target:
+    """One engine the checklist runs against."""
+
+    name: str  #: the fault's name, ``reference``, or the ``module:callable`` given
+    sut: str  #: what --sut names
+    breaks: str = ""
+
+    @property
+    def folder(self) -> str:
+        """Its report folder's name (a ``module:callable`` made path-safe)."""
+        return re.sub(r"[^A-Za-z0-9_.-]+", "-", self.name)
+
+
+@dataclass(frozen=True)
+class CaughtItem:
+    """A checklist item that failed in a run."""
+
+    short_id: str  #: ``<section>.<item>``, both counted from 1 in the report's order
+    name: str
+    section: str
+    line: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """What one checklist run gave."""
+
+    target: Target
+    exit_code: int
+    failed: tuple[CaughtItem, ...] = ()
+    summary: dict[str, int] = field(default_factory=dict)
+    report_dir: Path = Path()
+    duration_s: float = 0.0
+    problem: str | None = None  #: why the run could not report (then nothing can be judged)
+
+    @property
+    def caught(self) -> bool:
+        return bool(self.failed)
+
+
+@dataclass(frozen=True)
+class SelfCheckResult:
+    reference: RunOutcome
+    faults: tuple[RunOutcome, ...]
+    duration_s: float
+    workers: int
+
+    @property
+    def survivors(self) -> tuple[RunOutcome, ...]:
+        return tuple(f for f in self.faults if f.problem is None and not f.caught)
+
+    @property
+    def problems(self) -> tuple[RunOutcome, ...]:
+        return tuple(r for r in (self.reference, *self.faults) if r.problem is not None)
+
+    @property
+    def exit_code(self) -> int:
+        if self.problems:
+            return 2
+        if self.survivors or self.reference.failed:
+            return 1
+        return 0
+
+    def as_json(self) -> dict[str, Any]:
+        def run(outcome: RunOutcome) -> dict[str, Any]:
+            return {
+                "name": outcome.target.name,
+                "sut": outcome.target.sut,
+                "breaks": outcome.target.breaks,
+                "exit_code": outcome.exit_code,
+                "caught_by": [item.short_id for item in outcome.failed],
+                "failed": [item.__dict__ for item in outcome.failed],
+                "summary": outcome.summary,
+                "report_dir": str(outcome.report_dir),
+                "duration_s": round(outcome.duration_s, 3),
+                "problem": outcome.problem,
+            }
+
+        return {
+            "exit_code": self.exit_code,
+            "workers": self.workers,
+            "duration_s": round(self.duration_s, 3),
+            "reference": run(self.reference),
+            "faults": [run(f) for f in self.faults],
+            "survivors": [f.target.name for f in self.survivors],
+        }
+
+
+def resolve_targets(names: Sequence[str]) -> list[Target]:
+    """The broken engines to run: the whole catalogue, or the names given (a catalogue name, or a
+    ``module:callable`` factory of your own)."""
+    catalogue = {fault.name: fault for fault in FAULTS}
+    if not names:
+        return [Target(f.name, f.sut, f.breaks) for f in FAULTS]
+    targets: list[Target] = []
+    for name in dict.fromkeys(names):
+        if name in catalogue:
+            fault = catalogue[name]
+            targets.append(Target(fault.name, fault.sut, fault.breaks))
+        elif ":" in name:
+            _check_factory(name)
+            targets.append(Target(name, name, "your own engine"))
+        else:
+            known = ", ".join(catalogue)
+            raise UsageError(f"--fault {name!r}: no such broken engine; choose from {known}, or give module:callable")
+    return targets
+
+
+def _check_factory(target: str) -> None:
+    module_name, _, attribute = target.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise UsageError(f"--fault {target!r}: cannot import {module_name!r} ({exc})") from None
+    if not callable(getattr(module, attribute, None)):
+        raise UsageError(f"--fault {target!r}: {module_name} has no callable {attribute!r}")
+
+
+def _worker_count(workers: str | None, runs: int) -> int:
+    if workers is None:
+        return 1
+    wanted = (os.cpu_count() or 1) if workers == "auto" else int(workers)
+    return max(1, min(wanted, runs))
+
+
+def run_selfcheck(options: SelfCheckOptions, *, on_done: Callable[[RunOutcome], None] | None = None) -> SelfCheckResult:
+    """Run the checklist against the reference engine and each broken engine; ``on_done`` hears of
+    each run as it ends."""
+    load_config(options.spec, options.mapping, REFERENCE, options.seed, False, options.examples)  # unusable: raise
+    targets = [Target(REFERENCE, REFERENCE, "nothing"), *resolve_targets(options.faults)]
+    root = Path(options.report_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    workers = _worker_count(options.workers, len(targets))
+    started = time.perf_counter()
+    outcomes: dict[str, RunOutcome] = {}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+        running = {pool.submit(_run_one, options, target, root / target.folder): target for target in targets}
+        for done in concurrent.futures.as_completed(running):
+            outcome = done.result()
+            outcomes[outcome.target.name] = outcome
+            if on_done is not None:
+                on_done(outcome)
+    result = SelfCheckResult(
+        reference=outcomes[REFERENCE],
+        faults=tuple(outcomes[t.name] for t in targets[1:]),
+        duration_s=time.perf_counter() - started,
+        workers=workers,
+    )
+    (root / "selfcheck.json").write_text(json.dumps(result.as_json(), indent=2) + "\n", encoding="utf-8")
+    return result
+
+
+def _run_one(options: SelfCheckOptions, target: Target, report_dir: Path) -> RunOutcome:
+    """One checklist run in its own process, as ``talkqa run`` starts it (its pytest command line, its
+    exit code from the report); its output goes to ``report_dir/run.log``."""
+    report_dir.mkdir(parents=True, exist_ok=True)
+    report = report_dir / "checklist.json"
+    report.unlink(missing_ok=True)
+    run = RunOptions(
+        spec=options.spec,
+        mapping=options.mapping,
+        sut=target.sut,
+        report_dir=str(report_dir),
+        seed=options.seed,
+        examples=options.examples,
+        markers=options.markers,
+        quiet=True,
+    )
+    env = dict(os.environ)
+    env.setdefault("PYTHONHASHSEED", "0")
+    started = time.perf_counter()
+    with (report_dir / "run.log").open("w", encoding="utf-8") as log:
+        finished = subprocess.run(pytest_argv(run), stdout=log, stderr=subprocess.STDOUT, env=env, check=False)
+    duration = time.perf_counter() - started
+    if not report.exists():
+        why = (
+            f"the checklist ended without a report (pytest exit status {finished.returncode}); see {report_dir}/run.log"
+        )
+        return RunOutcome(target, 2, report_dir=report_dir, duration_s=duration, problem=why)
+    data = json.loads(report.read_text(encoding="utf-8"))
+    return RunOutcome(
+        target,
+        int(data["exit_code"]),
+        failed=tuple(_failed_items(data)),
+        summary={k: int(v) for k, v in data["summary"].items()},
+        report_dir=report_dir,
+        duration_s=duration,
+    )
+
+
+def _failed_items(data: dict[str, Any]) -> list[CaughtItem]:
+    out = []
+    for s_index, section in enumerate(data["sections"], start=1):
+        for i_index, item in enumerate(section["items"], start=1):
+            if item["status"] == "failed":
+                out.append(
+                    CaughtItem(
+                        f"{s_index}.{i_index}",
+                        item["name"],
+                        section["title"],
+                        int(item.get("line") or 0),
+                        _first_line(item.get("reason")),
+                    )
+                )
+    return out
+
+
+def _first_line(text: str | None, limit: int = 200) -> str:
+    return (text or "").strip().split("\n", 1)[0][:limit]
+
+
+def render_table(result: SelfCheckResult, *, width: int = 100) -> str:
+    """The table a person reads: each engine, how many items caught it, and which (by short id, with a
+    legend of the ids under the table)."""
+    rows = [result.reference, *result.faults]
+    name_width = max(len("fault"), *(len(r.target.name) for r in rows))
+    lines = [f"{'fault':<{name_width}}  {'items':>5}  caught by"]
+    legend: dict[str, CaughtItem] = {}
+    for outcome in rows:
+        if outcome.problem is not None:
+            verdict = f"could not run: {outcome.problem}"
+        elif outcome is result.reference:
+            ids = " ".join(item.short_id for item in outcome.failed)
+            verdict = f"REFERENCE FAILS: {ids}" if outcome.failed else "nothing fails (as it should)"
+        elif not outcome.failed:
+            verdict = "SURVIVED: no item failed"
+        else:
+            verdict = " ".join(item.short_id for item in outcome.failed)
+        for item in outcome.failed:
+            legend.setdefault(item.short_id, item)
+        count = "-" if outcome.problem is not None else str(len(outcome.failed))
+        lines += _wrapped(f"{outcome.target.name:<{name_width}}  {count:>5}  ", verdict, width)
+    if legend:
+        lines += ["", "items:"]
+        for short_id, item in sorted(legend.items(), key=lambda kv: tuple(int(p) for p in kv[0].split("."))):
+            lines.append(f"  {short_id:>5}  {item.section}: {item.name}")
+    return "\n".join(lines)
+
+
+def _wrapped(head: str, text: str, width: int) -> list[str]:
+    """``head`` then ``text``, its words wrapped at ``width`` under the start of the text."""
+    lines: list[str] = []
+    words: list[str] = []
+    for word in text.split(" "):
+        if words and len(head) + len(" ".join([*words, word])) > width:
+            lines.append(head + " ".join(words))
+            head, words = " " * len(head), []
+        words.append(word)
+    lines.append(head + " ".join(words))
+    return lines

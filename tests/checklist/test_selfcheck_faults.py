@@ -1,0 +1,93 @@
+"""The checklist can fail: the whole bundled checklist runs against the reference engine and against
+every broken engine of ``harness.sync.broken`` — one real ``selfcheck``, each run in its own process,
+one per CPU at once — and every broken engine is caught by at least one failing item, among them the item that
+states the promise it breaks, while the reference engine fails none.
+
+This run keeps one hypothesis example per round trip (besides the explicit one at the limits), which
+is what keeps it near a minute and a half on two cores; the long form — ``talkqa selfcheck`` exactly as
+shipped, ten examples — is marked ``selfcheck`` and runs with ``pytest -m selfcheck``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harness.checklist.selfcheck import RunOutcome, SelfCheckOptions, SelfCheckResult, run_selfcheck
+from harness.sync.broken import FAULTS
+
+#: For each broken engine, the start of the name of an item that states the promise it breaks (the
+#: bundled spec's sections: 1 Items to Inventory, 2 Items to Sesamproducts, 3 Salesorders to Order).
+PROMISE_ITEMS = {
+    "drops_property": "Description of Exact Online Items is carried to name",
+    "one_way": "An edit in the target record (Squarespace Sesamproducts) reaches the source record",
+    "rounds_double": "NetWeight of Exact Online Items is carried to variants.shippingMeasurements.weight.value",
+    "loses_time_of_date": "A new Exact Online Salesorders record is created as a Squarespace Order record",
+    "truncates_text": "Every mapped property survives the round trip (spec line 54)",
+    "duplicates_on_rerun": "A re-run never duplicates a Squarespace Sesamproducts record",
+    "ignores_merge_criteria": "A Exact Online Items record merges on Code = variants.sku",
+    "echoes_writes": "A quiet cycle writes nothing",
+    "first_page_only": "An edit in the target record (Squarespace Sesamproducts) reaches the source record",
+    "gives_up_on_429": "The flow keeps working through rate limits",
+    "empty_overwrites": "An empty value never overwrites a value",
+    "ignores_target_edits": "An edit in the target record (Squarespace Sesamproducts) reaches the source record",
+    "clear_is_no_change": "A deliberate clear in the source record (Exact Online Items) propagates",
+    "ignores_deletes": "A source record deleted in Exact Online Items does not linger",
+    "wrong_variant": "The lines of a Exact Online Salesorders record point at the right",
+}
+
+
+@pytest.fixture(scope="module")
+def selfcheck(tmp_path_factory: pytest.TempPathFactory) -> SelfCheckResult:
+    report_dir = tmp_path_factory.mktemp("selfcheck")
+    return run_selfcheck(SelfCheckOptions(report_dir=str(report_dir), workers="auto", examples=1))
+
+
+def _outcome(result: SelfCheckResult, name: str) -> RunOutcome:
+    return next(outcome for outcome in result.faults if outcome.target.name == name)
+
+
+def test_every_broken_engine_of_the_catalogue_has_the_item_that_states_its_promise() -> None:
+    assert set(PROMISE_ITEMS) == {fault.name for fault in FAULTS}
+
+
+def test_the_reference_engine_fails_no_item(selfcheck: SelfCheckResult) -> None:
+    reference = selfcheck.reference
+    assert reference.problem is None
+    assert reference.failed == ()
+    assert reference.summary["passed"] > 0
+
+
+@pytest.mark.parametrize("name", [fault.name for fault in FAULTS])
+def test_each_broken_engine_is_caught_by_the_item_that_states_its_promise(
+    selfcheck: SelfCheckResult, name: str
+) -> None:
+    outcome = _outcome(selfcheck, name)
+    assert outcome.problem is None
+    assert outcome.exit_code == 1
+    caught_by = [item.name for item in outcome.failed]
+    assert any(item.startswith(PROMISE_ITEMS[name]) for item in caught_by), caught_by
+
+
+def test_the_selfcheck_exits_0_and_every_run_left_its_reports_in_its_own_folder(selfcheck: SelfCheckResult) -> None:
+    assert selfcheck.exit_code == 0
+    assert selfcheck.survivors == ()
+    folders = {outcome.report_dir for outcome in (selfcheck.reference, *selfcheck.faults)}
+    assert len(folders) == len(FAULTS) + 1
+    for folder in folders:
+        assert (folder / "checklist.html").is_file()
+        assert (folder / "checklist.json").is_file()
+    assert (Path(next(iter(folders))).parent / "selfcheck.json").is_file()
+
+
+@pytest.mark.selfcheck
+def test_the_shipped_selfcheck_catches_every_broken_engine_with_the_full_checklist(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    if "selfcheck" not in (request.config.getoption("markexpr") or ""):
+        pytest.skip("the long form (ten examples per round trip, minutes): run it with pytest -m selfcheck")
+    result = run_selfcheck(SelfCheckOptions(report_dir=str(tmp_path), workers="auto"))
+    assert [f.target.name for f in result.survivors] == []
+    assert result.reference.failed == ()
+    assert result.exit_code == 0
