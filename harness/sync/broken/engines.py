@@ -62,10 +62,9 @@ def _rewire(engine: ReferenceEngine, wrap: Callable[[RecordSide, Group, str], Re
             setattr(group, role, done[id(side)])
 
 
-def _rows(group: Group) -> Iterable[tuple[str, MappingRow]]:
+def _rows(group: Group) -> Iterable[MappingRow]:
     for plan in group.sections:
-        for row in plan.mapping.rows:
-            yield plan.target_type, row
+        yield from plan.mapping.rows
 
 
 def _target_fixes(engine: ReferenceEngine, fix: Fix, wanted: Callable[[MappingRow], bool]) -> None:
@@ -74,7 +73,7 @@ def _target_fixes(engine: ReferenceEngine, fix: Fix, wanted: Callable[[MappingRo
     def wrap(side: RecordSide, group: Group, role: str) -> RecordSide | None:
         if role != "target":
             return None
-        fixes: Mapping[str, Fix] = {row.target.path: fix for _, row in _rows(group) if wanted(row)}
+        fixes: Mapping[str, Fix] = {row.target.path: fix for row in _rows(group) if wanted(row)}
         return ValueFault(side, fixes) if fixes else None
 
     _rewire(engine, wrap)
@@ -242,7 +241,7 @@ def wrong_variant(endpoints: Endpoints, clock: Clock) -> ReferenceEngine:
     def wrap(side: RecordSide, group: Group, role: str) -> RecordSide | None:
         references = {
             str(row.target.line_collection): row.target.path.split(".", 1)[1]
-            for _, row in _rows(group)
+            for row in _rows(group)
             if row.is_reference and row.is_line_row
         }
         return LinesOffByOne(side, references) if role == "target" and references else None
