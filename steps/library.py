@@ -17,7 +17,7 @@ from harness.checklist import actions, checks
 from harness.checklist.outcomes import pending
 from harness.checklist.roundtrip import round_trip
 from harness.checklist.world import ChecklistWorld
-from harness.mock.core import FaultKind
+from harness.mock.faults import FaultKind
 from harness.spec.vocabulary import GIVEN, THEN, WHEN, step_converters, step_pattern
 
 Step = Callable[..., Any]

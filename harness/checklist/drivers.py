@@ -15,7 +15,9 @@ from harness.exact.app import ExactOnlineMock
 from harness.exact.catalogue import FieldSpec, resource
 from harness.exact.factory import ExactFactory
 from harness.exact.values import output_value
-from harness.mock.core import CallLog, FaultKind, MockService
+from harness.mock.calls import CallLog
+from harness.mock.core import MockService
+from harness.mock.faults import FaultKind
 from harness.squarespace.app import SquarespaceMock
 from harness.sync.paths import get_path
 from harness.sync.squarespace_side import physical_path, product_view

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import pytest
 
 if TYPE_CHECKING:
-    from harness.mock.core import CallRecord
+    from harness.mock.calls import CallRecord
 
 __all__ = ["PENDING_PREFIX", "ChecklistFailure", "pending", "pending_reason"]
 

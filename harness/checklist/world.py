@@ -36,7 +36,8 @@ from harness.checklist.outcomes import ChecklistFailure, pending
 from harness.checklist.values import RowValues, utc_now
 from harness.clock import VirtualClock
 from harness.exact.app import ExactOnlineMock
-from harness.mock.core import Blackout, CallRecord, FaultKind
+from harness.mock.calls import CallRecord
+from harness.mock.faults import Blackout, FaultKind
 from harness.mock.inprocess import routed
 from harness.mock.served import ServedMock
 from harness.spec.model import FlowSection

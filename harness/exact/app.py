@@ -30,7 +30,9 @@ from harness.exact.resources import ENDPOINTS, WRITE_PATHS, Endpoint, field_of
 from harness.exact.settings import ExactSettings
 from harness.exact.store import Division, Store, User
 from harness.exact.validation import RecordError
-from harness.mock.core import Fault, MockRequest, MockResponse, MockService
+from harness.mock.core import MockService
+from harness.mock.faults import Fault
+from harness.mock.messages import MockRequest, MockResponse
 
 __all__ = ["HOSTS", "ExactOnlineMock"]
 

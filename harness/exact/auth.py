@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 from harness.clock import Clock
 from harness.exact.settings import ExactSettings
 from harness.exact.store import Store
-from harness.mock.core import MockRequest, MockResponse
+from harness.mock.messages import MockRequest, MockResponse
 
 __all__ = ["AccessToken", "App", "AuthServer", "Grant", "TokenPair"]
 

@@ -40,7 +40,8 @@ from harness.exact.resources import ENDPOINTS, all_fields
 from harness.exact.store import Account, Division, User
 from harness.exact.validation import RecordError
 from harness.exact.values import ValueProblem, input_value
-from harness.mock.core import CallLog, FaultPlan, FaultShortcuts
+from harness.mock.calls import CallLog
+from harness.mock.faults import FaultPlan, FaultShortcuts
 
 if TYPE_CHECKING:
     from harness.exact.app import ExactOnlineMock

@@ -12,7 +12,7 @@ from typing import Any
 
 from harness.exact.catalogue import FieldSpec, ResourceSpec
 from harness.exact.values import ms_to_iso, output_value
-from harness.mock.core import MockResponse
+from harness.mock.messages import MockResponse
 
 __all__ = ["EntityView", "entity_response", "error_body", "error_response", "feed_response"]
 

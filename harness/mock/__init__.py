@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-from harness.mock.core import (
-    Blackout,
-    CallLog,
-    CallRecord,
-    Fault,
-    FaultKind,
-    FaultPlan,
-    FaultShortcuts,
-    MockRequest,
-    MockResponse,
-    MockService,
-    redact_text,
-)
+from harness.mock.calls import CallLog, CallRecord, redact_text
+from harness.mock.core import MockService
+from harness.mock.faults import Blackout, Fault, FaultKind, FaultPlan, FaultShortcuts
+from harness.mock.messages import MockRequest, MockResponse
 
 __all__ = [
     "Blackout",

@@ -10,7 +10,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from harness.mock.core import MockRequest, MockService, header_items
+from harness.mock.core import MockService
+from harness.mock.messages import MockRequest, header_items
 
 __all__ = ["asgi_app", "from_starlette"]
 

@@ -13,7 +13,8 @@ from contextlib import contextmanager
 import httpx
 import respx
 
-from harness.mock.core import MockRequest, MockService, header_items
+from harness.mock.core import MockService
+from harness.mock.messages import MockRequest, header_items
 
 __all__ = ["from_httpx", "routed", "side_effect_for", "to_httpx"]
 

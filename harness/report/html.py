@@ -13,7 +13,7 @@ from importlib import resources
 
 from jinja2 import Environment, FunctionLoader, StrictUndefined
 
-from harness.mock.core import redact_text
+from harness.mock.calls import redact_text
 from harness.report.diff import diff_rows
 from harness.report.model import RunReport
 from harness.report.results import ItemStatus

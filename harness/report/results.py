@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from harness.errors import ReportError
-from harness.mock.core import CallRecord, redact_text
+from harness.mock.calls import CallRecord, redact_text
 from harness.spec.model import DataflowDocument, FlowSection
 
 __all__ = [

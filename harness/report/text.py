@@ -3,7 +3,7 @@ Exchanges are redacted once more here: the text leaves the harness in files CI k
 
 from __future__ import annotations
 
-from harness.mock.core import redact_text
+from harness.mock.calls import redact_text
 from harness.report.diff import diff_rows
 from harness.report.results import Evidence, HttpExchange, ItemResult
 

@@ -14,7 +14,9 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from harness.clock import Clock
-from harness.mock.core import Fault, MockRequest, MockResponse, MockService
+from harness.mock.core import MockService
+from harness.mock.faults import Fault
+from harness.mock.messages import MockRequest, MockResponse
 from harness.squarespace import inventory, orders, products
 from harness.squarespace.limits import HourlyLimit, MinuteRateLimit, retry_after_header
 from harness.squarespace.problems import ApiProblem, error_body

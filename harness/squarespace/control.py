@@ -12,7 +12,8 @@ from typing import Any
 
 from harness.clock import Clock
 from harness.errors import MockError
-from harness.mock.core import CallLog, FaultPlan, FaultShortcuts
+from harness.mock.calls import CallLog
+from harness.mock.faults import FaultPlan, FaultShortcuts
 from harness.squarespace.app import HOST, SquarespaceMock
 from harness.squarespace.client import SquarespaceClient
 from harness.squarespace.factory import Filled, SquarespaceFactory

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.mock.core import MockResponse
+from harness.mock.messages import MockResponse
 from harness.squarespace.paging import PAGE_SIZE, decode_cursor, encode_cursor, pagination, seq_position
 from harness.squarespace.payloads import MAX_INT, Fields
 from harness.squarespace.problems import bad_request, conflict, missing, not_found

@@ -14,7 +14,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from harness.mock.core import MockResponse
+from harness.mock.messages import MockResponse
 from harness.squarespace import catalogue
 from harness.squarespace.limits import retry_after_header
 from harness.squarespace.paging import PAGE_SIZE, decode_cursor, encode_cursor, key_position, pagination

@@ -12,7 +12,7 @@ import json
 from typing import Any
 from urllib.parse import quote
 
-from harness.mock.core import MockRequest
+from harness.mock.messages import MockRequest
 from harness.squarespace.problems import bad_request
 
 __all__ = ["PAGE_SIZE", "Cursor", "decode_cursor", "encode_cursor", "key_position", "pagination", "seq_position"]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from harness.mock.core import MockResponse
+from harness.mock.messages import MockResponse
 
 __all__ = ["ApiProblem", "bad_request", "conflict", "error_body", "missing", "not_found"]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from harness.mock.core import MockResponse
+from harness.mock.messages import MockResponse
 from harness.squarespace.paging import PAGE_SIZE, decode_cursor, encode_cursor, pagination, seq_position
 from harness.squarespace.payloads import ProductDraft, VariantDraft, check_variant_set, product_changes, variant_changes
 from harness.squarespace.payloads import product_draft as read_product_draft

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from harness.mock.core import MockRequest, MockResponse
+from harness.mock.messages import MockRequest, MockResponse
 from harness.squarespace.limits import HourlyLimit
 from harness.squarespace.payloads import parse_json
 from harness.squarespace.problems import ApiProblem, bad_request, conflict, missing

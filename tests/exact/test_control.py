@@ -11,7 +11,7 @@ from harness.clock import VirtualClock
 from harness.errors import MockError
 from harness.exact.app import ExactOnlineMock
 from harness.exact.control import SeedResult
-from harness.mock.core import MockRequest
+from harness.mock.messages import MockRequest
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from harness.clock import VirtualClock
 from harness.exact.app import ExactOnlineMock
 from harness.exact.catalogue import resource
 from harness.exact.strategies import broken_item_bodies, expected_value, item_bodies, order_bodies
-from harness.mock.core import MockRequest
+from harness.mock.messages import MockRequest
 
 PROFILE = settings(
     max_examples=60, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None

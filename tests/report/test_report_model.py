@@ -14,7 +14,7 @@ from report_helpers import SECRETS, STARTED, synthetic_report
 
 import harness.report
 from harness.errors import ReportError
-from harness.mock.core import CallRecord
+from harness.mock.calls import CallRecord
 from harness.report import (
     Evidence,
     HttpExchange,

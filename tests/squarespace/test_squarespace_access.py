@@ -10,7 +10,7 @@ import pytest
 from squarespace_helpers import BASE, USER_AGENT, Api, error_of
 
 from harness.clock import VirtualClock
-from harness.mock.core import MockRequest
+from harness.mock.messages import MockRequest
 from harness.squarespace.app import SquarespaceMock
 from harness.squarespace.control import SquarespaceControl
 

@@ -17,7 +17,8 @@ from support import FIXTURES
 from harness.clock import VirtualClock
 from harness.exact.app import ExactOnlineMock
 from harness.exact.settings import ExactSettings
-from harness.mock.core import Blackout, CallRecord
+from harness.mock.calls import CallRecord
+from harness.mock.faults import Blackout
 from harness.mock.inprocess import routed
 from harness.squarespace.app import SquarespaceMock
 from harness.sync.engine import CycleReport

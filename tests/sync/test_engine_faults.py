@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from engine_world import EngineWorld, engine_world, variant
 
-from harness.mock.core import FaultKind
+from harness.mock.faults import FaultKind
 
 
 @pytest.fixture

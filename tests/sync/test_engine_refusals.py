@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from engine_world import ORDERS_KEY, EngineWorld, engine_world, variant
 
-from harness.mock.core import FaultKind
+from harness.mock.faults import FaultKind
 
 
 @pytest.fixture

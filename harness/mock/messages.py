@@ -1,0 +1,120 @@
+"""Requests and responses as a mock sees them, whichever adapter (respx or ASGI) delivered them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+__all__ = ["MockRequest", "MockResponse", "header_items"]
+
+
+@dataclass(frozen=True)
+class MockRequest:
+    """An HTTP request as a mock sees it, whichever adapter delivered it."""
+
+    method: str
+    url: str  #: absolute, as the client sent it (scheme and host included)
+    path: str  #: percent-decoded path
+    query: tuple[tuple[str, str], ...] = ()  #: decoded (name, value) pairs in order
+    headers: Mapping[str, str] = field(default_factory=dict)  #: lower-cased names
+    body: bytes = b""
+
+    @classmethod
+    def build(
+        cls,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        body: bytes | str | None = None,
+        json_body: Any = None,
+    ) -> MockRequest:
+        """Build a request from an absolute URL (handy for tests and direct calls)."""
+        parts = urlsplit(url)
+        hdrs = {k.lower(): v for k, v in (headers or {}).items()}
+        raw = b""
+        if json_body is not None:
+            raw = json.dumps(json_body).encode()
+            hdrs.setdefault("content-type", "application/json")
+        elif isinstance(body, str):
+            raw = body.encode()
+        elif body is not None:
+            raw = body
+        return cls(
+            method=method.upper(),
+            url=url,
+            path=unquote(parts.path),
+            query=tuple(parse_qsl(parts.query, keep_blank_values=True)),
+            headers=hdrs,
+            body=raw,
+        )
+
+    @property
+    def base_url(self) -> str:
+        """``scheme://host[:port]`` of the request."""
+        parts = urlsplit(self.url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    def header(self, name: str, default: str | None = None) -> str | None:
+        return self.headers.get(name.lower(), default)
+
+    def param(self, name: str) -> str | None:
+        """The first value of a query parameter, or None."""
+        for key, value in self.query:
+            if key == name:
+                return value
+        return None
+
+    def params(self) -> dict[str, str]:
+        """Query parameters as a dict (first value wins)."""
+        out: dict[str, str] = {}
+        for key, value in self.query:
+            out.setdefault(key, value)
+        return out
+
+    def json(self) -> Any:
+        """The body parsed as JSON; raises ``ValueError`` on a body that is not JSON."""
+        return json.loads(self.body.decode("utf-8"))
+
+    def form(self) -> dict[str, str]:
+        """The body parsed as ``application/x-www-form-urlencoded``."""
+        return dict(parse_qsl(self.body.decode("utf-8", errors="replace"), keep_blank_values=True))
+
+
+@dataclass
+class MockResponse:
+    """A response from a mock. ``timed_out`` tells the adapters to simulate a client time-out."""
+
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    timed_out: bool = False
+
+    @classmethod
+    def json(cls, status: int, data: Any, headers: Mapping[str, str] | None = None) -> MockResponse:
+        hdrs = {"content-type": "application/json; charset=utf-8"}
+        hdrs.update({k.lower(): v for k, v in (headers or {}).items()})
+        return cls(status, hdrs, json.dumps(data, separators=(",", ":")).encode("utf-8"))
+
+    @classmethod
+    def empty(cls, status: int = 204, headers: Mapping[str, str] | None = None) -> MockResponse:
+        return cls(status, {k.lower(): v for k, v in (headers or {}).items()}, b"")
+
+    @classmethod
+    def timeout(cls) -> MockResponse:
+        return cls(0, {}, b"", timed_out=True)
+
+    def parsed(self) -> Any:
+        return json.loads(self.body.decode("utf-8"))
+
+
+def header_items(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Fold (name, value) pairs into a lower-cased dict, joining repeats with ', '."""
+    out: dict[str, str] = {}
+    for name, value in headers:
+        key = name.lower()
+        out[key] = f"{out[key]}, {value}" if key in out else value
+    return out
