@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness.checklist.actions import counterparts, flow_of, links_for, pair
+from harness.checklist.actions import pair
+from harness.checklist.counterparts import counterparts, flow_of, links_for
 from harness.checklist.outcomes import ChecklistFailure, pending
 from harness.checklist.world import ChecklistWorld, Flow
 from harness.errors import MappingError

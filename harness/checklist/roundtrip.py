@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from harness.checklist import actions
 from harness.checklist.checks import agree, values_of
+from harness.checklist.counterparts import links_for
 from harness.checklist.outcomes import ChecklistFailure, pending
 from harness.checklist.values import domain_of, row_strategy, utc_now
 from harness.checklist.world import ChecklistWorld, Flow
@@ -151,7 +152,7 @@ def _one_example(world: ChecklistWorld, rows: list[MappingRow], drawn: dict[str,
     assert source_id is not None and target_id is not None
     source = flow.source.read(flow.source_type, source_id) or {}
     target = flow.target.read(flow.target_type, target_id) or {}
-    links = actions.links_for(world, flow)
+    links = links_for(world, flow)
     wrong: dict[str, Any] = {}
     for row in rows:
         wanted = row.canonical(by_path[row.source.path], side="source")
