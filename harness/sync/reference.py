@@ -28,6 +28,10 @@ from harness.sync.sut import Endpoints
 __all__ = ["ReferenceEngine", "reference_engine"]
 
 _EXACT, _SQUARESPACE = "exact online", "squarespace"
+#: Exact's rate-limit headers are saved once fewer calls than this are left, so an engine restarted
+#: within the same minute (or day) waits for the reset instead of running into a 429.
+_SAVE_LIMITS_BELOW = 10
+_LIMIT_REMAINING = ("x-ratelimit-minutely-remaining", "x-ratelimit-remaining")
 
 
 @cache
@@ -61,6 +65,7 @@ class ReferenceEngine:
             division=endpoints.exact_division,
             on_tokens=lambda tokens: self.links.set_client_state("exact", tokens.__dict__),
         )
+        self.exact.rate.update(self.links.client_state("exact-limits") or {})
         self.squarespace = SquarespaceClient(
             endpoints.squarespace_api_key,
             base_url=endpoints.squarespace_base_url,
@@ -96,9 +101,24 @@ class ReferenceEngine:
         def count(request: httpx.Request) -> None:
             counter.count(request.method)
 
-        http = httpx.Client(timeout=30.0, event_hooks={"request": [count]}, verify=_tls_context())
+        hooks: dict[str, list[Any]] = {"request": [count]}
+        if system == "exact":
+            hooks["response"] = [self._save_limits]
+        http = httpx.Client(timeout=30.0, event_hooks=hooks, verify=_tls_context())
         self._clients = [*getattr(self, "_clients", []), http]
         return http
+
+    def _save_limits(self, response: httpx.Response) -> None:
+        """Keep Exact's rate-limit headers in the state folder while few calls are left."""
+        limits: dict[str, float] = {}
+        for name, value in response.headers.items():
+            if name.lower().startswith("x-ratelimit-"):
+                try:
+                    limits[name.lower()] = float(value)
+                except ValueError:
+                    continue
+        if any(limits.get(name, _SAVE_LIMITS_BELOW) < _SAVE_LIMITS_BELOW for name in _LIMIT_REMAINING):
+            self.links.set_client_state("exact-limits", limits)
 
     def _sides(self) -> Any:
         def fields(spec_type: str, lines: bool) -> list[str]:

@@ -186,6 +186,17 @@ def test_a_rate_limited_exact_is_waited_out_not_exceeded(tmp_path: Path) -> None
         assert world.clock.slept > waited  # 80 PUTs at 60 a minute: the client waited for the next minute
 
 
+def test_restarts_within_a_minute_do_not_run_into_exacts_rate_limit(world: EngineWorld) -> None:
+    """A restarted engine knows how many of the minute's calls are left (saved in its state folder)."""
+    world.seed(items=3)
+    world.settle()
+    world.clock.set((world.clock.now() // 60 + 1) * 60)  # a fresh minute: 60 calls left
+    for _ in range(13):  # 5 reads a quiet cycle: the 13th restart finds none of the minute's calls left
+        world.restart()
+        assert world.cycle().ok
+    assert world.rate_limited() == []
+
+
 def test_a_squarespace_order_limit_is_waited_out_across_cycles(tmp_path: Path) -> None:
     with engine_world(tmp_path / "state", order_limit=5) as world:
         world.seed(items=10, orders=12)
