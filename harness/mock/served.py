@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import signal
 import socket
 import sys
 import threading
@@ -125,6 +126,10 @@ class ServedMock:
         self.stop()
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def serve_until_interrupted(
     service: MockService,
     host: str,
@@ -138,6 +143,9 @@ def serve_until_interrupted(
     """
     stream = out if out is not None else sys.stdout
     served = ServedMock(service, host, port)
+    if threading.current_thread() is threading.main_thread():
+        # Ctrl-C raises KeyboardInterrupt; a process manager's SIGTERM should stop it just as cleanly.
+        signal.signal(signal.SIGTERM, _interrupt)
     served.start()
     stream.write(json.dumps(start_line(served.base_url), sort_keys=False) + "\n")
     stream.flush()
