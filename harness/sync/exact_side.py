@@ -95,10 +95,12 @@ class ExactItemsSide:
             deleted.extend(str(r["EntityKey"]).lower() for r in page.rows)
             deleted_since = page.cursor
         if self.extra_fields and rows:
-            extra, more_calls = self._read(list(rows), self.extra_fields)
+            # The first read holds every item: one listing (60 a page) beats filters of 40 ids a call.
+            extra, more_calls = self._read(None if not marks else list(rows), self.extra_fields)
             calls += more_calls
             for key, values in extra.items():
-                rows[key].update(values)
+                if key in rows:
+                    rows[key].update(values)
         gone = set(deleted)
         records = tuple(self._record(row) for key, row in rows.items() if key not in gone)
         new_cursor = json.dumps({"rows": since, "deleted": deleted_since}, sort_keys=True)
@@ -142,10 +144,16 @@ class ExactItemsSide:
     def record_of_reference(self, reference: str) -> str | None:
         return reference.lower()
 
-    def _read(self, ids: Sequence[str], fields: Sequence[str]) -> tuple[dict[str, dict[str, Any]], int]:
+    def _read(self, ids: Sequence[str] | None, fields: Sequence[str]) -> tuple[dict[str, dict[str, Any]], int]:
+        """Rows of these items (None: of every item), with these fields; and the calls it took."""
         out: dict[str, dict[str, Any]] = {}
         calls = 0
         select = ",".join(dict.fromkeys(["ID", *fields]))
+        if ids is None:
+            for page in self.client.pages(_ITEMS, select=select):
+                calls += 1
+                out.update((str(row["ID"]).lower(), row) for row in page)
+            return out, calls
         for chunk in chunks(list(ids), _IDS_PER_FILTER):
             condition = " or ".join(f"ID eq {odata_literal(i, 'Guid')}" for i in chunk)
             for page in self.client.pages(_ITEMS, select=select, filter=condition):

@@ -136,3 +136,20 @@ def test_the_seed_shaped_spec_syncs_with_the_assumed_rows(tmp_path: Path) -> Non
         product = world.product_of(item["ID"])
         assert product["name"] == item["Description"]
         assert Decimal(variant(product)["pricing"]["basePrice"]["value"]) == Decimal(repr(item["StandardSalesPrice"]))
+
+
+def test_the_initial_sync_reads_what_the_sync_endpoint_lacks_in_one_listing(world: EngineWorld) -> None:
+    """StandardSalesPrice is not on sync/Logistics/Items: on the first read every item changed, so the
+    prices come from one listing of logistics/Items (60 a page), not from filters of 40 ids a call."""
+    world.seed(items=130)
+    mark = world.exact.calls.mark()
+    assert world.cycle().ok
+    reads = [r for r in world.exact.calls.since(mark) if r.method == "GET" and "/logistics/Items" in r.path]
+    assert len(reads) == 3  # 130 items, 60 a page
+    assert all("StandardSalesPrice" in r.url for r in reads)
+    world.tick()
+    world.edit_item(world.items()[0]["ID"], Description="Alleen dit")
+    mark = world.exact.calls.mark()
+    assert world.cycle().ok
+    reads = [r for r in world.exact.calls.since(mark) if r.method == "GET" and "/logistics/Items" in r.path]
+    assert len(reads) == 1  # later cycles ask for the items that changed
