@@ -184,7 +184,7 @@ class SyncCycle:
             elif self._create_or_merge(g, source) == "waiting":
                 deferred.append(source.id)
 
-        changed = [t for t in targets.values() if self.pairs.target_changed(g, t)]
+        changed = self.pairs.changed_targets(g, targets.values())
         pairs: list[tuple[str, Record]] = []
         for target in changed:
             link = self.links.by_target(g.lead, target.id)

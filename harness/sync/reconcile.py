@@ -16,10 +16,11 @@ Two things a naive comparison gets wrong, and how they are handled:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from harness.errors import ApiError, MappingError
+from harness.sync.links import Link
 from harness.sync.paths import get_path
 from harness.sync.plan import Group, SectionPlan
 from harness.sync.policy import MISSING, Direction, Side, decide
@@ -49,15 +50,33 @@ class PairReconciler:
     def __init__(self, cycle: SyncCycle) -> None:
         self.cycle = cycle
         self.links = cycle.links
+        self._empty_forms: dict[tuple[str, str, Side], Any] = {}
 
     def target_changed(self, g: Group, target: Record) -> bool:
         """Whether a linked target holds a value other than the last synced one (or had a write refused)."""
-        link = self.links.by_target(g.lead, target.id)
-        if link is None or not link.is_linked or "$problem" in target.data:
+        return bool(self.changed_targets(g, [target]))
+
+    def changed_targets(self, g: Group, targets: Iterable[Record]) -> list[Record]:
+        """The linked targets among ``targets`` that hold a value other than the last synced one, or had a
+        write refused (the group's links read once for all of them: a snapshot holds every product)."""
+        wanted = list(targets)
+        if len(wanted) == 1:
+            link = self.links.by_target(g.lead, wanted[0].id)
+            source_ids = [link.source_id] if link is not None else []
+            sections = {p.key: {s: self.links.get(p.key, s) for s in source_ids} for p in g.sections}
+        else:
+            sections = {p.key: {lk.source_id: lk for lk in self.links.links(p.key)} for p in g.sections}
+        by_target = {lk.target_id: lk for lk in sections[g.lead].values() if lk is not None and lk.is_linked}
+        return [t for t in wanted if t.id in by_target and self._differs(g, t, by_target[t.id].source_id, sections)]
+
+    def _differs(
+        self, g: Group, target: Record, source_id: str, sections: Mapping[str, Mapping[str, Link | None]]
+    ) -> bool:
+        if "$problem" in target.data:
             return False
         refs = self.cycle.engine.references(g)
         for plan in g.sections:
-            section_link = self.links.get(plan.key, link.source_id)
+            section_link = sections[plan.key].get(source_id)
             last = section_link.last_values if section_link is not None else {}
             if any(key.startswith(_REFUSED) and value for key, value in last.items()):
                 return True
@@ -65,12 +84,20 @@ class PairReconciler:
                 before = last.get(label, MISSING)
                 try:
                     value = canonical(rows, target.data, Side.TARGET, refs)
-                    value = as_read(value, empty_form(g, plan, rows, Side.TARGET, refs), last=before)
+                    value = as_read(value, self._empty_form(g, plan, label, rows, Side.TARGET, refs), last=before)
                 except MappingError:
                     return True
                 if before != value:
                     return True
         return False
+
+    def _empty_form(
+        self, g: Group, plan: SectionPlan, label: str, rows: tuple[MappingRow, ...], side: Side, refs: Any
+    ) -> Any:
+        key = (plan.key, label, side)
+        if key not in self._empty_forms:
+            self._empty_forms[key] = empty_form(g, plan, rows, side, refs)
+        return self._empty_forms[key]
 
     def reconcile(self, g: Group, source: Record, target: Record) -> None:
         if "$problem" in target.data:
@@ -89,8 +116,10 @@ class PairReconciler:
                     before = last.get(label, MISSING)
                     s_value = canonical(rows, source.data, Side.SOURCE, refs)
                     t_value = canonical(rows, target.data, Side.TARGET, refs)
-                    t_value = as_read(t_value, empty_form(g, plan, rows, Side.TARGET, refs), other=s_value, last=before)
-                    s_value = as_read(s_value, empty_form(g, plan, rows, Side.SOURCE, refs), other=t_value, last=before)
+                    t_empty = self._empty_form(g, plan, label, rows, Side.TARGET, refs)
+                    s_empty = self._empty_form(g, plan, label, rows, Side.SOURCE, refs)
+                    t_value = as_read(t_value, t_empty, other=s_value, last=before)
+                    s_value = as_read(s_value, s_empty, other=t_value, last=before)
                 except MappingError as exc:
                     self.cycle.event("problem", g, f"{plan.section.title}: {exc}", source.id, target.id)
                     continue
