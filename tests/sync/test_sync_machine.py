@@ -261,7 +261,9 @@ class SyncMachine(RuleBasedStateMachine):
     @rule(data=st.data(), prop=st.sampled_from(sorted(PROPERTIES)), ui=st.booleans())
     def edit_in_exact(self, data: st.DataObject, prop: str, ui: bool) -> None:
         item_id = data.draw(st.sampled_from(sorted(self.items)))
-        value = data.draw(_exact_values(prop, self))
+        self._edit_exact(item_id, prop, data.draw(_exact_values(prop, self)), ui)
+
+    def _edit_exact(self, item_id: str, prop: str, value: Any, ui: bool) -> None:
         field_name = PROPERTIES[prop][0]
         if ui or prop not in API_WRITABLE:
             self.world.exact.control.edit("items", item_id, {field_name: value})
@@ -318,7 +320,29 @@ class SyncMachine(RuleBasedStateMachine):
     @rule(data=st.data(), prop=st.sampled_from(sorted(PROPERTIES)), ui=st.booleans())
     def edit_in_squarespace(self, data: st.DataObject, prop: str, ui: bool) -> None:
         item_id = data.draw(st.sampled_from(self._linked()))
-        value = data.draw(_squarespace_values(prop, self))
+        self._edit_squarespace(item_id, prop, data.draw(_squarespace_values(prop, self)), ui)
+
+    @precondition(lambda self: len(self._linked()) > 0)
+    @rule(
+        data=st.data(),
+        prop=st.sampled_from(sorted(p for p, (_, _, both_ways) in PROPERTIES.items() if both_ways)),
+        exact_first=st.booleans(),
+        gap=st.sampled_from([0, 2]),
+        ui=st.booleans(),
+    )
+    def edit_both_sides(self, data: st.DataObject, prop: str, exact_first: bool, gap: int, ui: bool) -> None:
+        """The same property edited on both sides before the engine runs: the later edit must win."""
+        item_id = data.draw(st.sampled_from(self._linked()))
+        in_exact, in_squarespace = data.draw(_exact_values(prop, self)), data.draw(_squarespace_values(prop, self))
+        edits = [
+            lambda: self._edit_exact(item_id, prop, in_exact, ui),
+            lambda: self._edit_squarespace(item_id, prop, in_squarespace, ui),
+        ]
+        for edit in edits if exact_first else reversed(edits):
+            edit()
+            self.world.tick(gap)
+
+    def _edit_squarespace(self, item_id: str, prop: str, value: Any, ui: bool) -> None:
         product = self._product(item_id)
         path = PROPERTIES[prop][1]
         if ui:
