@@ -22,13 +22,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
 from harness.clock import Clock
 from harness.errors import ApiError, HarnessError, MappingError, SyncError
+from harness.sync.cycle_report import CycleEvent, CycleReport
 from harness.sync.links import LinkTable
 from harness.sync.paths import get_path
 from harness.sync.plan import Group, SyncPlan
@@ -38,68 +38,9 @@ from harness.sync.records import Record, deep_merge
 
 __all__ = ["CycleEvent", "CycleReport", "SimulatedCrash", "SyncCycle", "SyncEngine"]
 
-_MAX_EVENTS = 500
-
 
 class SimulatedCrash(Exception):
     """Raised by the engine itself when a test asked it to crash after N writes."""
-
-
-@dataclass(frozen=True)
-class CycleEvent:
-    """Something the engine did or could not do, for the report."""
-
-    kind: str  #: created, merged, updated, deleted, unlinked, deferred, skipped, cannot_write, problem
-    group: str
-    detail: str
-    source_id: str | None = None
-    target_id: str | None = None
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "group": self.group,
-            "detail": self.detail,
-            "source_id": self.source_id,
-            "target_id": self.target_id,
-        }
-
-
-@dataclass
-class CycleReport:
-    """What one cycle did."""
-
-    started: float
-    finished: float | None = None
-    ok: bool = True
-    error: str | None = None
-    events: list[CycleEvent] = field(default_factory=list)
-    reads: dict[str, int] = field(default_factory=dict)  #: API calls spent reading, per side
-    writes: dict[str, int] = field(default_factory=dict)  #: write operations, per side
-    api_calls: dict[str, dict[str, int]] = field(default_factory=dict)  #: HTTP calls per system and method
-
-    def add(self, event: CycleEvent) -> None:
-        if len(self.events) < _MAX_EVENTS:
-            self.events.append(event)
-
-    def count(self, kind: str) -> int:
-        return sum(1 for e in self.events if e.kind == kind)
-
-    @property
-    def total_writes(self) -> int:
-        return sum(self.writes.values())
-
-    def as_detail(self) -> dict[str, Any]:
-        kinds = sorted({e.kind for e in self.events})
-        return {
-            "ok": self.ok,
-            "error": self.error,
-            "reads": dict(self.reads),
-            "writes": dict(self.writes),
-            "api_calls": {k: dict(v) for k, v in self.api_calls.items()},
-            "counts": {kind: self.count(kind) for kind in kinds},
-            "events": [e.as_json() for e in self.events],
-        }
 
 
 class _GroupLinks:

@@ -22,7 +22,8 @@ from harness.sync.mapping import SectionMapping, effective_mapping
 from harness.sync.mapping_file import load_mapping_file
 from harness.sync.plan import SyncPlan, build_plan
 from harness.sync.records import CallCounter, RecordSide
-from harness.sync.squarespace_side import SquarespaceOrdersSide, SquarespaceProductsSide
+from harness.sync.squarespace_orders import SquarespaceOrdersSide
+from harness.sync.squarespace_side import SquarespaceProductsSide
 from harness.sync.sut import Endpoints
 
 __all__ = ["ReferenceEngine", "reference_engine"]

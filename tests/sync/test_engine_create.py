@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from engine_world import BLANK_TARGET_SPEC, INVENTORY_KEY, PRODUCTS_KEY, EngineWorld, engine_world, variant
 
+from harness.sync.cycle_report import MAX_EVENTS, CycleEvent, CycleReport
+
 
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[EngineWorld]:
@@ -153,3 +155,16 @@ def test_the_initial_sync_reads_what_the_sync_endpoint_lacks_in_one_listing(worl
     assert world.cycle().ok
     reads = [r for r in world.exact.calls.since(mark) if r.method == "GET" and "/logistics/Items" in r.path]
     assert len(reads) == 1  # later cycles ask for the items that changed
+
+
+def test_a_cycle_counts_every_event_though_it_keeps_only_the_first(world: EngineWorld) -> None:
+    world.seed(items=3)
+    report = world.cycle()
+    assert report.count("created") == 3
+    assert report.as_detail()["counts"] == {"created": 3}
+    many = CycleReport(started=0.0)
+    for n in range(MAX_EVENTS + 20):
+        many.add(CycleEvent("created", "g", f"record {n}"))
+    assert len(many.events) == MAX_EVENTS
+    assert many.count("created") == MAX_EVENTS + 20
+    assert many.as_detail()["counts"] == {"created": MAX_EVENTS + 20}
