@@ -23,7 +23,7 @@ from harness.errors import ApiError, MappingError
 from harness.sync.links import Link
 from harness.sync.paths import get_path
 from harness.sync.plan import Group, SectionPlan
-from harness.sync.policy import MISSING, Direction, Side, decide
+from harness.sync.policy import MISSING, Decision, Direction, Side, decide
 from harness.sync.records import Record, RecordSide, Writes
 from harness.sync.rows import MappingRow
 
@@ -33,6 +33,10 @@ if TYPE_CHECKING:
 __all__ = ["PairReconciler", "as_read", "canonical", "empty_form", "is_refusal", "row_groups"]
 
 _REFUSED = "refused:"  #: prefix of the link-value keys that remember a refused write
+_PENDING = "pending:"  #: prefix of the link-value keys that hold a decision until its writes are done
+#: (in the lead section) the two records' times when the pending decisions were taken, and which sides the
+#: engine has started to write since: [source time, target time, writing the source, writing the target]
+_PENDING_TIMES = "pending:$times"
 _NOT_REFUSALS = {401, 403, 408, 429}  #: 4xx statuses that say nothing about the record itself
 
 
@@ -107,10 +111,13 @@ class PairReconciler:
         writes: dict[Side, Writes] = {Side.SOURCE: {}, Side.TARGET: {}}
         labels: dict[Side, dict[tuple[str, str], list[tuple[str, str]]]] = {Side.SOURCE: {}, Side.TARGET: {}}
         settled: dict[str, dict[str, Any]] = {}
+        decided: dict[str, dict[str, Any]] = {}  #: the decisions about to be written, per section
+        read: list[tuple[SectionPlan, Mapping[str, Any], str, tuple[MappingRow, ...], Any, Any, Any]] = []
         for plan in g.sections:
             link = self.links.get(plan.key, source.id)
             last = link.last_values if link is not None else {}
             settled[plan.key] = {}
+            decided[plan.key] = {}
             for label, rows in row_groups(plan):
                 try:
                     before = last.get(label, MISSING)
@@ -123,6 +130,15 @@ class PairReconciler:
                 except MappingError as exc:
                     self.cycle.event("problem", g, f"{plan.section.title}: {exc}", source.id, target.id)
                     continue
+                read.append((plan, last, label, rows, before, s_value, t_value))
+        lead = self.links.get(g.lead, source.id)
+        times_then = lead.last_values.get(_PENDING_TIMES) if lead is not None else None
+        still = _undisturbed(times_then, source, target, [(r[1].get(_PENDING + r[2]), r[5], r[6]) for r in read])
+        for plan, last, label, rows, before, s_value, t_value in read:
+            pending = last.get(_PENDING + label)
+            if pending and still and pending[0] == s_value and pending[1] == t_value:
+                decision = _completing(pending[2], s_value, t_value)
+            else:
                 decision = self.decide(
                     s_value,
                     t_value,
@@ -134,43 +150,58 @@ class PairReconciler:
                     is_empty=_is_empty,
                     priority=self.cycle.engine.priority,
                 )
-                refused = last.get(_REFUSED + label)
-                if decision.writes and refused and refused[0] == decision.value:
-                    continue  # refused before, reported then: wait for either side to change
-                blocked = _blocked(decision.write_source, decision.write_target, rows)
-                if blocked:
-                    self.cycle.event(
-                        "cannot_write", g, f"{plan.section.title}: {label}: {blocked}", source.id, target.id
-                    )
-                    continue
-                try:
-                    for side, wanted, record in (
-                        (Side.TARGET, decision.write_target, source),
-                        (Side.SOURCE, decision.write_source, target),
-                    ):
-                        if wanted:
-                            for row in rows:
-                                key, value = _write_of(row, plan, side, record, refs)
-                                writes[side][key] = value
-                                labels[side].setdefault(key, []).append((plan.key, label))
-                except MappingError as exc:
-                    self.cycle.event("problem", g, f"{plan.section.title}: {exc}", source.id, target.id)
-                    continue
-                settled[plan.key][label] = decision.value
-                if refused:
-                    settled[plan.key][_REFUSED + label] = []
-                if decision.writes and decision.winner is not None:
-                    side_name = "source" if decision.write_source else "target"
-                    reason = f"{label} written to the {side_name}: {decision.reason}"
-                    self.cycle.event("updated", g, reason, source.id, target.id)
+            if pending:
+                settled[plan.key][_PENDING + label] = []
+            refused = last.get(_REFUSED + label)
+            if decision.writes and refused and refused[0] == decision.value:
+                continue  # refused before, reported then: wait for either side to change
+            blocked = _blocked(decision.write_source, decision.write_target, rows)
+            if blocked:
+                self.cycle.event("cannot_write", g, f"{plan.section.title}: {label}: {blocked}", source.id, target.id)
+                continue
+            try:
+                for side, wanted, record in (
+                    (Side.TARGET, decision.write_target, source),
+                    (Side.SOURCE, decision.write_source, target),
+                ):
+                    if wanted:
+                        for row in rows:
+                            key, value = _write_of(row, plan, side, record, refs)
+                            writes[side][key] = value
+                            labels[side].setdefault(key, []).append((plan.key, label))
+            except MappingError as exc:
+                self.cycle.event("problem", g, f"{plan.section.title}: {exc}", source.id, target.id)
+                continue
+            settled[plan.key][label] = decision.value
+            if refused:
+                settled[plan.key][_REFUSED + label] = []
+            if decision.writes:
+                decided[plan.key][_PENDING + label] = [s_value, t_value, decision.value]
+            if decision.writes and decision.winner is not None:
+                side_name = "source" if decision.write_source else "target"
+                reason = f"{label} written to the {side_name}: {decision.reason}"
+                self.cycle.event("updated", g, reason, source.id, target.id)
+        # Kept until the writes are done: a cycle stopped half-way (the target written, the source not) would
+        # otherwise decide again next time, when the engine's own write makes that record look newer.
+        times = [source.modified, target.modified, False, False]
+        if any(decided.values()):
+            decided[g.lead][_PENDING_TIMES] = times
+            for section, values in decided.items():
+                if values and self.links.get(section, source.id) is not None:
+                    self.links.update_values(section, source.id, values, at=self.cycle.clock.now())
         for side, record, holder in ((Side.TARGET, target, g.target), (Side.SOURCE, source, g.source)):
             if writes[side]:
+                times[2 if side is Side.SOURCE else 3] = True  # from here on its time may be the engine's own
+                if self.links.get(g.lead, source.id) is not None:
+                    self.links.update_values(g.lead, source.id, {_PENDING_TIMES: times}, at=self.cycle.clock.now())
                 for key in self._write(g, holder, record, writes[side], source.id, target.id):
                     # Settled as if written: the refusing side now reads as the one that changed, so its
                     # value goes back to the other side and the pair agrees again.
                     for section, label in labels[side][key]:
                         settled[section][_REFUSED + label] = [settled[section].get(label)]
         for plan in g.sections:
+            for pending_key in decided[plan.key]:
+                settled[plan.key].setdefault(pending_key, [])  # written: nothing is pending any more
             if self.links.get(plan.key, source.id) is not None:
                 self.links.update_values(
                     plan.key,
@@ -202,6 +233,37 @@ class PairReconciler:
         for key, value in writes.items():  # one by one: find the value refused, let the others through
             refused += self._write(g, side, record, {key: value}, source_id, target_id)
         return refused
+
+
+def _undisturbed(times: Any, source: Record, target: Record, pending: list[tuple[Any, Any, Any]]) -> bool:
+    """Whether neither record was edited since pending decisions were taken.
+
+    A record is undisturbed when it still has its time then, or when the engine began writing to it and at
+    least one of those writes landed (its new time is then the engine's own). A record whose time moved while
+    none of the engine's writes to it shows is one a person edited: the decisions are taken again.
+    ``pending`` holds, per row, the pending decision ``[source value, target value, value]`` (or None) and the
+    values read now.
+    """
+    if not times:
+        return False
+    source_time, target_time, writing_source, writing_target = times
+    landed_source = landed_target = False
+    for decision, s_value, t_value in pending:
+        if not decision:
+            continue
+        s_then, t_then, value = decision
+        landed_source = landed_source or (s_then != value and s_value == value)
+        landed_target = landed_target or (t_then != value and t_value == value)
+    return (source.modified == source_time or (writing_source and landed_source)) and (
+        target.modified == target_time or (writing_target and landed_target)
+    )
+
+
+def _completing(value: Any, s_value: Any, t_value: Any) -> Decision:
+    """The decision an interrupted cycle took, taken again (neither side changed since)."""
+    winner = Side.SOURCE if value == s_value else Side.TARGET
+    reason = "completing what an interrupted cycle decided"
+    return Decision(value, winner, write_source=s_value != value, write_target=t_value != value, reason=reason)
 
 
 def row_groups(plan: SectionPlan) -> list[tuple[str, tuple[MappingRow, ...]]]:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from engine_world import EngineWorld, engine_world, variant
 
+from harness.mock import FaultKind
 from harness.sync.engine import SimulatedCrash
 
 
@@ -117,3 +118,46 @@ def test_repeated_crashes_still_converge(world: EngineWorld) -> None:
         crash_then_restart(world, after)
     world.settle()
     assert_whole(world, items=10, orders=4)
+
+
+def test_a_half_written_pair_does_not_make_the_engines_own_write_the_latest_edit(world: EngineWorld) -> None:
+    """The weight was edited in Squarespace, then later in Exact (with the name): Exact's edit wins. The
+    cycle writes the product's name, then fails on its variant — the product now looks modified after
+    Exact's edit, by the engine's own write. The next cycle must complete what was decided, not decide
+    again on the engine's own timestamp."""
+    item = world.new_item("STOEL-9", "Stoel", NetWeight=1.0, IsWebshopItem=1)
+    world.settle()
+    world.tick(60)
+    product_id = world.product_of(item["ID"])["id"]
+    world.edit_product(product_id, variants__shippingMeasurements__weight__value=3.0)
+    world.tick(2)
+    world.edit_item(item["ID"], NetWeight=5.0, Description="Later in Exact")
+    world.tick(2)
+    world.squarespace.faults.inject(FaultKind.TIMEOUT, times=6, method="POST", path="/variants/")
+    assert not world.cycle().ok
+    assert world.product_of(item["ID"])["name"] == "Later in Exact"  # half written
+    world.tick(60)
+    world.settle()
+    assert (world.item(item["ID"]) or {})["NetWeight"] == 5.0
+    assert variant(world.product_of(item["ID"]))["shippingMeasurements"]["weight"]["value"] == 5.0
+
+
+def test_an_edit_made_while_a_decided_write_had_not_landed_is_decided_again(world: EngineWorld) -> None:
+    """Exact's name, then a later Squarespace name: Squarespace wins and the cycle crashes before writing
+    Exact. A person then types Exact's old name again (same value, later time). Nothing the engine wrote
+    landed, so the new time is the person's: their edit is the latest and wins, not the decision taken
+    before it (found by the sync state machine)."""
+    item = world.new_item("BANK-1", "Tafel", IsWebshopItem=1)
+    world.settle()
+    world.tick(60)
+    product_id = world.product_of(item["ID"])["id"]
+    world.edit_item(item["ID"], Description="Bank E")
+    world.tick(2)
+    world.edit_product(product_id, name="Bank S")
+    world.tick(2)
+    assert crash_then_restart(world, 0)
+    world.edit_item(item["ID"], Description="Bank E")
+    world.tick(60)
+    world.settle()
+    assert (world.item(item["ID"]) or {})["Description"] == "Bank E"
+    assert world.product_of(item["ID"])["name"] == "Bank E"
