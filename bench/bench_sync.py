@@ -39,7 +39,7 @@ from harness.mock.inprocess import routed
 from harness.squarespace.app import SquarespaceMock
 from harness.sync.engine import CycleReport
 from harness.sync.reference import ReferenceEngine
-from harness.sync.sut import Endpoints
+from harness.sync.sut import endpoints_of
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "fixtures" / "specs" / "exact-squarespace.rst"
@@ -96,18 +96,7 @@ class Bench:
             )
         self.seed_s = time.perf_counter() - started
         self.state = tempfile.TemporaryDirectory(prefix="talkqa-bench-")
-        settings = self.exact.settings
-        self.endpoints = Endpoints(
-            exact_base_url="https://start.exactonline.nl",
-            exact_client_id=settings.client_id,
-            exact_client_secret=settings.client_secret,
-            exact_redirect_uri=settings.redirect_uri,
-            exact_division=settings.default_division,
-            squarespace_base_url="https://api.squarespace.com",
-            squarespace_api_key=self.squarespace.api_key or "",
-            spec_path=str(SPEC),
-            state_dir=self.state.name,
-        )
+        self.endpoints = endpoints_of(self.exact, self.squarespace, spec_path=str(SPEC), state_dir=self.state.name)
 
     @contextmanager
     def engine(self) -> Iterator[ReferenceEngine]:

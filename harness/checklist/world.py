@@ -46,7 +46,7 @@ from harness.squarespace.factory import SquarespaceFactory
 from harness.squarespace.paging import PAGE_SIZE
 from harness.sync.mapping import SectionMapping
 from harness.sync.rows import MappingRow
-from harness.sync.sut import CycleResult, Endpoints, SystemUnderTest, load_sut
+from harness.sync.sut import CycleResult, Endpoints, SystemUnderTest, endpoints_of, load_sut
 from harness.systems import known_system
 
 __all__ = ["SHOP_PRODUCTS", "ChecklistWorld", "Flow"]
@@ -176,19 +176,15 @@ class ChecklistWorld:
             squarespace_url = self._stack.enter_context(ServedMock(self.squarespace)).base_url
         else:
             self._stack.enter_context(routed(self.exact, self.squarespace))
-        settings = self.exact.settings
-        return Endpoints(
-            exact_base_url=exact_url,
-            exact_client_id=settings.client_id,
-            exact_client_secret=settings.client_secret,
-            exact_redirect_uri=settings.redirect_uri,
-            exact_division=settings.default_division,
-            squarespace_base_url=squarespace_url,
-            squarespace_api_key=self.squarespace.api_key or "",
+        return endpoints_of(
+            self.exact,
+            self.squarespace,
             spec_path=str(self.config.spec_path),
             state_dir=str(self.state_dir),
+            exact_url=exact_url,
+            squarespace_url=squarespace_url,
             mapping_path=self.config.mapping_path,
-            squarespace_currency=self.config.site_currency,
+            currency=self.config.site_currency,
         )
 
     @property

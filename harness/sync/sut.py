@@ -23,10 +23,14 @@ import sys
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from harness.clock import Clock
 from harness.errors import SutError, UsageError
+
+if TYPE_CHECKING:
+    from harness.exact.app import ExactOnlineMock
+    from harness.squarespace.app import SquarespaceMock
 
 __all__ = [
     "CycleResult",
@@ -36,6 +40,7 @@ __all__ = [
     "SystemUnderTest",
     "check_sut",
     "describe_sut",
+    "endpoints_of",
     "is_external",
     "load_sut",
 ]
@@ -79,6 +84,35 @@ class Endpoints:
         if self.mapping_path:
             env["TALKQA_MAPPING"] = self.mapping_path
         return env
+
+
+def endpoints_of(
+    exact: ExactOnlineMock,
+    squarespace: SquarespaceMock,
+    *,
+    spec_path: str,
+    state_dir: str,
+    exact_url: str = "https://start.exactonline.nl",
+    squarespace_url: str = "https://api.squarespace.com",
+    mapping_path: str | None = None,
+    currency: str = "EUR",
+) -> Endpoints:
+    """The endpoints of two mocks, with the login their control surfaces hold (the hosts are the real ones,
+    as the mocks are reached in-process; pass a served mock's ``base_url`` otherwise)."""
+    settings = exact.settings
+    return Endpoints(
+        exact_base_url=exact_url,
+        exact_client_id=settings.client_id,
+        exact_client_secret=settings.client_secret,
+        exact_redirect_uri=settings.redirect_uri,
+        exact_division=settings.default_division,
+        squarespace_base_url=squarespace_url,
+        squarespace_api_key=squarespace.api_key or "",
+        spec_path=spec_path,
+        state_dir=state_dir,
+        mapping_path=mapping_path,
+        squarespace_currency=currency,
+    )
 
 
 @dataclass(frozen=True)

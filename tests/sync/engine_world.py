@@ -23,7 +23,7 @@ from harness.mock.inprocess import routed
 from harness.squarespace.app import SquarespaceMock
 from harness.sync.engine import CycleReport
 from harness.sync.reference import ReferenceEngine
-from harness.sync.sut import Endpoints
+from harness.sync.sut import endpoints_of
 
 SPEC = FIXTURES / "specs" / "exact-squarespace.rst"
 BLANK_TARGET_SPEC = FIXTURES / "specs" / "exact-blank-target.rst"
@@ -52,18 +52,7 @@ class EngineWorld:
             self.clock, currency="EUR", rate_limit=squarespace_rate_limit, order_limit=order_limit
         )
         self.squarespace.control.add_store_page("Shop")
-        settings = self.exact.settings
-        self.endpoints = Endpoints(
-            exact_base_url="https://start.exactonline.nl",
-            exact_client_id=settings.client_id,
-            exact_client_secret=settings.client_secret,
-            exact_redirect_uri=settings.redirect_uri,
-            exact_division=settings.default_division,
-            squarespace_base_url="https://api.squarespace.com",
-            squarespace_api_key=self.squarespace.api_key or "",
-            spec_path=str(spec),
-            state_dir=str(state_dir),
-        )
+        self.endpoints = endpoints_of(self.exact, self.squarespace, spec_path=str(spec), state_dir=str(state_dir))
         self._stack = ExitStack()
         self._stack.enter_context(routed(self.exact, self.squarespace))
         self.engine = ReferenceEngine(self.endpoints, self.clock)
@@ -140,7 +129,7 @@ class EngineWorld:
         return self.exact.control.record("items", item_id)
 
     def new_item(self, code: str, description: str = "An item", **fields: Any) -> Json:
-        read_only = {k: fields.pop(k) for k in ("Stock", "StandardSalesPrice") if k in fields}
+        read_only: dict[str, Any] = {k: fields.pop(k) for k in ("Stock", "StandardSalesPrice") if k in fields}
         return self.exact.control.create_item(
             {"Code": code, "Description": description, **fields}, read_only=read_only or None
         )
