@@ -113,8 +113,10 @@ class PairReconciler:
         settled: dict[str, dict[str, Any]] = {}
         decided: dict[str, dict[str, Any]] = {}  #: the decisions about to be written, per section
         read: list[tuple[SectionPlan, Mapping[str, Any], str, tuple[MappingRow, ...], Any, Any, Any]] = []
+        #: each section's link, read once (reconciling writes values, never adds or removes a link)
+        links = {plan.key: self.links.get(plan.key, source.id) for plan in g.sections}
         for plan in g.sections:
-            link = self.links.get(plan.key, source.id)
+            link = links[plan.key]
             last = link.last_values if link is not None else {}
             settled[plan.key] = {}
             decided[plan.key] = {}
@@ -131,7 +133,7 @@ class PairReconciler:
                     self.cycle.event("problem", g, f"{plan.section.title}: {exc}", source.id, target.id)
                     continue
                 read.append((plan, last, label, rows, before, s_value, t_value))
-        lead = self.links.get(g.lead, source.id)
+        lead = links[g.lead]
         times_then = lead.last_values.get(_PENDING_TIMES) if lead is not None else None
         still = _undisturbed(times_then, source, target, [(r[1].get(_PENDING + r[2]), r[5], r[6]) for r in read])
         for plan, last, label, rows, before, s_value, t_value in read:
@@ -187,12 +189,12 @@ class PairReconciler:
         if any(decided.values()):
             decided[g.lead][_PENDING_TIMES] = times
             for section, values in decided.items():
-                if values and self.links.get(section, source.id) is not None:
+                if values and links[section] is not None:
                     self.links.update_values(section, source.id, values, at=self.cycle.clock.now())
         for side, record, holder in ((Side.TARGET, target, g.target), (Side.SOURCE, source, g.source)):
             if writes[side]:
                 times[2 if side is Side.SOURCE else 3] = True  # from here on its time may be the engine's own
-                if self.links.get(g.lead, source.id) is not None:
+                if lead is not None:
                     self.links.update_values(g.lead, source.id, {_PENDING_TIMES: times}, at=self.cycle.clock.now())
                 for key in self._write(g, holder, record, writes[side], source.id, target.id):
                     # Settled as if written: the refusing side now reads as the one that changed, so its
@@ -202,7 +204,7 @@ class PairReconciler:
         for plan in g.sections:
             for pending_key in decided[plan.key]:
                 settled[plan.key].setdefault(pending_key, [])  # written: nothing is pending any more
-            if self.links.get(plan.key, source.id) is not None:
+            if links[plan.key] is not None:
                 self.links.update_values(
                     plan.key,
                     source.id,
