@@ -18,10 +18,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from harness.dataflow.gherkin import render_features
+from harness.dataflow.lint import lint
+from harness.dataflow.parser import parse_file
 from harness.errors import FeatureError
-from harness.spec.gherkin import render_features
-from harness.spec.lint import lint
-from harness.spec.parser import parse_file
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("TALKQA_SHARED", ROOT.parent / "shared"))

@@ -40,7 +40,7 @@ def _spec_paths(values: Sequence[str]) -> list[Path]:
 
 # -- lint / parse / features ----------------------------------------------------------------
 def _cmd_parse(args: argparse.Namespace) -> int:
-    from harness.spec.parser import parse_file
+    from harness.dataflow.parser import parse_file
 
     status = EXIT_OK
     for path in _spec_paths(args.spec):
@@ -69,8 +69,8 @@ def _cmd_parse(args: argparse.Namespace) -> int:
 
 
 def _cmd_lint(args: argparse.Namespace) -> int:
-    from harness.spec.lint import lint_file
-    from harness.spec.model import Severity
+    from harness.dataflow.lint import lint_file
+    from harness.dataflow.model import Severity
 
     status = EXIT_OK
     totals = dict.fromkeys(Severity, 0)
@@ -109,8 +109,8 @@ def _cmd_lint(args: argparse.Namespace) -> int:
 
 
 def _cmd_features(args: argparse.Namespace) -> int:
-    from harness.spec.gherkin import check_features, write_features
-    from harness.spec.parser import parse_file
+    from harness.dataflow.gherkin import check_features, write_features
+    from harness.dataflow.parser import parse_file
 
     document = parse_file(Path(args.spec))
     out_dir = Path(args.output)

@@ -1,4 +1,4 @@
-"""talkqa's step library: every sentence of ``harness.spec.vocabulary``, bound for pytest-bdd.
+"""talkqa's step library: every sentence of ``harness.dataflow.vocabulary``, bound for pytest-bdd.
 
 Steps are generic — parameterized by system, type and property — and thin: they call the checklist's
 actions and checks with the scenario's world (the ``checklist`` fixture of talkqa's plugin). Because
@@ -17,8 +17,8 @@ from harness.checklist import actions, checks
 from harness.checklist.outcomes import pending
 from harness.checklist.roundtrip import round_trip
 from harness.checklist.world import ChecklistWorld
+from harness.dataflow.vocabulary import GIVEN, THEN, WHEN, step_converters, step_pattern
 from harness.mock.faults import FaultKind
-from harness.spec.vocabulary import GIVEN, THEN, WHEN, step_converters, step_pattern
 
 Step = Callable[..., Any]
 

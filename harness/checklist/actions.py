@@ -9,7 +9,7 @@ from typing import Any
 from harness.checklist.counterparts import counterparts
 from harness.checklist.outcomes import ChecklistFailure, pending
 from harness.checklist.world import ChecklistWorld, Flow
-from harness.spec.model import RuleKind
+from harness.dataflow.model import RuleKind
 from harness.sync.mapping import SectionMapping
 from harness.sync.paths import get_path
 from harness.sync.rows import MappingRow

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from harness.dataflow.lint import lint
+from harness.dataflow.model import DataflowDocument, FlowSection
+from harness.dataflow.parser import parse_file
 from harness.errors import UsageError
-from harness.spec.lint import lint
-from harness.spec.model import DataflowDocument, FlowSection
-from harness.spec.parser import parse_file
 from harness.sync.mapping import SectionMapping, effective_mapping
 from harness.sync.mapping_file import load_mapping_file
 from harness.sync.sut import check_sut, is_external

@@ -12,7 +12,6 @@ from typing import Any, Protocol
 
 from harness.errors import MockError
 from harness.exact.app import ExactOnlineMock
-from harness.exact.catalogue import FieldSpec, resource
 from harness.exact.factory import ExactFactory
 from harness.exact.values import output_value
 from harness.mock.calls import CallLog
@@ -21,6 +20,7 @@ from harness.mock.faults import FaultKind
 from harness.squarespace.app import SquarespaceMock
 from harness.sync.paths import get_path
 from harness.sync.squarespace_side import physical_path, product_view
+from harness.systems.exact import FieldSpec, resource
 
 __all__ = ["Driver", "ExactDriver", "SquarespaceDriver"]
 

@@ -8,8 +8,8 @@ import hashlib
 import tempfile
 from pathlib import Path
 
-from harness.spec.gherkin import check_features, render_features, write_features
-from harness.spec.model import DataflowDocument
+from harness.dataflow.gherkin import check_features, render_features, write_features
+from harness.dataflow.model import DataflowDocument
 
 __all__ = ["COMMITTED_FEATURES", "prepare_features"]
 

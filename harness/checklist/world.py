@@ -35,12 +35,12 @@ from harness.checklist.drivers import Driver, ExactDriver, SquarespaceDriver
 from harness.checklist.outcomes import ChecklistFailure, pending
 from harness.checklist.values import RowValues, utc_now
 from harness.clock import VirtualClock
+from harness.dataflow.model import FlowSection
 from harness.exact.app import ExactOnlineMock
 from harness.mock.calls import CallRecord
 from harness.mock.faults import Blackout, FaultKind
 from harness.mock.inprocess import routed
 from harness.mock.served import ServedMock
-from harness.spec.model import FlowSection
 from harness.squarespace.app import SquarespaceMock
 from harness.squarespace.factory import SquarespaceFactory
 from harness.squarespace.paging import PAGE_SIZE

@@ -19,7 +19,6 @@ from typing import Any
 
 from harness.clock import Clock, VirtualClock, utc_datetime
 from harness.exact.auth import App, AuthServer
-from harness.exact.catalogue import resource
 from harness.exact.control import ExactControl
 from harness.exact.limits import ErrorBlock, RateLimiter
 from harness.exact.odata import ODataError, Query, parse_query
@@ -33,6 +32,7 @@ from harness.exact.validation import RecordError
 from harness.mock.core import MockService
 from harness.mock.faults import Fault
 from harness.mock.messages import MockRequest, MockResponse
+from harness.systems.exact import resource
 
 __all__ = ["HOSTS", "ExactOnlineMock"]
 

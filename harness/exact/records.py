@@ -13,10 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from harness.exact.catalogue import resource
 from harness.exact.resources import APPROVAL_STATUSES, ORDER_STATUSES, UNITS, VAT_CODES, WRITE_PATHS
 from harness.exact.store import Division, Store, User
 from harness.exact.validation import RecordError, convert, lines_of_body, rule_problems
+from harness.systems.exact import resource
 
 __all__ = ["RecordError", "Writer"]
 

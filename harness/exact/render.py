@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from harness.exact.catalogue import FieldSpec, ResourceSpec
 from harness.exact.values import ms_to_iso, output_value
 from harness.mock.messages import MockResponse
+from harness.systems.exact import FieldSpec, ResourceSpec
 
 __all__ = ["EntityView", "entity_response", "error_body", "error_response", "feed_response"]
 

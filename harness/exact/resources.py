@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from harness.exact.catalogue import FieldSpec, ResourceSpec, resource
+from harness.systems.exact import FieldSpec, ResourceSpec, resource
 
 __all__ = [
     "APPROVAL_STATUSES",

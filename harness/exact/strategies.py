@@ -10,8 +10,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from harness.exact.catalogue import FieldSpec, resource
 from harness.exact.values import INT_RANGES, PADDED_WIDTHS, max_length
+from harness.systems.exact import FieldSpec, resource
 
 __all__ = [
     "broken_item_bodies",

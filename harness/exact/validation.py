@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from harness.exact.catalogue import ResourceSpec
 from harness.exact.resources import field_of
 from harness.exact.values import ValueProblem, input_value, max_length
+from harness.systems.exact import ResourceSpec
 
 __all__ = ["RecordError", "convert", "lines_of_body", "rule_problems"]
 

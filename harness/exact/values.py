@@ -14,7 +14,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from harness.exact.catalogue import FieldSpec
+from harness.systems.exact import FieldSpec
 
 __all__ = [
     "DOTNET_TYPES",

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 from typing import Any
 
+from harness.dataflow.model import DataflowDocument, Finding, PropertyMapping, Severity
 from harness.errors import ReportError
 from harness.report.results import (
     Evidence,
@@ -25,7 +26,6 @@ from harness.report.results import (
     StepResult,
     Summary,
 )
-from harness.spec.model import DataflowDocument, Finding, PropertyMapping, Severity
 
 __all__ = [
     "FORMAT",

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from harness.dataflow.model import DataflowDocument, FlowSection
 from harness.errors import ReportError
 from harness.mock.calls import CallRecord, redact_text
-from harness.spec.model import DataflowDocument, FlowSection
 
 __all__ = [
     "Evidence",

@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import Any
 
 from harness.mock.messages import MockResponse
-from harness.squarespace import catalogue
 from harness.squarespace.limits import retry_after_header
 from harness.squarespace.paging import PAGE_SIZE, decode_cursor, encode_cursor, key_position, pagination
 from harness.squarespace.payloads import Fields
@@ -24,6 +23,7 @@ from harness.squarespace.records import LineItem, Money, Order, Shipment
 from harness.squarespace.routing import Context, keyed
 from harness.squarespace.store import Store
 from harness.squarespace.values import is_object_id, is_variant_id, parse_iso
+from harness.systems import squarespace as catalogue
 
 __all__ = ["cancel_order", "fulfil_order", "fulfil_order_endpoint", "get_order", "import_order", "list_orders"]
 

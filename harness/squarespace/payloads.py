@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from harness.squarespace import catalogue
 from harness.squarespace.problems import bad_request, missing
 from harness.squarespace.records import ADDRESS_FIELDS, Address, Dimensions, Money, Weight
 from harness.squarespace.values import parse_iso, parse_money
+from harness.systems import squarespace as catalogue
 
 __all__ = [
     "Fields",

@@ -9,8 +9,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from harness.squarespace.catalogue import FieldSpec, ValueKind, type_fields
 from harness.squarespace.values import format_money
+from harness.systems.squarespace import FieldSpec, ValueKind, type_fields
 
 __all__ = ["CREATE_FIELDS", "broken_product_bodies", "expected_value", "product_bodies", "read_path", "value_for"]
 

@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import TypeAlias, TypeVar
 
 from harness.errors import ConversionError
+from harness.systems.fields import JsonValue
 
 __all__ = [
     "EXACT_KINDS",
@@ -31,15 +32,13 @@ __all__ = [
     "parse_iso_utc",
 ]
 
-#: A value as it travels in JSON on either side.
-JsonValue: TypeAlias = str | int | float | bool | None
 #: A value under its data type's rules (what equality compares and the link table stores).
 Canonical: TypeAlias = str | int | Decimal | datetime | bool
 _Decoder: TypeAlias = Callable[[object], "Canonical | None"]
 _Encoder: TypeAlias = Callable[["Canonical | None"], "JsonValue"]
 
 EXACT_KINDS = frozenset({"String", "Int16", "Int32", "Int64", "Double", "Byte", "Boolean", "DateTime", "Guid"})
-#: Squarespace kinds: the values of ``harness.squarespace.catalogue.ValueKind`` that hold one scalar.
+#: Squarespace kinds: the values of ``harness.systems.squarespace.ValueKind`` that hold one scalar.
 SQUARESPACE_KINDS = frozenset(
     {"id", "string", "html", "email", "currency", "enum", "integer", "number", "money", "boolean", "datetime"}
 )

@@ -13,10 +13,10 @@ from decimal import Decimal
 from typing import Any
 
 from harness.errors import ExactApiError
-from harness.exact.catalogue import resource
 from harness.exact.client import ExactClient
 from harness.sync.codecs import parse_exact_datetime
 from harness.sync.records import ChangeBatch, Record, Writes, chunks
+from harness.systems.exact import resource
 
 __all__ = ["ExactItemsSide", "ExactOrdersSide", "odata_literal"]
 

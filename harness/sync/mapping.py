@@ -13,14 +13,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
+from harness.dataflow.model import DataflowDocument, FlowSection, MergeCriterion
 from harness.errors import ConversionError
-from harness.spec.model import DataflowDocument, FlowSection, MergeCriterion
-from harness.sync.fields import FieldRef, lookup_field, type_problem
 from harness.sync.mapping_file import MappingFile, bundled_mapping_for
 from harness.sync.paths import get_path, set_path
 from harness.sync.policy import Direction
 from harness.sync.rows import IdLinks, MappingRow, Origin, RefusedRow, build_row
 from harness.systems import resolve_system
+from harness.systems.fields import FieldRef, lookup_field, type_problem
 
 __all__ = ["Difference", "LineGroup", "SectionMapping", "effective_mapping"]
 

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import MappingError
-from harness.sync.fields import CATALOGUED_SYSTEMS, FieldRef, lookup_field, type_problem
 from harness.sync.policy import Direction
 from harness.sync.rows import MappingRow, Origin, build_row
 from harness.systems import known_system
+from harness.systems.fields import CATALOGUED_SYSTEMS, FieldRef, lookup_field, type_problem
 
 __all__ = [
     "BUNDLED_MAPPING",

@@ -7,18 +7,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from harness.errors import MappingError
+from harness.systems.fields import LINE_COLLECTIONS, SINGLE_ELEMENT_LISTS
 
 __all__ = ["LINE_COLLECTIONS", "SINGLE_ELEMENT_LISTS", "get_path", "set_path"]
-
-# A list on the way is handled by name: ``SalesOrderLines`` and ``lineItems`` are *line collections* (a path
-# through one reads or writes one value per line, in line order); any other list (``variants``) holds exactly
-# one element in our flows (one Item is one product with one variant) and the path continues in it. OData's
-# expanded collection ``{"results": [...]}`` is read as its list.
-
-#: Lists addressed per line: a path through one reads or writes one value per line.
-LINE_COLLECTIONS = frozenset({"SalesOrderLines", "lineItems"})
-#: Lists that hold exactly one element in our flows (created as a one-element list by ``set_path``).
-SINGLE_ELEMENT_LISTS = frozenset({"variants"})
 
 
 def get_path(record: Mapping[str, Any], path: str) -> Any:

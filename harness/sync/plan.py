@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from harness.spec.model import DataflowDocument, FlowSection, RuleKind
+from harness.dataflow.model import DataflowDocument, FlowSection, RuleKind
 from harness.sync.mapping import SectionMapping
 from harness.sync.records import RecordSide
 

@@ -11,9 +11,9 @@ from typing import Any
 import httpx
 
 from harness.clock import Clock
+from harness.dataflow.parser import parse_file
 from harness.errors import HarnessError
 from harness.exact.client import ExactClient, TokenState
-from harness.spec.parser import parse_file
 from harness.squarespace.client import SquarespaceClient
 from harness.sync.engine import CycleReport, SyncEngine
 from harness.sync.exact_side import ExactItemsSide, ExactOrdersSide

@@ -7,12 +7,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, TypeVar
 
+from harness.dataflow.model import PropertyMapping
 from harness.errors import ConversionError
-from harness.spec.model import PropertyMapping
 from harness.sync.codecs import Canonical, JsonValue
 from harness.sync.convert import Conversion, Side, conversion_for
-from harness.sync.fields import FieldRef
 from harness.sync.policy import Direction
+from harness.systems.fields import FieldRef
 
 __all__ = ["IdLinks", "LinkedIds", "MappingRow", "Origin", "RefusedRow", "build_row"]
 

@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 from checklist_helpers import BUNDLED_SPEC, Element, Run, StartedRun, parse_page
 
-from harness.spec.parser import parse_file
+from harness.dataflow.parser import parse_file
 
 SEED = 3  #: not the default, so the report must show the seed it was given
 STATUSES = {"passed", "failed", "pending", "skipped"}

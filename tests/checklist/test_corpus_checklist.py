@@ -37,7 +37,7 @@ from harness.checklist.features import prepare_features
 from harness.checklist.outcomes import ChecklistFailure, pending_reason
 from harness.checklist.runner import CHECKLIST_MODULE
 from harness.checklist.world import ChecklistWorld
-from harness.spec.parser import parse_file
+from harness.dataflow.parser import parse_file
 
 pytest_plugins = ["pytester"]
 

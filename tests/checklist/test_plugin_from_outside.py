@@ -13,8 +13,8 @@ import pytest
 from checklist_helpers import BUNDLED_SPEC
 from support import ROOT
 
+from harness.dataflow.parser import parse_file
 from harness.plugin import features_dir
-from harness.spec.parser import parse_file
 
 pytest_plugins = ["pytester"]
 

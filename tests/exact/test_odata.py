@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from harness.exact.catalogue import resource
 from harness.exact.odata import ODataError, check_filter, evaluate, parse_filter, parse_query
+from harness.systems.exact import resource
 
 ITEM = {
     "ID": "0f1c2d3e-4b5a-4c6d-8e7f-901234567890",

@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 from harness.clock import VirtualClock
 from harness.exact.app import ExactOnlineMock
-from harness.exact.catalogue import resource
 from harness.exact.strategies import broken_item_bodies, expected_value, item_bodies, order_bodies
 from harness.mock.messages import MockRequest
+from harness.systems.exact import resource
 
 PROFILE = settings(
     max_examples=60, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None

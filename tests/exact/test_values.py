@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from harness.exact.catalogue import FieldSpec
 from harness.exact.values import ValueProblem, format_date, input_value, output_value, parse_datetime
+from harness.systems.exact import FieldSpec
 
 
 def field(edm_type: str, name: str = "F", max_length: int | None = None) -> FieldSpec:

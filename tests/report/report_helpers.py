@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from harness.dataflow.model import Finding, PropertyMapping, Severity
 from harness.report import (
     AssumedMapping,
     Evidence,
@@ -28,7 +29,6 @@ from harness.report import (
     SutInfo,
     Timings,
 )
-from harness.spec.model import Finding, PropertyMapping, Severity
 
 SPEC_PATH = "fixtures/specs/exact-squarespace.rst"
 SPEC_TITLE = "Exact Online to Squarespace Dataflow"

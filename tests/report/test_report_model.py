@@ -13,6 +13,7 @@ import pytest
 from report_helpers import SECRETS, STARTED, synthetic_report
 
 import harness.report
+from harness.dataflow.model import DataflowDocument, FlowSection
 from harness.errors import ReportError
 from harness.mock.calls import CallRecord
 from harness.report import (
@@ -28,7 +29,6 @@ from harness.report import (
     installed_versions,
     render_json,
 )
-from harness.spec.model import DataflowDocument, FlowSection
 
 
 @pytest.fixture

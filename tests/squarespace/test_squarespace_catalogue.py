@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from squarespace_helpers import Api, order_body, product_body
 
-from harness.squarespace import catalogue
-from harness.squarespace.catalogue import ValueKind, field, type_fields
 from harness.squarespace.control import SquarespaceControl
+from harness.systems import squarespace as catalogue
+from harness.systems.squarespace import ValueKind, field, type_fields
 
 #: The target paths the bundled spec's sections write (Items → Inventory/Sesamproducts, Salesorders → Order).
 SPEC_PATHS = [

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from support import FIXTURES
 
-from harness.spec.model import DataflowDocument, FlowSection, MergeCriterion, PropertyMapping, Rule, RuleKind
-from harness.spec.parser import parse_file
+from harness.dataflow.model import DataflowDocument, FlowSection, MergeCriterion, PropertyMapping, Rule, RuleKind
+from harness.dataflow.parser import parse_file
 from harness.sync.mapping import SectionMapping, effective_mapping
 from harness.sync.mapping_file import MappingFile, bundled_mapping, load_mapping_file
 from harness.sync.policy import Direction

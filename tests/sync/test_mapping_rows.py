@@ -10,12 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from support import FIXTURES
 
+from harness.dataflow.parser import parse_file
 from harness.errors import ConversionError
-from harness.spec.parser import parse_file
-from harness.squarespace.catalogue import CURRENCIES
-from harness.sync.fields import lookup_field
 from harness.sync.mapping import SectionMapping, effective_mapping
 from harness.sync.rows import LinkedIds, MappingRow
+from harness.systems.fields import lookup_field
+from harness.systems.squarespace import CURRENCIES
 
 INVENTORY, PRODUCTS, ORDER = effective_mapping(parse_file(FIXTURES / "specs" / "exact-squarespace.rst"))
 ITEM_ID = "0f1c2d3e-4a5b-6c7d-8e9f-a0b1c2d3e4f5"

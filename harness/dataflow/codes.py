@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from harness.spec.model import Finding, Severity
+from harness.dataflow.model import Finding, Severity
 
 __all__ = [
     "ANNOUNCED_TABLE_MISSING",

@@ -10,9 +10,9 @@ import pytest
 from docutils_oracle import DocutilsSections, sections_of_all
 from support import CORPUS
 
-from harness.spec import codes
-from harness.spec.lint import lint_file
-from harness.spec.model import PLAIN_DATATYPES, DataflowDocument
+from harness.dataflow import codes
+from harness.dataflow.lint import lint_file
+from harness.dataflow.model import PLAIN_DATATYPES, DataflowDocument
 
 CORPUS_FILES = sorted(CORPUS.glob("*.rst")) if CORPUS.is_dir() else []
 ABSENT = pytest.mark.skip(reason=f"{CORPUS} is absent: these tests read the shared corpus (../shared)")

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from support import FIXTURES
 
+from harness.dataflow import codes
+from harness.dataflow.lint import lint, lint_file
+from harness.dataflow.model import DataflowDocument, Finding, PropertyMapping, RuleKind, Severity
+from harness.dataflow.parser import parse_file, parse_text
 from harness.errors import UnreadableSpecError
-from harness.spec import codes
-from harness.spec.fields import CATALOGUES, FieldFact, catalogue_for, exact_catalogue
-from harness.spec.lint import lint, lint_file
-from harness.spec.model import DataflowDocument, Finding, PropertyMapping, RuleKind, Severity
-from harness.spec.parser import parse_file, parse_text
+from harness.systems.fields import CATALOGUES, FieldFact, catalogue_for, exact_catalogue
 
 SPECS = FIXTURES / "specs"
 BUNDLED = SPECS / "exact-squarespace.rst"

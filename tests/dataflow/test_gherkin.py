@@ -15,11 +15,11 @@ from pytest_bdd import parsers
 from pytest_bdd.parser import Feature, FeatureParser, ScenarioTemplate
 
 from harness import cli
+from harness.dataflow import vocabulary as voc
+from harness.dataflow.gherkin import HEADER_PREFIX, check_features, render_features, write_features
+from harness.dataflow.model import DataflowDocument, FlowSection, MergeCriterion, PropertyMapping, Rule, RuleKind
+from harness.dataflow.parser import parse_file
 from harness.errors import FeatureError
-from harness.spec import vocabulary as voc
-from harness.spec.gherkin import HEADER_PREFIX, check_features, render_features, write_features
-from harness.spec.model import DataflowDocument, FlowSection, MergeCriterion, PropertyMapping, Rule, RuleKind
-from harness.spec.parser import parse_file
 
 # -- helpers shared with test_gherkin_corpus.py --------------------------------------------------------
 
@@ -571,7 +571,7 @@ def test_generated_features_run_under_pytest_bdd_and_markers_select_sections(tmp
         textwrap.dedent(
             """
             from pytest_bdd import given, parsers, scenarios, then, when
-            from harness.spec import vocabulary as voc
+            from harness.dataflow import vocabulary as voc
 
             decorators = {"GIVEN": given, "WHEN": when, "THEN": then}
             for keyword, attr, template in voc.step_templates():
@@ -683,7 +683,7 @@ def test_write_features_leaves_no_temporary_file_behind_when_it_fails(
     def broken_replace(src: str, dst: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("harness.spec.gherkin.os.replace", broken_replace)
+    monkeypatch.setattr("harness.dataflow.gherkin.os.replace", broken_replace)
     with pytest.raises(FeatureError, match="cannot write the feature"):
         write_features(document(flow(12, EXACT, INVENTORY)), tmp_path)
     assert list(tmp_path.iterdir()) == []

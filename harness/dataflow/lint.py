@@ -2,18 +2,18 @@
 
 Repeats are judged over the whole document; everything else once per distinct section (a word-for-word
 copy is reported as a copy, not checked again). Fields are checked for the systems whose metadata
-``harness.spec.fields`` holds. Codes and severities: ``harness.spec.codes``.
+``harness.systems.fields`` holds. Codes and severities: ``harness.dataflow.codes``.
 """
 
 from __future__ import annotations
 
 import os
 
-from harness.spec import codes
-from harness.spec.fields import TypeFields, catalogue_for
-from harness.spec.model import DataflowDocument, Finding, FlowSection, PropertyMapping
-from harness.spec.parser import parse_file
+from harness.dataflow import codes
+from harness.dataflow.model import DataflowDocument, Finding, FlowSection, PropertyMapping
+from harness.dataflow.parser import parse_file
 from harness.systems import resolve_system
+from harness.systems.fields import TypeFields, catalogue_for
 
 __all__ = ["lint", "lint_file"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.spec.titles import SideMatch, split_document_title, split_section_title
+from harness.dataflow.titles import SideMatch, split_document_title, split_section_title
 
 
 @pytest.mark.parametrize(

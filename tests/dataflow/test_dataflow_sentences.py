@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from harness.spec import codes
-from harness.spec.model import RuleKind
-from harness.spec.sentences import classify, starts_sentence
+from harness.dataflow import codes
+from harness.dataflow.model import RuleKind
+from harness.dataflow.sentences import classify, starts_sentence
 
 NAMES = ("HubSpot", "Deal", "Tripletex", "Order")
 

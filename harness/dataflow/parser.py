@@ -12,10 +12,9 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from harness.errors import UnreadableSpecError
-from harness.spec import codes
-from harness.spec.codes import FindingCode, shorten
-from harness.spec.model import (
+from harness.dataflow import codes
+from harness.dataflow.codes import FindingCode, shorten
+from harness.dataflow.model import (
     DataflowDocument,
     Finding,
     FlowSection,
@@ -23,9 +22,10 @@ from harness.spec.model import (
     PropertyMapping,
     Rule,
 )
-from harness.spec.sentences import classify, starts_sentence
-from harness.spec.tables import read_table
-from harness.spec.titles import SideMatch, split_document_title, split_section_title
+from harness.dataflow.sentences import classify, starts_sentence
+from harness.dataflow.tables import read_table
+from harness.dataflow.titles import SideMatch, split_document_title, split_section_title
+from harness.errors import UnreadableSpecError
 from harness.systems import resolve_system
 
 __all__ = ["parse_file", "parse_text"]

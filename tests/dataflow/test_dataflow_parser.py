@@ -9,10 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from support import FIXTURES
 
+from harness.dataflow import codes
+from harness.dataflow.model import DataflowDocument, MergeCriterion, PropertyMapping, RuleKind
+from harness.dataflow.parser import FINDINGS_PER_CODE, parse_file, parse_text
 from harness.errors import UnreadableSpecError
-from harness.spec import codes
-from harness.spec.model import DataflowDocument, MergeCriterion, PropertyMapping, RuleKind
-from harness.spec.parser import FINDINGS_PER_CODE, parse_file, parse_text
 
 TITLE = "Exact Online to Squarespace Dataflow"
 INVENTORY = "Exact Online Items to Squarespace Inventory"

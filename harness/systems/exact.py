@@ -1,5 +1,5 @@
 """The Exact Online fields our mock serves: name, Edm type, key, required, writable on POST/PUT,
-longest string. Read from ``catalogue.txt`` (package data, our own notation) once."""
+longest string. Read from ``exact_catalogue.txt`` (package data, our own notation) once."""
 
 from __future__ import annotations
 
@@ -107,7 +107,7 @@ def _parse(text: str) -> dict[str, ResourceSpec]:
             continue
         name, edm_type, *flags = line.split()
         if edm_type not in EDM_TYPES:
-            raise ValueError(f"catalogue.txt: unknown Edm type {edm_type!r} for {name}")
+            raise ValueError(f"exact_catalogue.txt: unknown Edm type {edm_type!r} for {name}")
         max_length = next((int(f[4:]) for f in flags if f.startswith("max=")), None)
         fields.append(
             FieldSpec(
@@ -127,7 +127,7 @@ def _parse(text: str) -> dict[str, ResourceSpec]:
 @cache
 def catalogue() -> dict[str, ResourceSpec]:
     """Every resource the mock serves, by path."""
-    text = resources.files("harness.exact").joinpath("catalogue.txt").read_text(encoding="utf-8")
+    text = resources.files("harness.systems").joinpath("exact_catalogue.txt").read_text(encoding="utf-8")
     return _parse(text)
 
 

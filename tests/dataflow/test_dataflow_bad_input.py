@@ -10,10 +10,10 @@ import pytest
 from support import FIXTURES
 
 from harness.cli import main
+from harness.dataflow import codes
+from harness.dataflow.lint import lint_file
+from harness.dataflow.parser import parse_file, parse_text
 from harness.errors import UnreadableSpecError
-from harness.spec import codes
-from harness.spec.lint import lint_file
-from harness.spec.parser import parse_file, parse_text
 
 BROKEN = FIXTURES / "specs" / "broken"
 #: The noise is seeded so that a failure can be replayed.

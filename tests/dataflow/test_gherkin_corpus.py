@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from test_gherkin import citation_problems, matching_templates, parse_feature, scenario_runs
 
+from harness.dataflow.gherkin import write_features
+from harness.dataflow.parser import parse_file
 from harness.errors import FeatureError
-from harness.spec.gherkin import write_features
-from harness.spec.parser import parse_file
 
 #: The two scenario templates that name the same thing when a flow goes from a type to itself.
 

@@ -11,9 +11,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from harness.spec import codes
-from harness.spec.codes import FindingCode, shorten
-from harness.spec.model import PLAIN_DATATYPES, MergeCriterion, PropertyMapping
+from harness.dataflow import codes
+from harness.dataflow.codes import FindingCode, shorten
+from harness.dataflow.model import PLAIN_DATATYPES, MergeCriterion, PropertyMapping
 
 __all__ = ["Report", "Table", "read_table", "split_note", "unquote_datatype"]
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from harness.spec import codes
-from harness.spec.codes import FindingCode, shorten
-from harness.spec.model import Rule, RuleKind
+from harness.dataflow import codes
+from harness.dataflow.codes import FindingCode, shorten
+from harness.dataflow.model import Rule, RuleKind
 
 __all__ = ["classify", "starts_sentence"]
 

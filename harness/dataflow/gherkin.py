@@ -1,6 +1,6 @@
 """The Gherkin writer: one checklist ``.feature`` per distinct flow section of a dataflow document.
 
-Every step is a sentence of ``harness.spec.vocabulary`` filled with values from the spec, so the step
+Every step is a sentence of ``harness.dataflow.vocabulary`` filled with values from the spec, so the step
 library (which binds the same templates) never meets an undefined step. Output is deterministic to the
 byte: LF line ends, 2-space indentation, the spec cited by its file name only, nothing time-dependent.
 """
@@ -15,10 +15,9 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
-from harness.errors import FeatureError
-from harness.spec import vocabulary as voc
-from harness.spec.model import DataflowDocument, RuleKind
-from harness.spec.scenarios import (
+from harness.dataflow import vocabulary as voc
+from harness.dataflow.model import DataflowDocument, RuleKind
+from harness.dataflow.scenarios import (
     Scenario,
     SectionContext,
     Step,
@@ -27,6 +26,7 @@ from harness.spec.scenarios import (
     section_scenarios,
     step_value,
 )
+from harness.errors import FeatureError
 
 __all__ = ["HEADER_PREFIX", "check_features", "feature_file_name", "render_features", "write_features"]
 

@@ -1,4 +1,4 @@
-"""The checklist items of each flow section as data: scenarios whose steps are ``harness.spec.vocabulary``
+"""The checklist items of each flow section as data: scenarios whose steps are ``harness.dataflow.vocabulary``
 sentences filled with the spec's values, for the Gherkin writer to render."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from harness.dataflow import vocabulary as voc
+from harness.dataflow.model import DataflowDocument, FlowSection, Rule, RuleKind
 from harness.errors import FeatureError
-from harness.spec import vocabulary as voc
-from harness.spec.model import DataflowDocument, FlowSection, Rule, RuleKind
 from harness.systems import KNOWN_SYSTEMS, resolve_system
 
 __all__ = [
@@ -76,7 +76,7 @@ def _cell(value: str) -> str:
 
 # -- the checklist as data ------------------------------------------------------------------------
 # Named tuples rather than dataclasses: a corpus run builds some 70,000 scenarios, and step blocks are
-# cached by value (see ``_step_lines`` in ``harness.spec.gherkin``).
+# cached by value (see ``_step_lines`` in ``harness.dataflow.gherkin``).
 class Step(NamedTuple):
     """One step of a scenario: its keyword and its sentence."""
 
