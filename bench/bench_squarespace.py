@@ -22,10 +22,10 @@ import httpx
 from harness.clock import VirtualClock
 from harness.mock import served as served_module
 from harness.mock.served import ServedMock
+from harness.retry import RetryPolicy
 from harness.squarespace.app import SquarespaceMock
 from harness.squarespace.client import SquarespaceClient
 from harness.squarespace.serve import squarespace
-from harness.squarespace.transport import RetryPolicy
 
 BASE = "https://api.squarespace.com"
 UNPACED = RetryPolicy(requests_per_minute=None)

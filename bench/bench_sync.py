@@ -37,9 +37,9 @@ from harness.exact.settings import ExactSettings
 from harness.mock import CallRecord
 from harness.mock.inprocess import routed
 from harness.squarespace.app import SquarespaceMock
+from harness.sut import endpoints_of
 from harness.sync.engine import CycleReport
 from harness.sync.reference import ReferenceEngine
-from harness.sync.sut import endpoints_of
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "fixtures" / "specs" / "exact-squarespace.rst"

@@ -15,16 +15,14 @@ from typing import NoReturn
 
 from harness import __version__
 from harness.errors import HarnessError, UnreadableSpecError, UsageError
+from harness.options import DEFAULT_SPEC, add_arguments, non_negative, positive, values_of
 
-__all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_UNUSABLE", "build_parser", "main"]
+__all__ = ["DEFAULT_SPEC", "EXIT_FAILED", "EXIT_OK", "EXIT_UNUSABLE", "build_parser", "main"]
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_UNUSABLE = 2
 EXIT_INTERRUPTED = 130
-
-#: The spec the main job runs when none is given (ours, in our own words).
-DEFAULT_SPEC = Path(__file__).resolve().parent.parent / "fixtures" / "specs" / "exact-squarespace.rst"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -165,23 +163,11 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 def _cmd_run(args: argparse.Namespace) -> int:
     from harness.checklist.runner import RunOptions, run_checklist
 
-    return run_checklist(
-        RunOptions(
-            spec=args.spec,
-            mapping=args.mapping,
-            sut=args.sut,
-            report_dir=args.report_dir,
-            seed=args.seed,
-            workers=args.workers,
-            strict=args.strict,
-            examples=args.examples,
-            markers=args.markers,
-        )
-    )
+    return run_checklist(RunOptions(**values_of(args, "run")))
 
 
 def _cmd_selfcheck(args: argparse.Namespace) -> int:
-    from harness.checklist.selfcheck import REFERENCE, RunOutcome, SelfCheckOptions, render_table, run_selfcheck
+    from harness.selfcheck.run import REFERENCE, RunOutcome, SelfCheckOptions, render_table, run_selfcheck
 
     def progress(outcome: RunOutcome) -> None:
         if outcome.problem is not None:
@@ -192,19 +178,7 @@ def _cmd_selfcheck(args: argparse.Namespace) -> int:
             what = f"caught by {len(outcome.failed)} item(s)" if outcome.failed else "SURVIVED"
         print(f"talkqa selfcheck: {outcome.target.name}: {what} ({outcome.duration_s:.1f} s)", file=sys.stderr)
 
-    result = run_selfcheck(
-        SelfCheckOptions(
-            spec=args.spec,
-            mapping=args.mapping,
-            report_dir=args.report_dir,
-            seed=args.seed,
-            workers=args.workers,
-            faults=tuple(args.faults or ()),
-            examples=args.examples,
-            markers=args.markers,
-        ),
-        on_done=progress,
-    )
+    result = run_selfcheck(SelfCheckOptions(**values_of(args, "selfcheck")), on_done=progress)
     print(render_table(result))
     caught = sum(1 for f in result.faults if f.caught)
     if result.problems:
@@ -226,65 +200,23 @@ def _cmd_selfcheck(args: argparse.Namespace) -> int:
 
 
 def _add_selfcheck(commands: argparse._SubParsersAction[_Parser]) -> None:
-    from harness.sync.broken import FAULTS
+    from harness.selfcheck.broken import BROKEN_ENGINES
 
-    names = ", ".join(fault.name for fault in FAULTS)
+    names = ", ".join(fault.name for fault in BROKEN_ENGINES)
     selfcheck = commands.add_parser(
         "selfcheck",
         help="prove the checklist can fail: run it against deliberately broken engines",
         description=(
             "Run the checklist against the reference engine and against each deliberately broken engine "
-            "(harness.sync.broken), each run in its own process, and print which items caught which fault. "
+            "(harness.selfcheck.broken), each run in its own process, and print which items caught which fault. "
             "Exit 0 when every broken engine is caught by at least one failing item and the reference engine "
             "fails none; 1 when a broken engine survives or the reference engine fails an item; 2 when the spec, "
             "the mapping or the command line is unusable, or a run could not report."
         ),
         epilog=f"Broken engines: {names}.",
     )
-    selfcheck.add_argument(
-        "--spec", metavar="FILE", help="the dataflow document (default: our bundled Exact Online to Squarespace spec)"
-    )
-    selfcheck.add_argument(
-        "--mapping", metavar="FILE", help="a mapping file for sections whose property table is empty"
-    )
-    selfcheck.add_argument(
-        "--report-dir",
-        default="reports/selfcheck",
-        metavar="DIR",
-        help="where the reports go: DIR/<engine>/ per run, DIR/selfcheck.json for the table "
-        "(default reports/selfcheck)",
-    )
-    selfcheck.add_argument(
-        "--seed", type=_non_negative, default=1, help="seed of the fake data and the round trips (default 1)"
-    )
-    selfcheck.add_argument(
-        "-n",
-        dest="workers",
-        type=_workers,
-        metavar="N",
-        help="run N checklists at once (or 'auto': one per CPU); default one after the other",
-    )
-    selfcheck.add_argument(
-        "--fault",
-        dest="faults",
-        action="append",
-        metavar="NAME",
-        help="check only this broken engine (repeatable; default all); a module:callable factory of your own is "
-        "run as one more broken engine",
-    )
-    selfcheck.add_argument(
-        "--examples", type=_positive, default=10, help="hypothesis examples per round trip (default 10)"
-    )
-    selfcheck.add_argument(
-        "-m", dest="markers", metavar="EXPR", help="run only checklist items whose tags match, as for talkqa run"
-    )
+    add_arguments(selfcheck, "selfcheck")
     selfcheck.set_defaults(handler=_cmd_selfcheck)
-
-
-def _workers(text: str) -> str:
-    if text == "auto" or (text.isdigit() and int(text) > 0):
-        return text
-    raise argparse.ArgumentTypeError(f"expected a number of workers or 'auto', got {text!r}")
 
 
 def _add_run(commands: argparse._SubParsersAction[_Parser]) -> None:
@@ -298,57 +230,8 @@ def _add_run(commands: argparse._SubParsersAction[_Parser]) -> None:
             "pending), 2 when the spec or the command line is unusable."
         ),
     )
-    run.add_argument(
-        "--spec", metavar="FILE", help="the dataflow document (default: our bundled Exact Online to Squarespace spec)"
-    )
-    run.add_argument(
-        "--mapping",
-        metavar="FILE",
-        help="a mapping file for sections whose property table is empty (default: the bundled one where it fits)",
-    )
-    run.add_argument(
-        "--sut",
-        default="reference",
-        metavar="SUT",
-        help="the system under test: 'reference' (default), 'module:callable' (a Python factory), or "
-        "'cmd:COMMAND' (an external program run once per cycle; see the README)",
-    )
-    run.add_argument("--report-dir", default="reports", metavar="DIR", help="where the reports go (default reports)")
-    run.add_argument(
-        "--seed",
-        type=_non_negative,
-        default=1,
-        help="seed of the fake data and the round trips (default 1); the report prints it",
-    )
-    run.add_argument(
-        "-n", dest="workers", type=_workers, metavar="N", help="run on N processes (or 'auto'), with pytest-xdist"
-    )
-    run.add_argument("--strict", action="store_true", help="a pending checklist item fails the run")
-    run.add_argument("--examples", type=_positive, default=10, help="hypothesis examples per round trip (default 10)")
-    run.add_argument(
-        "-m",
-        dest="markers",
-        metavar="EXPR",
-        help="run only items whose tags match, e.g. 'section_2' or 'bidirectional and not resilience'",
-    )
+    add_arguments(run, "run")
     run.set_defaults(handler=_cmd_run)
-
-
-def _non_negative(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a number of 0 or more, got {value}")
-    return value
-
-
-def _positive(text: str) -> int:
-    value = _non_negative(text)
-    if value == 0:
-        raise argparse.ArgumentTypeError("expected a number of 1 or more, got 0")
-    return value
 
 
 def _add_serve(commands: argparse._SubParsersAction[_Parser]) -> None:
@@ -366,10 +249,10 @@ def _add_serve(commands: argparse._SubParsersAction[_Parser]) -> None:
     def common(parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--host", default="127.0.0.1", help="loopback address to listen on (default 127.0.0.1)")
         parser.add_argument(
-            "--port", type=_non_negative, default=0, help="port to listen on; 0 (default) picks a free one"
+            "--port", type=non_negative, default=0, help="port to listen on; 0 (default) picks a free one"
         )
-        parser.add_argument("--seed", type=_non_negative, default=1, help="seed of the fake data (default 1)")
-        parser.add_argument("--orders", type=_non_negative, default=10, help="sales orders to create (default 10)")
+        parser.add_argument("--seed", type=non_negative, default=1, help="seed of the fake data (default 1)")
+        parser.add_argument("--orders", type=non_negative, default=10, help="sales orders to create (default 10)")
 
     exact = systems.add_parser(
         "exact",
@@ -380,16 +263,14 @@ def _add_serve(commands: argparse._SubParsersAction[_Parser]) -> None:
         ),
     )
     common(exact)
-    exact.add_argument("--items", type=_non_negative, default=50, help="items to create (default 50)")
+    exact.add_argument("--items", type=non_negative, default=50, help="items to create (default 50)")
     exact.add_argument(
-        "--minutely-limit", type=_positive, default=60, help="calls per minute per app and division (default 60)"
+        "--minutely-limit", type=positive, default=60, help="calls per minute per app and division (default 60)"
     )
     exact.add_argument(
-        "--daily-limit", type=_positive, default=5000, help="calls per day per app and division (default 5000)"
+        "--daily-limit", type=positive, default=5000, help="calls per day per app and division (default 5000)"
     )
-    exact.add_argument(
-        "--token-ttl", type=_positive, default=600, help="access token lifetime in seconds (default 600)"
-    )
+    exact.add_argument("--token-ttl", type=positive, default=600, help="access token lifetime in seconds (default 600)")
 
     squarespace = systems.add_parser(
         "squarespace",
@@ -397,8 +278,8 @@ def _add_serve(commands: argparse._SubParsersAction[_Parser]) -> None:
         description="Serve the Squarespace Commerce mock. The start line holds base_url and api_key.",
     )
     common(squarespace)
-    squarespace.add_argument("--products", type=_non_negative, default=20, help="products to create (default 20)")
-    squarespace.add_argument("--rate-limit", type=_positive, default=300, help="requests per minute (default 300)")
+    squarespace.add_argument("--products", type=non_negative, default=20, help="products to create (default 20)")
+    squarespace.add_argument("--rate-limit", type=positive, default=300, help="requests per minute (default 300)")
     serve.set_defaults(handler=_cmd_serve)
 
 

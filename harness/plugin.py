@@ -1,7 +1,9 @@
 """talkqa's pytest plugin: options, fixtures and hooks only — the library does the work.
 
 - ``--talkqa-spec FILE`` (default: our bundled spec), ``--talkqa-mapping``, ``--talkqa-sut``,
-  ``--talkqa-seed``, ``--talkqa-examples``, ``--talkqa-strict``, ``--talkqa-report-dir DIR``.
+  ``--talkqa-seed``, ``--talkqa-examples``, ``--talkqa-strict``, ``--talkqa-report-dir DIR``: declared
+  with ``talkqa run``'s options, defaults and help in ``harness.options``.
+- The step library, ``harness.checklist.steps``, is registered as a plugin when a session configures.
 - Fixtures: ``checklist`` (the world of one scenario), ``checklist_world_factory``, and the mocks'
   own ``exact_mock``/``exact_clock`` and ``squarespace_mock``/``squarespace_clock``.
 - Hooks: feature tags become registered markers (``-m section_2``); a pending item is a skip that the
@@ -18,6 +20,7 @@ from typing import Any
 import pytest
 
 from harness.exact.pytest_fixtures import exact_clock, exact_mock
+from harness.options import SUT, config_args, plugin_options, plugin_values
 from harness.squarespace.pytest_fixtures import squarespace_clock, squarespace_mock
 
 __all__ = [
@@ -45,31 +48,8 @@ _OUTER_STATE = pytest.StashKey[dict[str, Any]]()
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("talkqa", "talkqa: dataflow documents as checklists")
-    group.addoption("--talkqa-spec", metavar="FILE", help="the dataflow document to check (default: the bundled one)")
-    group.addoption("--talkqa-mapping", metavar="FILE", help="a mapping file for sections whose table is empty")
-    group.addoption(
-        "--talkqa-sut",
-        metavar="SUT",
-        default="reference",
-        help="the system under test: reference (default), module:callable, or cmd:COMMAND",
-    )
-    group.addoption("--talkqa-seed", metavar="N", type=int, default=1, help="seed of faker and hypothesis (default 1)")
-    group.addoption(
-        "--talkqa-examples", metavar="N", type=int, default=10, help="hypothesis examples per round trip (default 10)"
-    )
-    group.addoption("--talkqa-strict", action="store_true", help="a pending checklist item fails")
-    group.addoption("--talkqa-report-dir", metavar="DIR", help="write checklist.html/json, junit.xml, cucumber.json")
-
-
-def _options(config: pytest.Config) -> dict[str, Any]:
-    return {
-        "spec": config.getoption("talkqa_spec"),
-        "mapping": config.getoption("talkqa_mapping"),
-        "sut": config.getoption("talkqa_sut"),
-        "seed": config.getoption("talkqa_seed"),
-        "strict": bool(config.getoption("talkqa_strict")),
-        "examples": config.getoption("talkqa_examples"),
-    }
+    for flag, kwargs in plugin_options():
+        group.addoption(flag, **kwargs)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -82,18 +62,18 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_OUTER_STATE] = dict(_STATE)
     _STATE.clear()
     _STATE["config"] = config
-    options = _options(config)
+    options = plugin_values(config.getoption)
     try:
-        checklist = load_config(**options)
+        checklist = load_config(*config_args(options))
         _STATE["checklist"] = checklist
         _STATE["features"] = prepare_features(checklist.document)
     except HarnessError as exc:
         # Only a checklist asked for fails the session: with no talkqa option, other test suites still run.
-        if options["spec"] or options["mapping"] or options["sut"] != "reference":
+        if options["spec"] or options["mapping"] or options["sut"] != SUT.default:
             raise pytest.UsageError(f"talkqa: {exc}") from None
         _STATE["error"] = str(exc)
-    config.pluginmanager.import_plugin("steps.library")
-    report_dir = config.getoption("talkqa_report_dir")
+    config.pluginmanager.import_plugin("harness.checklist.steps")
+    report_dir = options["report_dir"]
     if report_dir and "checklist" in _STATE and not hasattr(config, "workerinput"):
         _STATE["collector"] = Collector(_STATE["checklist"], Path(report_dir))
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from harness.checklist import oracle
 from harness.checklist.counterparts import counterparts
 from harness.checklist.outcomes import ChecklistFailure, pending
 from harness.checklist.world import ChecklistWorld, Flow
 from harness.dataflow.model import RuleKind
-from harness.sync.mapping import SectionMapping
-from harness.sync.paths import get_path
-from harness.sync.rows import MappingRow
+from harness.mapping.paths import get_path
+from harness.mapping.rows import MappingRow
+from harness.mapping.sections import SectionMapping
 
 __all__ = [
     "clear_one",
@@ -103,11 +104,11 @@ def new_target_record_with(world: ChecklistWorld, target_path: str) -> None:
         pending(reason)
     source_value = world.values.source(row)
     values = {
-        r.target.path: r.to_target(v)
+        r.target.path: oracle.written_in_target(r, v)
         for r in flow.rows
         if (v := world.values.source(r)) is not None and not r.is_line_row and not r.is_reference and r.flows_to_target
     }
-    values[target_path] = row.to_target(source_value)
+    values[target_path] = oracle.written_in_target(row, source_value)
     world.records.matched_target = flow.target.create(flow.target_type, values)
     world.records.chosen_row, world.records.chosen_value = row, source_value
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from harness.checklist import oracle
 from harness.checklist.actions import pair
 from harness.checklist.counterparts import counterparts, flow_of, links_for
 from harness.checklist.outcomes import ChecklistFailure, pending
 from harness.checklist.world import ChecklistWorld, Flow
 from harness.errors import MappingError
-from harness.sync.paths import get_path
-from harness.sync.rows import MappingRow
+from harness.mapping.paths import get_path
+from harness.mapping.rows import MappingRow
 
 __all__ = [
     "agree",
@@ -41,7 +42,7 @@ def _read(flow: Flow, side: str, record_id: str) -> dict[str, Any]:
 
 def _canonical(row: MappingRow, value: Any, side: str, links: Any) -> Any:
     try:
-        return row.canonical(value, side=side, links=links)  # type: ignore[arg-type]
+        return oracle.meaning(row, value, side=side, links=links)
     except MappingError as exc:
         return f"<cannot read: {exc}>"
 
@@ -227,7 +228,7 @@ def check_clear_propagated(world: ChecklistWorld, other: str) -> None:
     assert row is not None
     data = _read(flow, other, source_id if other == "source" else target_id)
     value = get_path(data, row.source.path if other == "source" else row.target.path)
-    if not row.is_empty(value, side=other):  # type: ignore[arg-type]
+    if not oracle.is_empty(row, value, side=other):
         raise ChecklistFailure(
             f"{row.label}: the clear did not reach the {other} record", expected="empty", actual=value
         )

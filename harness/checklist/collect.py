@@ -38,7 +38,7 @@ from harness.report.results import (
     SectionResult,
     StepResult,
 )
-from harness.sync.sut import describe_sut
+from harness.sut import describe_sut
 
 __all__ = ["Collector", "describe"]
 

@@ -14,14 +14,12 @@ from harness.dataflow.lint import lint
 from harness.dataflow.model import DataflowDocument, FlowSection
 from harness.dataflow.parser import parse_file
 from harness.errors import UsageError
-from harness.sync.mapping import SectionMapping, effective_mapping
-from harness.sync.mapping_file import load_mapping_file
-from harness.sync.sut import check_sut, is_external
+from harness.mapping.mapping_file import load_mapping_file
+from harness.mapping.sections import SectionMapping, effective_mapping
+from harness.options import DEFAULT_SPEC, EXAMPLES, SEED, SPEC, STRICT, SUT
+from harness.sut import check_sut, is_external
 
 __all__ = ["DEFAULT_SPEC", "ChecklistConfig", "load_config"]
-
-#: Our bundled default spec (ours, in our own words).
-DEFAULT_SPEC = Path(__file__).resolve().parents[2] / "fixtures" / "specs" / "exact-squarespace.rst"
 
 
 @dataclass(frozen=True)
@@ -32,10 +30,10 @@ class ChecklistConfig:
     document: DataflowDocument  #: parsed and linted
     mappings: tuple[SectionMapping, ...]
     mapping_path: str | None = None
-    sut: str = "reference"
-    seed: int = 1
-    strict: bool = False
-    examples: int = 10  #: hypothesis examples per round trip
+    sut: str = SUT.default
+    seed: int = SEED.default
+    strict: bool = STRICT.default
+    examples: int = EXAMPLES.default  #: hypothesis examples per round trip
     site_currency: str = "EUR"
     _by_line: dict[int, SectionMapping] = field(default_factory=dict, repr=False, compare=False)
 
@@ -54,8 +52,11 @@ class ChecklistConfig:
         return next((s for s in self.document.sections if s.line == line), None)
 
     def scenario_seed(self, node_id: str) -> int:
-        """A seed per scenario, the same whichever worker runs it (``-n 2`` gives the same results)."""
-        digest = hashlib.sha256(f"{self.seed}\n{node_id}".encode()).digest()
+        """A seed per scenario, the same whichever worker runs it (``-n 2`` gives the same results) and
+        whichever module binds the features (``talkqa run``'s or a project's own): only the test's name
+        and parameters after ``::`` count."""
+        name = node_id.partition("::")[2] or node_id
+        digest = hashlib.sha256(f"{self.seed}\n{name}".encode()).digest()
         return int.from_bytes(digest[:4], "big")
 
 
@@ -63,16 +64,19 @@ class ChecklistConfig:
 def load_config(
     spec: str | None,
     mapping: str | None,
-    sut: str = "reference",
-    seed: int = 1,
-    strict: bool = False,
-    examples: int = 10,
+    sut: str = SUT.default,
+    seed: int = SEED.default,
+    strict: bool = STRICT.default,
+    examples: int = EXAMPLES.default,
 ) -> ChecklistConfig:
     """Read the spec and the mapping once per process (``spec`` None: the bundled default); check that
-    ``sut`` names something that can run."""
+    ``sut`` names something that can run. The parameters are the ``config`` options of ``harness.options``,
+    in their order (``config_args`` builds them)."""
     spec_path = Path(spec) if spec else DEFAULT_SPEC
     if not spec_path.is_file():
-        raise UsageError(f"spec {spec_path} does not exist; give a dataflow document (--spec / --talkqa-spec)")
+        raise UsageError(
+            f"spec {spec_path} does not exist; give a dataflow document ({SPEC.flags[0]} / {SPEC.pytest_flag})"
+        )
     document = lint(parse_file(spec_path))
     mapping_file = None
     if mapping:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from harness.checklist import oracle
 from harness.checklist.outcomes import pending
 from harness.checklist.world import ChecklistWorld, Flow
-from harness.sync.mapping import SectionMapping
-from harness.sync.paths import get_path
-from harness.sync.rows import MappingRow
+from harness.mapping.paths import get_path
+from harness.mapping.rows import MappingRow
+from harness.mapping.sections import SectionMapping
 
 __all__ = ["WorldLinks", "counterparts", "flow_of", "key_rows", "links_for", "sources_of"]
 
@@ -71,7 +72,7 @@ def counterparts(world: ChecklistWorld, flow: Flow, source_id: str) -> list[str]
     found: set[str] | None = None
     for row in key_rows(flow):
         value = get_path(data, row.source.path)
-        if row.is_empty(value, side="source"):
+        if oracle.is_empty(row, value, side="source"):
             continue
         ids = {
             rid for rid, t in flow.target.records(flow.target_type) if _same(row, value, get_path(t, row.target.path))
@@ -84,7 +85,7 @@ def sources_of(world: ChecklistWorld, flow: Flow, target: dict[str, Any]) -> lis
     found: set[str] | None = None
     for row in key_rows(flow):
         value = get_path(target, row.target.path)
-        if row.is_empty(value, side="target"):
+        if oracle.is_empty(row, value, side="target"):
             continue
         ids = {
             rid for rid, s in flow.source.records(flow.source_type) if _same(row, get_path(s, row.source.path), value)
@@ -95,6 +96,6 @@ def sources_of(world: ChecklistWorld, flow: Flow, target: dict[str, Any]) -> lis
 
 def _same(row: MappingRow, source: Any, target: Any) -> bool:
     try:
-        return row.same(source, target)
+        return oracle.same(row, source, target)
     except Exception:  # a value of another kind is simply not a match
         return False

@@ -14,12 +14,12 @@ from harness.errors import MockError
 from harness.exact.app import ExactOnlineMock
 from harness.exact.factory import ExactFactory
 from harness.exact.values import output_value
+from harness.mapping.paths import get_path
 from harness.mock.calls import CallLog
 from harness.mock.core import MockService
 from harness.mock.faults import FaultKind
 from harness.squarespace.app import SquarespaceMock
-from harness.sync.paths import get_path
-from harness.sync.squarespace_side import physical_path, product_view
+from harness.squarespace.spec_types import physical_path, product_view
 from harness.systems.exact import FieldSpec, resource
 
 __all__ = ["Driver", "ExactDriver", "SquarespaceDriver"]

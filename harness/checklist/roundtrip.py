@@ -15,13 +15,13 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import example as explicit_example
 from hypothesis import strategies as st
 
-from harness.checklist import actions
+from harness.checklist import actions, oracle
 from harness.checklist.checks import agree, values_of
 from harness.checklist.counterparts import links_for
 from harness.checklist.outcomes import ChecklistFailure, pending
 from harness.checklist.values import domain_of, row_strategy, utc_now
 from harness.checklist.world import ChecklistWorld, Flow
-from harness.sync.rows import MappingRow
+from harness.mapping.rows import MappingRow
 
 __all__ = ["HYPOTHESIS_PROFILE", "round_trip"]
 
@@ -144,7 +144,9 @@ def _one_example(world: ChecklistWorld, rows: list[MappingRow], drawn: dict[str,
         target_id = world.records.target_id
         assert target_id is not None
         flow.target.edit(
-            flow.target_type, target_id, {r.target.path: r.to_target(by_path[r.source.path]) for r in rows}
+            flow.target_type,
+            target_id,
+            {r.target.path: oracle.written_in_target(r, by_path[r.source.path]) for r in rows},
         )
         world.clock.advance(2)
         world.sync_until_quiet()
@@ -155,7 +157,7 @@ def _one_example(world: ChecklistWorld, rows: list[MappingRow], drawn: dict[str,
     links = links_for(world, flow)
     wrong: dict[str, Any] = {}
     for row in rows:
-        wanted = row.canonical(by_path[row.source.path], side="source")
+        wanted = oracle.meaning(row, by_path[row.source.path], side="source")
         there = values_of(row, target, "target", links)
         back = values_of(row, source, "source", links)
         if there != wanted or back != wanted:

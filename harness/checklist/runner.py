@@ -9,35 +9,51 @@ import json
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import steps
 from harness.checklist.config import load_config
 from harness.errors import UsageError
+from harness.options import (
+    EXAMPLES,
+    MAPPING,
+    MARKERS,
+    REPORT_DIR,
+    SEED,
+    SPEC,
+    STRICT,
+    SUT,
+    WORKERS,
+    checklist_args,
+    config_args,
+)
 
-__all__ = ["RunOptions", "pytest_argv", "run_checklist"]
+__all__ = ["CHECKLIST_MODULE", "RunOptions", "pytest_argv", "run_checklist"]
 
-CHECKLIST_MODULE = Path(steps.__file__).resolve().parent / "test_checklist.py"
+#: The module pytest runs: it binds the features of the spec under test (it ships with harness, so that
+#: ``talkqa run`` works from an installed wheel as from a checkout).
+CHECKLIST_MODULE = Path(__file__).resolve().parent / "binding.py"
 
 
 @dataclass(frozen=True)
 class RunOptions:
-    spec: str | None = None
-    mapping: str | None = None
-    sut: str = "reference"
-    report_dir: str = "reports"
-    seed: int = 1
-    workers: str | None = None  #: pytest-xdist's -n (a number or "auto")
-    strict: bool = False
-    examples: int = 10
-    markers: str | None = None  #: pytest -m expression (sections: section_2, rule kinds: bidirectional ...)
-    quiet: bool = False
+    """The options of ``talkqa run`` (``harness.options`` declares them, and their defaults)."""
+
+    spec: str | None = SPEC.default
+    mapping: str | None = MAPPING.default
+    sut: str = SUT.default
+    report_dir: str = REPORT_DIR.default
+    seed: int = SEED.default
+    workers: str | None = WORKERS.default  #: pytest-xdist's -n (a number or "auto")
+    strict: bool = STRICT.default
+    examples: int = EXAMPLES.default
+    markers: str | None = MARKERS.default  #: pytest -m expression (sections: section_2, rule kinds: bidirectional ...)
+    quiet: bool = False  #: pytest's -qq instead of -q (not an option of talkqa run: selfcheck's runs are quiet)
 
 
 def pytest_argv(options: RunOptions) -> list[str]:
     """The pytest command line that runs the checklist."""
-    argv = [
+    return [
         sys.executable,
         "-m",
         "pytest",
@@ -48,31 +64,13 @@ def pytest_argv(options: RunOptions) -> list[str]:
         # module of the package would cost seconds per run where bytecode is not cached.
         "--assert=plain",
         "-q" if not options.quiet else "-qq",
-        "--talkqa-sut",
-        options.sut,
-        "--talkqa-seed",
-        str(options.seed),
-        "--talkqa-examples",
-        str(options.examples),
-        "--talkqa-report-dir",
-        str(Path(options.report_dir).resolve()),
+        *checklist_args(asdict(options)),
     ]
-    if options.spec:
-        argv += ["--talkqa-spec", str(Path(options.spec).resolve())]
-    if options.mapping:
-        argv += ["--talkqa-mapping", str(Path(options.mapping).resolve())]
-    if options.strict:
-        argv.append("--talkqa-strict")
-    if options.workers:
-        argv += ["-n", options.workers]
-    if options.markers:
-        argv += ["-m", options.markers]
-    return argv
 
 
 def run_checklist(options: RunOptions) -> int:
     """Run the checklist; returns the exit code (reports are in ``options.report_dir``)."""
-    load_config(options.spec, options.mapping, options.sut, options.seed, options.strict, options.examples)
+    load_config(*config_args(asdict(options)))
     if options.workers and importlib.util.find_spec("xdist") is None:
         raise UsageError("-n needs pytest-xdist: pip install pytest-xdist")
     report = Path(options.report_dir) / "checklist.json"

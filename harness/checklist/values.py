@@ -15,8 +15,8 @@ from typing import Any
 from faker import Faker
 from hypothesis import strategies as st
 
-from harness.sync.codecs import format_exact_datetime
-from harness.sync.rows import MappingRow
+from harness.checklist import oracle
+from harness.mapping.rows import MappingRow
 
 __all__ = ["Domain", "RowValues", "domain_of", "row_strategy"]
 
@@ -94,7 +94,9 @@ class RowValues:
             return None
         for _ in range(20):
             value = self._draw(domain)
-            if unlike is None or row.canonical(value, side="source") != row.canonical(unlike, side="source"):
+            if unlike is None or oracle.meaning(row, value, side="source") != oracle.meaning(
+                row, unlike, side="source"
+            ):
                 return value
         return None
 
@@ -104,8 +106,10 @@ class RowValues:
             value = self.source(row)
             if value is None:
                 return None
-            converted = row.to_target(value)
-            if unlike is None or row.canonical(converted, side="target") != row.canonical(unlike, side="target"):
+            converted = oracle.written_in_target(row, value)
+            if unlike is None or oracle.meaning(row, converted, side="target") != oracle.meaning(
+                row, unlike, side="target"
+            ):
                 return converted
         return None
 
@@ -131,7 +135,7 @@ class RowValues:
             return rng.random() < 0.5
         if domain.kind == "datetime":
             back = timedelta(days=rng.randint(1, 400), seconds=rng.randint(0, 86_399), milliseconds=rng.randint(0, 999))
-            return format_exact_datetime(self.now - back)
+            return oracle.exact_date_time(self.now - back)
         if domain.kind == "choice":
             return rng.choice(domain.choices)
         raise ValueError(f"cannot draw a value of kind {domain.kind}")
@@ -162,7 +166,7 @@ def row_strategy(row: MappingRow, now: datetime, *, site_currency: str = "EUR") 
         earliest = now.replace(tzinfo=None) - timedelta(days=3650)
         moments = st.datetimes(earliest, now.replace(tzinfo=None) - timedelta(seconds=1))
         return moments.map(
-            lambda dt: format_exact_datetime(dt.replace(microsecond=dt.microsecond // 1000 * 1000, tzinfo=UTC))
+            lambda dt: oracle.exact_date_time(dt.replace(microsecond=dt.microsecond // 1000 * 1000, tzinfo=UTC))
         )
     if kind == "choice":
         return st.sampled_from(domain.choices)

@@ -37,6 +37,8 @@ from harness.checklist.values import RowValues, utc_now
 from harness.clock import VirtualClock
 from harness.dataflow.model import FlowSection
 from harness.exact.app import ExactOnlineMock
+from harness.mapping.rows import MappingRow
+from harness.mapping.sections import SectionMapping
 from harness.mock.calls import CallRecord
 from harness.mock.faults import Blackout, FaultKind
 from harness.mock.inprocess import routed
@@ -44,16 +46,14 @@ from harness.mock.served import ServedMock
 from harness.squarespace.app import SquarespaceMock
 from harness.squarespace.factory import SquarespaceFactory
 from harness.squarespace.paging import PAGE_SIZE
-from harness.sync.mapping import SectionMapping
-from harness.sync.rows import MappingRow
-from harness.sync.sut import CycleResult, Endpoints, SystemUnderTest, endpoints_of, load_sut
-from harness.systems import known_system
+from harness.sut import CycleResult, Endpoints, SystemUnderTest, endpoints_of, load_sut
+from harness.systems import EXACT_ONLINE, SQUARESPACE, known_system
 
 __all__ = ["SHOP_PRODUCTS", "ChecklistWorld", "Flow"]
 
 _MAX_QUIET_CYCLES = 8
-_EXACT_HOST = "https://start.exactonline.nl"
-_SQUARESPACE_HOST = "https://api.squarespace.com"
+_EXACT_HOST = EXACT_ONLINE.base_url
+_SQUARESPACE_HOST = SQUARESPACE.base_url
 #: products the Squarespace site sells before a scenario starts: more than one page of the listing (50)
 SHOP_PRODUCTS = PAGE_SIZE + 5
 #: where a rate limit applies on each system (a regex on the request path; None: every call)

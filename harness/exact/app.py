@@ -32,12 +32,13 @@ from harness.exact.validation import RecordError
 from harness.mock.core import MockService
 from harness.mock.faults import Fault
 from harness.mock.messages import MockRequest, MockResponse
+from harness.systems import EXACT_ONLINE
 from harness.systems.exact import resource
 
 __all__ = ["HOSTS", "ExactOnlineMock"]
 
 #: Exact Online's country hosts.
-HOSTS = tuple(f"start.exactonline.{tld}" for tld in ("nl", "be", "de", "fr", "es", "co.uk", "com"))
+HOSTS = EXACT_ONLINE.hosts
 
 _ENTITY = re.compile(
     r"^(?P<coll>[A-Za-z]+(?:/[A-Za-z]+)*)(?:\((?P<key>[^)]*)\)(?:/(?P<nav>SalesOrderLines))?)?(?:/(?P<count>\$count))?$"

@@ -26,21 +26,15 @@ import httpx
 from harness.clock import Clock
 from harness.errors import AuthError, ExactApiError, GaveUpError, RateLimitedError
 from harness.exact.tokens import TokenState, log_in, refresh_tokens
+from harness.retry import RetryPolicy
 
-__all__ = ["ExactClient", "RetryPolicy", "SyncPage", "TokenState"]
+__all__ = ["EXACT_RETRY", "ExactClient", "RetryPolicy", "SyncPage", "TokenState"]
 
 _RETRYABLE = frozenset({500, 502, 503, 504})
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How hard the client tries before it gives up."""
-
-    max_attempts: int = 5  #: tries per call, the first included
-    backoff_s: float = 1.0  #: first wait after a 5xx or time-out; doubles each time
-    max_backoff_s: float = 60.0
-    max_rate_wait_s: float = 120.0  #: longest wait for a rate limit to reset; longer -> RateLimitedError
-    refresh_margin_s: float = 25.0  #: refresh when fewer seconds than this are left (Exact allows the last 30)
+#: The Exact client's own retry defaults (a field a given policy leaves to the client is taken from here).
+EXACT_RETRY = RetryPolicy(max_backoff_s=60.0)
 
 
 @dataclass(frozen=True)
@@ -79,7 +73,7 @@ class ExactClient:
         self._owns_http = http is None
         self.tokens = tokens
         self._division = division
-        self.policy = policy or RetryPolicy()
+        self.policy = (policy or EXACT_RETRY).over(EXACT_RETRY)
         self.on_tokens = on_tokens
         self.rate: dict[str, float] = {}  #: the last X-RateLimit-* values seen (lower-case names)
 
@@ -252,7 +246,13 @@ class ExactClient:
                 attempts=attempts,
                 last_status=status,
             )
-        self.clock.sleep(min(self.policy.backoff_s * 2 ** (attempts - 1), self.policy.max_backoff_s))
+        self.clock.sleep(self._backoff(attempts))
+
+    def _backoff(self, attempts: int) -> float:
+        """The wait after the ``attempts``-th try failed: doubling from ``backoff_s``, at most the cap."""
+        policy = self.policy.over(EXACT_RETRY)  # a policy set after construction may leave the cap to the client
+        doubled: float = policy.backoff_s * 2 ** (attempts - 1)
+        return min(doubled, policy.backoff_cap_s)
 
     # -- reading -------------------------------------------------------------------------------
     @property
@@ -349,7 +349,7 @@ class ExactClient:
                         attempts=attempts,
                         last_status=exc.status,
                     ) from None
-                self.clock.sleep(min(self.policy.backoff_s * 2 ** (attempts - 1), self.policy.max_backoff_s))
+                self.clock.sleep(self._backoff(attempts))
 
     def update(self, resource: str, key: str, body: Mapping[str, Any]) -> None:
         """PUT the given fields (Exact changes only those); Exact answers 204 with an empty body."""

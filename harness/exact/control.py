@@ -21,6 +21,9 @@ Limits and faults
     ``set_limits(minutely=None, daily=None)``, ``clear_error_block()``
     ``fail_next(path, status=500, times=1, method=None)``, ``time_out_next(...)``, ``lose_response_next(...)``,
     ``slow_next(path, delay_s, ...)``; the raw ``faults`` (FaultPlan) and ``calls`` (CallLog) of the mock
+
+It drives any ``ExactSite`` (the state it reaches in its mock; ``ExactOnlineMock`` is one), so it never imports
+the mock's module: the mock builds its control surface.
 """
 
 from __future__ import annotations
@@ -29,26 +32,58 @@ import copy
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from harness.clock import utc_datetime
+from harness.clock import Clock, utc_datetime
 from harness.errors import MockError
-from harness.exact.auth import TokenPair
+from harness.exact.auth import AuthServer, TokenPair
 from harness.exact.factory import ExactFactory
+from harness.exact.limits import ErrorBlock, RateLimiter
 from harness.exact.records import Writer
 from harness.exact.resources import ENDPOINTS, all_fields
-from harness.exact.store import Account, Division, User
+from harness.exact.settings import ExactSettings
+from harness.exact.store import Account, Division, Store, User
 from harness.exact.validation import RecordError
 from harness.exact.values import ValueProblem, input_value
 from harness.mock.calls import CallLog
 from harness.mock.faults import FaultPlan, FaultShortcuts
 
-if TYPE_CHECKING:
-    from harness.exact.app import ExactOnlineMock
-
-__all__ = ["ExactControl", "SeedResult"]
+__all__ = ["ExactControl", "ExactSite", "SeedResult"]
 
 _TABLES = ("items", "orders", "lines", "deleted")
+
+
+class ExactSite(Protocol):
+    """What the control surface reaches in its mock (``ExactOnlineMock``)."""
+
+    @property
+    def seed(self) -> int: ...
+
+    @property
+    def settings(self) -> ExactSettings: ...
+
+    @property
+    def store(self) -> Store: ...
+
+    @property
+    def auth(self) -> AuthServer: ...
+
+    @property
+    def limiter(self) -> RateLimiter: ...
+
+    @property
+    def error_block(self) -> ErrorBlock: ...
+
+    @property
+    def clock(self) -> Clock: ...
+
+    @property
+    def faults(self) -> FaultPlan: ...
+
+    @property
+    def calls(self) -> CallLog: ...
+
+    def now_ms(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -65,7 +100,7 @@ class SeedResult:
 class ExactControl(FaultShortcuts):
     """Drive one ``ExactOnlineMock`` from a test."""
 
-    def __init__(self, mock: ExactOnlineMock) -> None:
+    def __init__(self, mock: ExactSite) -> None:
         self._mock = mock
 
     # -- plumbing --------------------------------------------------------------------------

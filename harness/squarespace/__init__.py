@@ -4,12 +4,12 @@ in-process (``squarespace()``) or served on loopback, and the httpx client the s
 
 from __future__ import annotations
 
+from harness.retry import RetryPolicy
 from harness.squarespace.app import SquarespaceMock
 from harness.squarespace.client import Page, SquarespaceClient
 from harness.squarespace.control import SquarespaceControl
 from harness.squarespace.factory import Filled, SquarespaceFactory
 from harness.squarespace.serve import serve, squarespace
-from harness.squarespace.transport import RetryPolicy
 
 __all__ = [
     "Filled",

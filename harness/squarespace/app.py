@@ -11,25 +11,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from harness.clock import Clock
 from harness.mock.core import MockService
 from harness.mock.faults import Fault
 from harness.mock.messages import MockRequest, MockResponse
 from harness.squarespace import inventory, orders, products
+from harness.squarespace.control import SquarespaceControl
 from harness.squarespace.limits import HourlyLimit, MinuteRateLimit, retry_after_header
 from harness.squarespace.problems import ApiProblem, error_body
 from harness.squarespace.routing import Context, Handler, Route
 from harness.squarespace.store import Store
 from harness.squarespace.values import IdFactory
+from harness.systems import SQUARESPACE
 
-if TYPE_CHECKING:
-    from harness.squarespace.control import SquarespaceControl
+HOST = SQUARESPACE.hosts[0]
 
 __all__ = ["ALL_PERMISSIONS", "HOST", "SquarespaceMock"]
 
-HOST = "api.squarespace.com"
 #: What an API key may be allowed: read or write, per API (store pages belong to Products).
 ALL_PERMISSIONS = frozenset(
     f"{api}:{mode}" for api in ("products", "inventory", "orders") for mode in ("read", "write")
@@ -77,7 +76,7 @@ class SquarespaceMock(MockService):
     """
 
     name = "squarespace"
-    hosts = (HOST,)
+    hosts = SQUARESPACE.hosts
 
     def __init__(
         self,
@@ -105,8 +104,6 @@ class SquarespaceMock(MockService):
     def control(self) -> SquarespaceControl:
         """The test-side control surface (seed, merchant edits, key, limits, faults)."""
         if self._control is None:
-            from harness.squarespace.control import SquarespaceControl
-
             self._control = SquarespaceControl(self)
         return self._control
 

@@ -21,7 +21,8 @@ import httpx
 
 from harness import __version__
 from harness.clock import Clock, SystemClock
-from harness.squarespace.transport import NOT_FOUND_IS_DONE, RetryPolicy, Transport
+from harness.retry import RetryPolicy
+from harness.squarespace.transport import NOT_FOUND_IS_DONE, SQUARESPACE_RETRY, Transport
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_USER_AGENT", "MAX_IDS", "MAX_OPERATIONS", "Page", "SquarespaceClient"]
 
@@ -79,7 +80,7 @@ class SquarespaceClient:
         self.http = http or httpx.Client(timeout=timeout_s)
         self.products_path = f"/{products_version}/commerce/products"
         headers = {"Authorization": f"Bearer {api_key}", "User-Agent": user_agent, "Accept": "application/json"}
-        self.transport = Transport(self.http, base_url, headers, self.clock, retry or RetryPolicy())
+        self.transport = Transport(self.http, base_url, headers, self.clock, retry or SQUARESPACE_RETRY)
 
     def close(self) -> None:
         if self._own_http:

@@ -1,20 +1,24 @@
 """The test-side control surface of the Squarespace mock — a Python API, never an HTTP route an
 engine could call by accident: fill the site, act as a merchant in the Squarespace UI (every edit
 moves ``modifiedOn``), read records as stored, revoke or rotate the API key, set limits, inject
-faults and read the call log."""
+faults and read the call log.
+
+It drives any ``SquarespaceSite`` (the state it reaches in its mock; ``SquarespaceMock`` is one), so it never
+imports the mock's module: the mock builds its control surface."""
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from harness.clock import Clock
 from harness.errors import MockError
 from harness.mock.calls import CallLog
 from harness.mock.faults import FaultPlan, FaultShortcuts
-from harness.squarespace.app import HOST, SquarespaceMock
+from harness.retry import RetryPolicy
 from harness.squarespace.client import SquarespaceClient
 from harness.squarespace.factory import Filled, SquarespaceFactory
 from harness.squarespace.limits import HourlyLimit, MinuteRateLimit
@@ -23,12 +27,41 @@ from harness.squarespace.payloads import product_changes, product_draft, variant
 from harness.squarespace.problems import ApiProblem
 from harness.squarespace.products import apply_product_changes, apply_variant_changes, make_product
 from harness.squarespace.records import Product
-from harness.squarespace.transport import RetryPolicy
+from harness.squarespace.store import Store
 from harness.squarespace.values import IdFactory, format_money
+from harness.systems import SQUARESPACE
 
-__all__ = ["SquarespaceControl"]
+__all__ = ["SquarespaceControl", "SquarespaceSite"]
 
 Json = dict[str, Any]
+
+
+class SquarespaceSite(Protocol):
+    """What the control surface reaches in its mock (``SquarespaceMock``): the site's state, and the key
+    and limits it replaces."""
+
+    api_key: str | None
+    permissions: frozenset[str]
+    rate_limit: MinuteRateLimit
+    order_limit: HourlyLimit
+
+    @property
+    def seed(self) -> int: ...
+
+    @property
+    def store(self) -> Store: ...
+
+    @property
+    def clock(self) -> Clock: ...
+
+    @property
+    def lock(self) -> AbstractContextManager[Any]: ...
+
+    @property
+    def faults(self) -> FaultPlan: ...
+
+    @property
+    def calls(self) -> CallLog: ...
 
 
 def _set_path(target: Json, path: str, value: Any) -> None:
@@ -45,9 +78,9 @@ def _set_path(target: Json, path: str, value: Any) -> None:
 class SquarespaceControl(FaultShortcuts):
     """Drives one ``SquarespaceMock`` from a test. Methods answer JSON as the API would show it."""
 
-    base_url = f"https://{HOST}"
+    base_url = SQUARESPACE.base_url
 
-    def __init__(self, mock: SquarespaceMock) -> None:
+    def __init__(self, mock: SquarespaceSite) -> None:
         self.mock = mock
         self.store = mock.store
         self.factory = SquarespaceFactory(mock.seed, currency=mock.store.currency)

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
 from harness.clock import Clock
 from harness.errors import GaveUpError, RateLimitedError, SquarespaceApiError
+from harness.retry import RetryPolicy
 
-__all__ = ["NOT_FOUND_IS_DONE", "RequestPacer", "RetryPolicy", "Transport"]
+__all__ = ["NOT_FOUND_IS_DONE", "SQUARESPACE_RETRY", "RequestPacer", "Transport"]
 
 #: Passed as ``recover`` for deletes: a 404 on a retry means an earlier attempt did it.
 NOT_FOUND_IS_DONE = "not-found-is-done"
@@ -29,15 +29,8 @@ _HINTS = {
 }
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How patient the client is."""
-
-    max_attempts: int = 5  #: tries per call against 5xx answers and time-outs
-    backoff_s: float = 1.0  #: the first wait between tries; doubled each time
-    backoff_max_s: float = 30.0
-    max_rate_limit_wait_s: float = 300.0  #: seconds one call may spend waiting out 429s
-    requests_per_minute: int | None = 300  #: pace requests below the rate limit; None to not pace
+#: The Squarespace client's own retry defaults (a field a given policy leaves to the client is taken from here).
+SQUARESPACE_RETRY = RetryPolicy(max_backoff_s=30.0)
 
 
 class RequestPacer:
@@ -93,7 +86,7 @@ class Transport:
         self.base_url = base_url.rstrip("/")
         self.headers = dict(headers)
         self.clock = clock
-        self.policy = policy
+        self.policy = policy.over(SQUARESPACE_RETRY)
         self.pacer = RequestPacer(clock, policy.requests_per_minute)
         self.rate_limit_waits = 0  #: 429s waited out (evidence)
         self.retries = 0  #: tries repeated after a 5xx or a time-out
@@ -178,7 +171,7 @@ class Transport:
                 )
             self.retries += 1
             self.clock.sleep(backoff)
-            backoff = min(backoff * 2, self.policy.backoff_max_s)
+            backoff = min(backoff * 2, self.policy.over(SQUARESPACE_RETRY).backoff_cap_s)
 
     @staticmethod
     def _parse(method: str, path: str, response: httpx.Response) -> Any:

@@ -9,10 +9,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Context, Decimal, InvalidOperation
-from enum import StrEnum
 from typing import TypeAlias, TypeVar
 
 from harness.errors import ConversionError
+from harness.mapping.kinds import EXACT_KINDS, SQUARESPACE_KINDS, Domain
 from harness.systems.fields import JsonValue
 
 __all__ = [
@@ -37,11 +37,6 @@ Canonical: TypeAlias = str | int | Decimal | datetime | bool
 _Decoder: TypeAlias = Callable[[object], "Canonical | None"]
 _Encoder: TypeAlias = Callable[["Canonical | None"], "JsonValue"]
 
-EXACT_KINDS = frozenset({"String", "Int16", "Int32", "Int64", "Double", "Byte", "Boolean", "DateTime", "Guid"})
-#: Squarespace kinds: the values of ``harness.systems.squarespace.ValueKind`` that hold one scalar.
-SQUARESPACE_KINDS = frozenset(
-    {"id", "string", "html", "email", "currency", "enum", "integer", "number", "money", "boolean", "datetime"}
-)
 
 _CENT = Decimal("0.01")
 #: Wide enough for every finite double (309 integral digits) and its cents, so quantize never traps on them.
@@ -55,17 +50,6 @@ INTEGER_TEXT = re.compile(r"0|-?[1-9][0-9]*")
 _DECIMAL_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 _GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _NIL_GUID = "00000000-0000-0000-0000-000000000000"
-
-
-class Domain(StrEnum):
-    """The canonical domains values are compared in."""
-
-    TEXT = "text"  #: str, trailing spaces dropped
-    UUID = "uuid"  #: str, lowercase hyphenated Guid
-    INTEGER = "integer"  #: int
-    DECIMAL = "decimal"  #: Decimal (a double's shortest repr, or a money amount)
-    BOOLEAN = "boolean"  #: bool
-    INSTANT = "instant"  #: aware UTC datetime
 
 
 @dataclass(frozen=True)

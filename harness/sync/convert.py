@@ -37,10 +37,9 @@ from decimal import Decimal
 from typing import Literal, TypeAlias
 
 from harness.errors import ConversionError
+from harness.mapping.kinds import pair_problem
 from harness.sync.codecs import (
-    EXACT_KINDS,
     INTEGER_TEXT,
-    SQUARESPACE_KINDS,
     WIDE_CONTEXT,
     Canonical,
     Codec,
@@ -50,7 +49,7 @@ from harness.sync.codecs import (
     decode_guid,
 )
 
-__all__ = ["Conversion", "Side", "Translate", "conversion_for", "datatype_fits"]
+__all__ = ["Conversion", "Side", "Translate", "conversion_for"]
 
 Side: TypeAlias = Literal["source", "target"]
 #: Maps an id from one side to its linked counterpart's id on the other side (``None``: not linked).
@@ -103,23 +102,6 @@ _BRIDGES: Mapping[tuple[Domain, Domain], tuple[_Bridge, _Bridge]] = {
     (Domain.UUID, Domain.TEXT): (_same, _text_to_uuid),
     (Domain.TEXT, Domain.UUID): (_text_to_uuid, _same),
 }
-
-# Which value kinds each declared data type (the spec's third column, naming the target's type) may sit on.
-_DATATYPE_KINDS: Mapping[str, frozenset[str]] = {
-    "string": frozenset(
-        {"string", "html", "email", "currency", "enum", "id", "money", "datetime", "String", "Guid", "DateTime"}
-    ),
-    "integer": frozenset({"integer", "Int16", "Int32", "Int64", "Byte", "Double"}),  # a Double holds whole numbers
-    "float": frozenset({"number", "money", "Double"}),
-    "decimal": frozenset({"number", "money", "Double"}),
-    "boolean": frozenset({"boolean", "Boolean", "Byte"}),
-    "N/A": EXACT_KINDS | SQUARESPACE_KINDS,
-}
-
-
-def datatype_fits(datatype: str, kind: str) -> bool:
-    """Whether a declared data type can describe a field of value kind ``kind``."""
-    return kind in _DATATYPE_KINDS.get(datatype, frozenset())
 
 
 # ---------------------------------------------------------------------------------------------------- conversion
@@ -222,27 +204,14 @@ def _crossing_error(error: ConversionError, value: object, origin: Codec, destin
 
 def conversion_for(source_kind: str, target_kind: str, datatype: str) -> Conversion:
     """The conversion between two value kinds under a declared data type; ``ConversionError`` saying why
-    when none exists (an unknown kind, a data type that does not fit the target, domains that do not meet)."""
-    if datatype not in _DATATYPE_KINDS:
-        raise ConversionError(
-            f'the data type {datatype!r} has no conversion: use "string", "integer", "float", "decimal", "boolean" '
-            'or "N/A"',
-            value=datatype,
-        )
-    first_source = codec_for(source_kind, None)
+    when none exists (``harness.mapping.kinds.pair_problem``)."""
+    problem = pair_problem(source_kind, target_kind, datatype)
+    if problem is not None:
+        raise ConversionError(problem, value=(source_kind, target_kind, datatype))
     first_target = codec_for(target_kind, None)
-    if first_source is None or first_target is None:
-        unknown = source_kind if first_source is None else target_kind
-        raise ConversionError(f"no conversion knows the value kind {unknown!r}", value=unknown)
-    source = codec_for(source_kind, first_target.domain) or first_source
+    source = codec_for(source_kind, first_target.domain if first_target else None)
+    assert source is not None and first_target is not None  # pair_problem knows every kind a codec knows
     target = codec_for(target_kind, source.domain) or first_target
-    if not datatype_fits(datatype, target.kind):
-        raise ConversionError(f'the data type "{datatype}" does not describe {target.label} values', value=datatype)
     if source.domain is target.domain:
         return Conversion(source, target, datatype, _same, _same)
-    bridges = _BRIDGES.get((source.domain, target.domain))
-    if bridges is None:
-        raise ConversionError(
-            f"no conversion carries {source.label} values to {target.label} values", value=(source_kind, target_kind)
-        )
-    return Conversion(source, target, datatype, *bridges)
+    return Conversion(source, target, datatype, *_BRIDGES[(source.domain, target.domain)])

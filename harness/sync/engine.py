@@ -12,7 +12,7 @@ Per group of sections (see ``plan.py``), a cycle:
 4. reconciles linked targets that changed on their own;
 5. moves the cursors — only now, so a cycle that stops early is re-read, never lost.
 
-Values are compared canonically (``MappingRow.canonical``) against the last synced value of every
+Values are compared canonically (``harness.sync.crossing.canonical``) against the last synced value of every
 property, so the engine knows which side changed; ``policy.decide`` settles conflicts. A cycle with
 nothing new writes nothing, and the engine's own writes come back as "no change" (no echo).
 """
@@ -28,9 +28,10 @@ import httpx
 
 from harness.clock import Clock
 from harness.errors import ApiError, HarnessError, MappingError, SyncError
+from harness.mapping.paths import get_path
+from harness.sync import crossing
 from harness.sync.cycle_report import CycleEvent, CycleReport
 from harness.sync.links import LinkTable
-from harness.sync.paths import get_path
 from harness.sync.plan import Group, SyncPlan
 from harness.sync.policy import Side
 from harness.sync.reconcile import PairReconciler, is_refusal
@@ -230,7 +231,7 @@ class SyncCycle:
         values: dict[str, Any] = {}
         try:
             for plan in g.sections:
-                deep_merge(values, plan.mapping.build_target(source.data, links=refs))
+                deep_merge(values, crossing.build_target(plan.mapping, source.data, links=refs))
         except MappingError as exc:
             self.event("problem", g, f"cannot be created: {exc}", source.id)
             return "skipped"
@@ -276,7 +277,7 @@ class SyncCycle:
                 if row.is_line_row:
                     continue
                 try:
-                    value = row.to_target(get_path(source.data, row.source.path), links=refs)
+                    value = crossing.to_target(row, get_path(source.data, row.source.path), links=refs)
                 except MappingError:
                     continue
                 for candidate in g.target.find(plan.target_type, row.target.path, value):
@@ -288,6 +289,16 @@ class SyncCycle:
     def _link(self, g: Group, source_id: str, target_id: str) -> None:
         for plan in g.sections:
             self.links.link(plan.key, source_id, target_id, {}, source_seen=None, target_seen=None, at=self.clock.now())
+
+    # -- what the pair reconciler reaches besides links and clock (``reconcile.CycleContext``) ---
+    @property
+    def priority(self) -> Side:
+        """The side whose value wins a conflict nothing else settles: the engine's, read when asked."""
+        return self.engine.priority
+
+    def references(self, g: Group) -> _GroupLinks:
+        """How ``g``'s reference rows translate ids: the engine's, shared by every cycle."""
+        return self.engine.references(g)
 
     # -- bookkeeping ---------------------------------------------------------------------------
     def guard(self) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from harness.dataflow.model import DataflowDocument, FlowSection, RuleKind
-from harness.sync.mapping import SectionMapping
+from harness.mapping.sections import SectionMapping
 from harness.sync.records import RecordSide
 
 __all__ = ["Group", "SectionPlan", "SyncPlan", "build_plan", "section_keys"]

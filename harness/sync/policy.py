@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Final
 
-__all__ = ["MISSING", "Decision", "Direction", "Side", "decide"]
+from harness.mapping.direction import Direction
+
+__all__ = ["MISSING", "Decision", "Side", "decide"]
 
 
 class _Missing:
@@ -36,12 +38,6 @@ class _Missing:
 
 
 MISSING: Final = _Missing()
-
-
-class Direction(StrEnum):
-    BOTH = "both"
-    SOURCE_TO_TARGET = "source_to_target"
-    TARGET_TO_SOURCE = "target_to_source"
 
 
 class Side(StrEnum):

@@ -12,25 +12,29 @@ Two things a naive comparison gets wrong, and how they are handled:
   The refused value is remembered in the link (``refused:<row>``) and not sent again while it stands.
   A refused update of several properties is sent again one property at a time, so one bad value does
   not hold back the others.
+
+A reconciler works for one cycle, through what ``CycleContext`` names (``engine.SyncCycle`` is one): the
+link table and clock, the id translation of reference rows, the side that wins a tie, and the cycle's
+report and write guard.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from harness.clock import Clock
 from harness.errors import ApiError, MappingError
-from harness.sync.links import Link
-from harness.sync.paths import get_path
+from harness.mapping.direction import Direction
+from harness.mapping.paths import get_path
+from harness.mapping.rows import IdLinks, MappingRow
+from harness.sync import crossing
+from harness.sync.links import Link, LinkTable
 from harness.sync.plan import Group, SectionPlan
-from harness.sync.policy import MISSING, Decision, Direction, Side, decide
+from harness.sync.policy import MISSING, Decision, Side, decide
 from harness.sync.records import Record, RecordSide, Writes
-from harness.sync.rows import MappingRow
 
-if TYPE_CHECKING:
-    from harness.sync.engine import SyncCycle
-
-__all__ = ["PairReconciler", "as_read", "canonical", "empty_form", "is_refusal", "row_groups"]
+__all__ = ["CycleContext", "PairReconciler", "as_read", "canonical", "empty_form", "is_refusal", "row_groups"]
 
 _REFUSED = "refused:"  #: prefix of the link-value keys that remember a refused write
 _PENDING = "pending:"  #: prefix of the link-value keys that hold a decision until its writes are done
@@ -45,13 +49,46 @@ def is_refusal(exc: Exception) -> bool:
     return isinstance(exc, ApiError) and 400 <= exc.status < 500 and exc.status not in _NOT_REFUSALS
 
 
+class CycleContext(Protocol):
+    """What a ``PairReconciler`` needs of the cycle it works for (``engine.SyncCycle`` is one)."""
+
+    @property
+    def links(self) -> LinkTable: ...
+
+    @property
+    def clock(self) -> Clock: ...
+
+    @property
+    def priority(self) -> Side:
+        """The side whose value wins a conflict nothing else settles (the engine's)."""
+        ...
+
+    def references(self, g: Group) -> IdLinks:
+        """How ``g``'s reference rows translate ids between the sides."""
+        ...
+
+    def event(
+        self, kind: str, g: Group, detail: str, source_id: str | None = None, target_id: str | None = None
+    ) -> None:
+        """Report what was done, or could not be done, to a pair."""
+        ...
+
+    def guard(self) -> None:
+        """Called before every write (a test's simulated crash is raised here)."""
+        ...
+
+    def wrote(self, side_key: str) -> None:
+        """Called after every write, whatever came of it."""
+        ...
+
+
 class PairReconciler:
     """Decides and writes linked pairs for one cycle."""
 
     #: the conflict policy, per property (a seam: the self-check's broken engines decide otherwise)
     decide = staticmethod(decide)
 
-    def __init__(self, cycle: SyncCycle) -> None:
+    def __init__(self, cycle: CycleContext) -> None:
         self.cycle = cycle
         self.links = cycle.links
         self._empty_forms: dict[tuple[str, str, Side], Any] = {}
@@ -78,7 +115,7 @@ class PairReconciler:
     ) -> bool:
         if "$problem" in target.data:
             return False
-        refs = self.cycle.engine.references(g)
+        refs = self.cycle.references(g)
         for plan in g.sections:
             section_link = sections[plan.key].get(source_id)
             last = section_link.last_values if section_link is not None else {}
@@ -107,7 +144,7 @@ class PairReconciler:
         if "$problem" in target.data:
             self.cycle.event("skipped", g, str(target.data["$problem"]), source.id, target.id)
             return
-        refs = self.cycle.engine.references(g)
+        refs = self.cycle.references(g)
         writes: dict[Side, Writes] = {Side.SOURCE: {}, Side.TARGET: {}}
         labels: dict[Side, dict[tuple[str, str], list[tuple[str, str]]]] = {Side.SOURCE: {}, Side.TARGET: {}}
         settled: dict[str, dict[str, Any]] = {}
@@ -150,7 +187,7 @@ class PairReconciler:
                     direction=rows[0].direction if len(rows) == 1 else _lines_direction(rows),
                     same=lambda a, b: bool(a == b),
                     is_empty=_is_empty,
-                    priority=self.cycle.engine.priority,
+                    priority=self.cycle.priority,
                 )
             if pending:
                 settled[plan.key][_PENDING + label] = []
@@ -284,12 +321,12 @@ def canonical(rows: tuple[MappingRow, ...], data: Mapping[str, Any], side: Side,
     if len(rows) == 1 and not rows[0].is_line_row:
         row = rows[0]
         path = row.source.path if side is Side.SOURCE else row.target.path
-        return row.canonical(get_path(data, path), side=side.value, links=refs)
+        return crossing.canonical(row, get_path(data, path), side=side.value, links=refs)
     columns = []
     for row in rows:
         path = row.source.path if side is Side.SOURCE else row.target.path
         values = get_path(data, path) or []
-        columns.append([row.canonical(v, side=side.value, links=refs) for v in values])
+        columns.append([crossing.canonical(row, v, side=side.value, links=refs) for v in values])
     return [list(line) for line in zip(*columns, strict=False)]
 
 
@@ -301,10 +338,10 @@ def empty_form(g: Group, plan: SectionPlan, rows: tuple[MappingRow, ...], side: 
     row = rows[0]
     try:
         if side is Side.TARGET:
-            held = g.target.stored(plan.target_type, row.target.path, row.to_target(None, links=refs))
+            held = g.target.stored(plan.target_type, row.target.path, crossing.to_target(row, None, links=refs))
         else:
-            held = g.source.stored(plan.source_type, row.source.path, row.to_source(None, links=refs))
-        return row.canonical(held, side=side.value, links=refs)
+            held = g.source.stored(plan.source_type, row.source.path, crossing.to_source(row, None, links=refs))
+        return crossing.canonical(row, held, side=side.value, links=refs)
     except MappingError:
         return MISSING
 
@@ -323,16 +360,16 @@ def _write_of(row: MappingRow, plan: SectionPlan, to: Side, record: Record, refs
     """The write of ``row`` to side ``to``, from ``record`` (the other side's record)."""
     if to is Side.TARGET:
         raw = get_path(record.data, row.source.path)
-        return (plan.target_type, row.target.path), _convert(row, raw, row.to_target, refs)
+        return (plan.target_type, row.target.path), _convert(row, raw, crossing.to_target, refs)
     raw = get_path(record.data, row.target.path)
-    return (plan.source_type, row.source.path), _convert(row, raw, row.to_source, refs)
+    return (plan.source_type, row.source.path), _convert(row, raw, crossing.to_source, refs)
 
 
 def _convert(row: MappingRow, raw: Any, one: Callable[..., Any], refs: Any) -> Any:
     """``raw`` converted by ``one`` (a line row: one value per line)."""
     if row.is_line_row:
-        return [one(value, links=refs) for value in raw or []]
-    return one(raw, links=refs)
+        return [one(row, value, links=refs) for value in raw or []]
+    return one(row, raw, links=refs)
 
 
 def _blocked(write_source: bool, write_target: bool, rows: tuple[MappingRow, ...]) -> str | None:

@@ -1,6 +1,6 @@
 """How the engine sees one system's records: a ``RecordSide`` reads changes since a cursor, finds,
 creates, updates and deletes records, and presents each record as a JSON-like dict addressed by the
-spec's property paths (what ``harness.sync.paths.get_path`` reads)."""
+spec's property paths (what ``harness.mapping.paths.get_path`` reads)."""
 
 from __future__ import annotations
 

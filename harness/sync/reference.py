@@ -14,17 +14,17 @@ from harness.clock import Clock
 from harness.dataflow.parser import parse_file
 from harness.errors import HarnessError
 from harness.exact.client import ExactClient, TokenState
+from harness.mapping.mapping_file import load_mapping_file
+from harness.mapping.sections import SectionMapping, effective_mapping
 from harness.squarespace.client import SquarespaceClient
+from harness.sut import Endpoints
 from harness.sync.engine import CycleReport, SyncEngine
 from harness.sync.exact_side import ExactItemsSide, ExactOrdersSide
 from harness.sync.links import LinkTable
-from harness.sync.mapping import SectionMapping, effective_mapping
-from harness.sync.mapping_file import load_mapping_file
 from harness.sync.plan import SyncPlan, build_plan
 from harness.sync.records import CallCounter, RecordSide
 from harness.sync.squarespace_orders import SquarespaceOrdersSide
 from harness.sync.squarespace_side import SquarespaceProductsSide
-from harness.sync.sut import Endpoints
 
 __all__ = ["ReferenceEngine", "reference_engine"]
 

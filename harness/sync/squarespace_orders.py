@@ -14,9 +14,9 @@ from typing import Any
 
 from harness.clock import Clock
 from harness.errors import SquarespaceApiError, SyncError
+from harness.mapping.paths import get_path
 from harness.squarespace.client import SquarespaceClient
 from harness.sync.codecs import format_iso_utc
-from harness.sync.paths import get_path
 from harness.sync.records import ChangeBatch, Record, Writes
 from harness.sync.squarespace_side import modified_of
 

@@ -13,77 +13,22 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from harness.errors import SquarespaceApiError, SyncError
+from harness.mapping.paths import get_path
 from harness.squarespace.client import SquarespaceClient
+from harness.squarespace.spec_types import INVENTORY_PATHS, physical_path, product_view, stored_value
 from harness.sync.codecs import parse_iso_utc
-from harness.sync.paths import get_path
 from harness.sync.records import ChangeBatch, Record, Writes
 
-__all__ = ["SquarespaceProductsSide", "modified_of", "physical_path", "product_view", "stored_value"]
+__all__ = ["SquarespaceProductsSide", "modified_of"]
 
 INVENTORY, PRODUCTS, ORDER = "Inventory", "Sesamproducts", "Order"
-#: Inventory paths and the variant field each one is
-_INVENTORY_PATHS = {
-    "sku": "variants.sku",
-    "quantity": "variants.stock.quantity",
-    "isUnlimited": "variants.stock.unlimited",
-    "variantId": "variants.id",
-}
 _PRODUCT_FIELDS = {"name", "description", "urlSlug", "tags", "isVisible"}
-#: what a product holds where it is written no value (Squarespace has no empty weight, price or stock)
-_EMPTY_HELD_AS: dict[str, Any] = {
-    "variants.pricing.basePrice.value": "0.00",
-    "variants.pricing.salePrice.value": "0.00",
-    "variants.shippingMeasurements.weight.value": 0.0,
-    "variants.stock.quantity": 0,
-    "name": "",
-    "description": "",
-}
 
 
 def modified_of(data: Mapping[str, Any]) -> float | None:
     """A product's or an order's ``modifiedOn`` in clock seconds."""
     text = data.get("modifiedOn")
     return parse_iso_utc(text).timestamp() if isinstance(text, str) and text else None
-
-
-def product_view(product: Mapping[str, Any]) -> dict[str, Any]:
-    """A product as both spec types see it: the product (Sesamproducts) plus its variant's inventory
-    item (Inventory: sku, quantity, isUnlimited, variantId, descriptor). A product with other than one
-    variant is kept with a ``$problem`` (never taken for deleted) but not synced."""
-    variants = product.get("variants") or []
-    if len(variants) != 1:
-        problem = f"product {product['id']} has {len(variants)} variants; talkqa syncs products with exactly one"
-        return {**{k: v for k, v in product.items() if k != "variants"}, "$problem": problem}
-    variant = variants[0]
-    stock = variant.get("stock") or {}
-    attributes = variant.get("attributes") or {}
-    descriptor = str(product.get("name") or "")
-    if attributes:
-        descriptor += " [" + ", ".join(f"{k}: {v}" for k, v in attributes.items()) + "]"
-    data = dict(product)
-    data.update(
-        {
-            "sku": variant.get("sku"),
-            "quantity": stock.get("quantity"),
-            "isUnlimited": stock.get("unlimited"),
-            "variantId": variant.get("id"),
-            "descriptor": descriptor,
-        }
-    )
-    return data
-
-
-def physical_path(spec_type: str, path: str) -> str:
-    """The Sesamproducts path of a property (an Inventory path is a field of the variant)."""
-    return _INVENTORY_PATHS.get(path, path) if spec_type == INVENTORY else path
-
-
-def stored_value(spec_type: str, path: str, value: Any) -> Any:
-    """What a product holds once ``value`` is written at ``path`` of ``spec_type``: no weight is a
-    weight of 0, no price 0.00, no stock 0, no name or description an empty text."""
-    if value is None or value == "":
-        return _EMPTY_HELD_AS.get(physical_path(spec_type, path), value)
-    return value
 
 
 class SquarespaceProductsSide:
@@ -241,8 +186,8 @@ class SquarespaceProductsSide:
             if key == "variants":
                 for element in value or []:
                     variant.update(element)
-            elif key in _INVENTORY_PATHS:
-                _set(variant, _INVENTORY_PATHS[key].removeprefix("variants."), value)
+            elif key in INVENTORY_PATHS:
+                _set(variant, INVENTORY_PATHS[key].removeprefix("variants."), value)
             elif key in _PRODUCT_FIELDS:
                 product[key] = value
             else:

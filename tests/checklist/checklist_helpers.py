@@ -22,8 +22,8 @@ from support import ROOT
 
 from harness.clock import Clock
 from harness.exact.tokens import TokenState
+from harness.sut import Endpoints
 from harness.sync.reference import ReferenceEngine, reference_engine
-from harness.sync.sut import Endpoints
 
 HERE = Path(__file__).resolve().parent
 BUNDLED_SPEC = ROOT / "fixtures" / "specs" / "exact-squarespace.rst"

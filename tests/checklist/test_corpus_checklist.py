@@ -31,7 +31,7 @@ from pytest_bdd.parser import Step
 from pytest_bdd.steps import StepFunctionContext, step_function_context_registry
 from support import CORPUS, require
 
-import steps.library
+import harness.checklist.steps
 from harness.checklist.config import load_config
 from harness.checklist.features import prepare_features
 from harness.checklist.outcomes import ChecklistFailure, pending_reason
@@ -78,7 +78,9 @@ class DocumentRun:
 
 
 def _library_steps() -> list[StepFunctionContext]:
-    return [c for c in step_function_context_registry.values() if c.step_func.__module__ == steps.library.__name__]
+    return [
+        c for c in step_function_context_registry.values() if c.step_func.__module__ == harness.checklist.steps.__name__
+    ]
 
 
 def _bind(step: Step, library: list[StepFunctionContext]) -> tuple[StepFunctionContext, dict[str, Any]]:

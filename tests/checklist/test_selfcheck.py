@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 from support import FIXTURES
 
-from harness.checklist.selfcheck import (
+from harness.cli import main
+from harness.selfcheck.broken import BROKEN_ENGINES
+from harness.selfcheck.run import (
     REFERENCE,
     CaughtItem,
     RunOutcome,
@@ -21,8 +23,6 @@ from harness.checklist.selfcheck import (
     render_table,
     resolve_targets,
 )
-from harness.cli import main
-from harness.sync.broken import FAULTS
 
 #: A "broken" engine that is in fact correct: the reference factory under another name.
 CORRECT_ENGINE = "harness.sync.reference:reference_engine"
@@ -52,7 +52,7 @@ def test_selfcheck_help_names_every_option_and_every_broken_engine(capsys: pytes
     assert done.value.code == 0
     for option in ("--spec", "--mapping", "--report-dir", "--seed", "-n", "--fault", "--examples", "-m"):
         assert option in out
-    for fault in FAULTS:
+    for fault in BROKEN_ENGINES:
         assert fault.name in out
 
 
@@ -110,8 +110,8 @@ def test_an_unusable_spec_or_mapping_exits_2_before_any_run(
 
 
 def test_no_fault_named_means_the_whole_catalogue_in_order_and_a_name_given_twice_runs_once() -> None:
-    assert [t.name for t in resolve_targets([])] == [f.name for f in FAULTS]
-    assert [t.sut for t in resolve_targets([])] == [f"harness.sync.broken:{f.name}" for f in FAULTS]
+    assert [t.name for t in resolve_targets([])] == [f.name for f in BROKEN_ENGINES]
+    assert [t.sut for t in resolve_targets([])] == [f"harness.selfcheck.broken:{f.name}" for f in BROKEN_ENGINES]
     assert [t.name for t in resolve_targets(["wrong_variant", "one_way", "wrong_variant"])] == [
         "wrong_variant",
         "one_way",
@@ -124,7 +124,7 @@ _ITEM = CaughtItem("2.1", "A new record is created (spec line 36)", "Items to Se
 
 
 def _outcome(name: str, failed: tuple[CaughtItem, ...] = (), problem: str | None = None) -> RunOutcome:
-    target = Target(name, name if ":" in name else f"harness.sync.broken:{name}")
+    target = Target(name, name if ":" in name else f"harness.selfcheck.broken:{name}")
     return RunOutcome(target, 2 if problem else int(bool(failed)), failed=failed, problem=problem)
 
 

@@ -1,4 +1,4 @@
-"""The broken engines of ``harness.sync.broken`` are what they say: every fault of the catalogue is a
+"""The broken engines of ``harness.selfcheck.broken`` are what they say: every fault of the catalogue is a
 ``--sut`` factory that builds from the endpoints alone and documents the promise it breaks, and each
 seam spoils exactly what its docstring says (checked on its own, without a checklist run)."""
 
@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
-import harness.sync.broken as broken
+import harness.selfcheck.broken as broken
 from harness.cli import DEFAULT_SPEC
 from harness.clock import VirtualClock
 from harness.errors import RateLimitedError
-from harness.sync.broken import FAULTS, policies
-from harness.sync.broken.sides import (
+from harness.selfcheck.broken import BROKEN_ENGINES, policies
+from harness.selfcheck.broken.sides import (
     FirstPageOnly,
     ForgetsDeletes,
     LinesOffByOne,
@@ -29,10 +29,10 @@ from harness.sync.broken.sides import (
     truncated,
     whole_number,
 )
+from harness.sut import Endpoints
 from harness.sync.policy import decide
 from harness.sync.records import ChangeBatch, Record, Writes
 from harness.sync.reference import ReferenceEngine
-from harness.sync.sut import Endpoints
 
 
 class RecordingSide:
@@ -92,7 +92,7 @@ class RecordingSide:
 
 
 def test_the_catalogue_holds_at_least_twelve_distinct_faults_each_a_documented_factory() -> None:
-    names = [fault.name for fault in FAULTS]
+    names = [fault.name for fault in BROKEN_ENGINES]
     assert len(names) >= 12
     assert len(set(names)) == len(names)
     for name in names:
@@ -101,7 +101,7 @@ def test_the_catalogue_holds_at_least_twelve_distinct_faults_each_a_documented_f
         assert factory.__doc__ and "Violates:" in factory.__doc__, name
 
 
-@pytest.mark.parametrize("name", [fault.name for fault in FAULTS])
+@pytest.mark.parametrize("name", [fault.name for fault in BROKEN_ENGINES])
 def test_every_broken_engine_builds_from_the_endpoints_alone(name: str, tmp_path: Path) -> None:
     endpoints = Endpoints(
         exact_base_url="https://exact.invalid",

@@ -1,5 +1,5 @@
 """The checklist can fail: the whole bundled checklist runs against the reference engine and against
-every broken engine of ``harness.sync.broken`` — one real ``selfcheck``, each run in its own process,
+every broken engine of ``harness.selfcheck.broken`` — one real ``selfcheck``, each run in its own process,
 one per CPU at once — and every broken engine is caught by at least one failing item, among them the item that
 states the promise it breaks, while the reference engine fails none.
 
@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.checklist.selfcheck import RunOutcome, SelfCheckOptions, SelfCheckResult, run_selfcheck
-from harness.sync.broken import FAULTS
+from harness.selfcheck.broken import BROKEN_ENGINES
+from harness.selfcheck.run import RunOutcome, SelfCheckOptions, SelfCheckResult, run_selfcheck
 
 #: For each broken engine, the start of the name of an item that states the promise it breaks (the
 #: bundled spec's sections: 1 Items to Inventory, 2 Items to Sesamproducts, 3 Salesorders to Order).
@@ -49,7 +49,7 @@ def _outcome(result: SelfCheckResult, name: str) -> RunOutcome:
 
 
 def test_every_broken_engine_of_the_catalogue_has_the_item_that_states_its_promise() -> None:
-    assert set(PROMISE_ITEMS) == {fault.name for fault in FAULTS}
+    assert set(PROMISE_ITEMS) == {fault.name for fault in BROKEN_ENGINES}
 
 
 def test_the_reference_engine_fails_no_item(selfcheck: SelfCheckResult) -> None:
@@ -59,7 +59,7 @@ def test_the_reference_engine_fails_no_item(selfcheck: SelfCheckResult) -> None:
     assert reference.summary["passed"] > 0
 
 
-@pytest.mark.parametrize("name", [fault.name for fault in FAULTS])
+@pytest.mark.parametrize("name", [fault.name for fault in BROKEN_ENGINES])
 def test_each_broken_engine_is_caught_by_the_item_that_states_its_promise(
     selfcheck: SelfCheckResult, name: str
 ) -> None:
@@ -74,7 +74,7 @@ def test_the_selfcheck_exits_0_and_every_run_left_its_reports_in_its_own_folder(
     assert selfcheck.exit_code == 0
     assert selfcheck.survivors == ()
     folders = {outcome.report_dir for outcome in (selfcheck.reference, *selfcheck.faults)}
-    assert len(folders) == len(FAULTS) + 1
+    assert len(folders) == len(BROKEN_ENGINES) + 1
     for folder in folders:
         assert (folder / "checklist.html").is_file()
         assert (folder / "checklist.json").is_file()

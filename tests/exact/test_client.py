@@ -10,7 +10,8 @@ from exact_helpers import BASE, http_client
 from harness.clock import VirtualClock
 from harness.errors import AuthError, ExactApiError, GaveUpError, RateLimitedError
 from harness.exact.app import ExactOnlineMock
-from harness.exact.client import ExactClient, RetryPolicy, TokenState
+from harness.exact.client import ExactClient, TokenState
+from harness.retry import RetryPolicy
 
 ITEM = {"Code": "CLI-1", "Description": "Beker van de client"}
 BY_CODE = "Code eq 'CLI-1'"

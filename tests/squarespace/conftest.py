@@ -10,11 +10,11 @@ import pytest
 from squarespace_helpers import Api
 
 from harness.clock import VirtualClock
+from harness.retry import RetryPolicy
 from harness.squarespace.app import SquarespaceMock
 from harness.squarespace.client import SquarespaceClient
 from harness.squarespace.control import SquarespaceControl
 from harness.squarespace.pytest_fixtures import squarespace_clock, squarespace_mock
-from harness.squarespace.transport import RetryPolicy
 
 __all__ = ["squarespace_clock", "squarespace_mock"]
 

@@ -12,9 +12,9 @@ from squarespace_helpers import order_body, product_body, variant_body
 
 from harness.clock import VirtualClock
 from harness.errors import GaveUpError, SquarespaceApiError
+from harness.retry import RetryPolicy
 from harness.squarespace.client import SquarespaceClient
 from harness.squarespace.control import SquarespaceControl
-from harness.squarespace.transport import RetryPolicy
 
 PRODUCTS = "/commerce/products"
 FAULTS = ["lost_response", "timeout", "500", "503"]

@@ -9,8 +9,8 @@ from squarespace_helpers import Api, error_of, order_body
 
 from harness.clock import VirtualClock
 from harness.errors import RateLimitedError
+from harness.retry import RetryPolicy
 from harness.squarespace.control import SquarespaceControl
-from harness.squarespace.transport import RetryPolicy
 
 ORDERS = "/1.0/commerce/orders"
 

@@ -21,9 +21,9 @@ from harness.mock.calls import CallRecord
 from harness.mock.faults import Blackout
 from harness.mock.inprocess import routed
 from harness.squarespace.app import SquarespaceMock
+from harness.sut import endpoints_of
 from harness.sync.engine import CycleReport
 from harness.sync.reference import ReferenceEngine
-from harness.sync.sut import endpoints_of
 
 SPEC = FIXTURES / "specs" / "exact-squarespace.rst"
 BLANK_TARGET_SPEC = FIXTURES / "specs" / "exact-blank-target.rst"

@@ -8,8 +8,9 @@ from decimal import Decimal
 import pytest
 
 from harness.errors import ConversionError, MappingError
+from harness.mapping.kinds import datatype_fits
 from harness.sync.codecs import format_exact_datetime, parse_exact_datetime
-from harness.sync.convert import Conversion, conversion_for, datatype_fits
+from harness.sync.convert import Conversion, conversion_for
 
 CODE = conversion_for("String", "string", "string")
 DESCRIPTION = conversion_for("String", "html", "string")

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from harness.sync.policy import MISSING, Direction, Side, decide
+from harness.mapping.direction import Direction
+from harness.sync.policy import MISSING, Side, decide
 
 S, T = Side.SOURCE, Side.TARGET
 

@@ -11,7 +11,7 @@ import pytest
 
 from harness.clock import VirtualClock
 from harness.errors import SutError, UsageError
-from harness.sync.sut import Endpoints, ExternalCommandSut, PythonFactorySut, SystemUnderTest, load_sut
+from harness.sut import Endpoints, ExternalCommandSut, PythonFactorySut, SystemUnderTest, load_sut
 
 
 def endpoints(tmp_path: Path) -> Endpoints:

@@ -1,6 +1,6 @@
 """The effective property mapping of each flow section: the spec's rows, filled from a mapping file where the
 spec lists none, each row checked against the two systems' field catalogues and given its direction,
-conversion, key, line and reference roles.
+key, line and reference roles.
 
 Spec rows always win over file rows; file rows that cannot be honoured are refused when the file is
 loaded (``MappingError``), spec rows that cannot be honoured are recorded (one-way or refused) so the
@@ -9,20 +9,17 @@ checklist can run and report them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Any
 
 from harness.dataflow.model import DataflowDocument, FlowSection, MergeCriterion
-from harness.errors import ConversionError
-from harness.sync.mapping_file import MappingFile, bundled_mapping_for
-from harness.sync.paths import get_path, set_path
-from harness.sync.policy import Direction
-from harness.sync.rows import IdLinks, MappingRow, Origin, RefusedRow, build_row
+from harness.mapping.direction import Direction
+from harness.mapping.mapping_file import MappingFile, bundled_mapping_for
+from harness.mapping.rows import MappingRow, Origin, RefusedRow, build_row
 from harness.systems import resolve_system
-from harness.systems.fields import FieldRef, lookup_field, type_problem
+from harness.systems.fields import lookup_field, type_problem
 
-__all__ = ["Difference", "LineGroup", "SectionMapping", "effective_mapping"]
+__all__ = ["LineGroup", "SectionMapping", "effective_mapping"]
 
 
 @dataclass(frozen=True)
@@ -32,17 +29,6 @@ class LineGroup:
     source_collection: str
     target_collection: str
     rows: tuple[MappingRow, ...]
-
-
-@dataclass(frozen=True)
-class Difference:
-    """One mapped property on which a source and a target record disagree."""
-
-    row: MappingRow
-    source_value: object
-    target_value: object
-    line: int | None = None  #: for a line row: the line's position, from 0
-    reason: str = "the values differ under the data type's rules"
 
 
 @dataclass(frozen=True)
@@ -89,75 +75,6 @@ class SectionMapping:
     def row(self, source: str, target: str) -> MappingRow | None:
         return next((r for r in self.rows if r.source.path == source and r.target.path == target), None)
 
-    def target_values(
-        self,
-        source_record: Mapping[str, Any],
-        *,
-        links: IdLinks | None = None,
-        when: Literal["create", "update"] | None = None,
-    ) -> dict[str, Any]:
-        """Target path → value for every row that flows to the target (``when``: only the fields that call
-        may write). A line row's value is a list, one per source line."""
-        out: dict[str, Any] = {}
-        for row in self.rows:
-            if not row.flows_to_target or not _writes(row.target, when):
-                continue
-            value = get_path(source_record, row.source.path)
-            if row.is_line_row:
-                out[row.target.path] = [row.to_target(v, links=links) for v in value or []]
-            else:
-                out[row.target.path] = row.to_target(value, links=links)
-        return out
-
-    def source_values(
-        self,
-        target_record: Mapping[str, Any],
-        *,
-        links: IdLinks | None = None,
-        when: Literal["create", "update"] | None = None,
-    ) -> dict[str, Any]:
-        """Source path → value for every row that flows to the source; the mirror of ``target_values``."""
-        out: dict[str, Any] = {}
-        for row in self.rows:
-            if not row.flows_to_source or not _writes(row.source, when):
-                continue
-            value = get_path(target_record, row.target.path)
-            if row.is_line_row:
-                out[row.source.path] = [row.to_source(v, links=links) for v in value or []]
-            else:
-                out[row.source.path] = row.to_source(value, links=links)
-        return out
-
-    def build_target(self, source_record: Mapping[str, Any], *, links: IdLinks | None = None) -> dict[str, Any]:
-        """A target record (nested, with lines) holding every value that flows to the target on create."""
-        record: dict[str, Any] = {}
-        for path, value in self.target_values(source_record, links=links, when="create").items():
-            set_path(record, path, value)
-        return record
-
-    def differences(
-        self, source_record: Mapping[str, Any], target_record: Mapping[str, Any], *, links: IdLinks | None = None
-    ) -> tuple[Difference, ...]:
-        """Every mapped property on which the two records disagree (lines paired by position)."""
-        out: list[Difference] = []
-        for row in self.rows:
-            source_value = get_path(source_record, row.source.path)
-            target_value = get_path(target_record, row.target.path)
-            if not row.is_line_row:
-                out.extend(_compare(row, source_value, target_value, None, links))
-                continue
-            sources, targets = list(source_value or []), list(target_value or [])
-            for index in range(max(len(sources), len(targets))):
-                if index >= len(sources) or index >= len(targets):
-                    missing = "target" if index >= len(targets) else "source"
-                    reason = f"line {index + 1} has no counterpart in the {missing}"
-                    found = sources[index] if missing == "target" else targets[index]
-                    source_side, target_side = (found, None) if missing == "target" else (None, found)
-                    out.append(Difference(row, source_side, target_side, line=index, reason=reason))
-                else:
-                    out.extend(_compare(row, sources[index], targets[index], index, links))
-        return tuple(out)
-
     def as_json(self) -> dict[str, Any]:
         return {
             "section": self.section.title,
@@ -170,20 +87,6 @@ class SectionMapping:
             "mapping_file": self.mapping_file,
             "unusable": self.unusable,
         }
-
-
-def _writes(ref: FieldRef, when: Literal["create", "update"] | None) -> bool:
-    return when is None or (ref.writable_on_create if when == "create" else ref.writable_on_update)
-
-
-def _compare(
-    row: MappingRow, source: object, target: object, line: int | None, links: IdLinks | None
-) -> list[Difference]:
-    try:
-        equal = row.same(source, target, links=links)
-    except ConversionError as error:
-        return [Difference(row, source, target, line, f"cannot be compared: {error}")]
-    return [] if equal else [Difference(row, source, target, line)]
 
 
 def effective_mapping(document: DataflowDocument, mapping_file: MappingFile | None = None) -> list[SectionMapping]:

@@ -4,6 +4,10 @@ Steps are generic — parameterized by system, type and property — and thin: t
 actions and checks with the scenario's world (the ``checklist`` fixture of talkqa's plugin). Because
 the feature writer and this library read the same vocabulary, a generated feature never holds an
 undefined step.
+
+talkqa's plugin registers this module as a pytest plugin when a session configures, so its steps are
+found by any test module that binds features (``harness.checklist.binding``, a project's own); it lives
+inside harness so that it never shadows, nor is shadowed by, a project's own ``steps`` package.
 """
 
 from __future__ import annotations
@@ -24,7 +28,10 @@ Step = Callable[..., Any]
 
 
 def _bind(decorator: Callable[..., Callable[[Step], Step]], template: str) -> Callable[[Step], Step]:
-    return decorator(parsers.re(step_pattern(template)), converters=step_converters(template))
+    # parsers.re is typed for the text of a pattern; it re.compile()s what it is given, and a compiled
+    # pattern passes through unchanged (as it did when this library was steps/library.py).
+    pattern = parsers.re(step_pattern(template))  # type: ignore[arg-type]
+    return decorator(pattern, converters=step_converters(template))
 
 
 # -- Given ---------------------------------------------------------------------------------------

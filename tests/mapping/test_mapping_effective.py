@@ -10,9 +10,10 @@ from support import FIXTURES
 
 from harness.dataflow.model import DataflowDocument, FlowSection, MergeCriterion, PropertyMapping, Rule, RuleKind
 from harness.dataflow.parser import parse_file
-from harness.sync.mapping import SectionMapping, effective_mapping
-from harness.sync.mapping_file import MappingFile, bundled_mapping, load_mapping_file
-from harness.sync.policy import Direction
+from harness.mapping.direction import Direction
+from harness.mapping.mapping_file import MappingFile, bundled_mapping, load_mapping_file
+from harness.mapping.sections import SectionMapping, effective_mapping
+from harness.sync import crossing
 
 BUNDLED_SPEC = FIXTURES / "specs" / "exact-squarespace.rst"
 BLANK_TARGET_SPEC = FIXTURES / "specs" / "exact-blank-target.rst"
@@ -340,7 +341,7 @@ def test_a_merge_criterion_without_a_row_still_recognises_counterparts() -> None
     (key,) = mapping.key_rows
     assert key.label == "Code → variants.sku" and key.key and key not in mapping.rows
     assert key.origin.line == 16 and key.note == "merge criterion"
-    assert key.same("A-1   ", "A-1")
+    assert crossing.same(key, "A-1   ", "A-1")
 
 
 def test_a_merge_criterion_on_an_unknown_field_is_refused() -> None:

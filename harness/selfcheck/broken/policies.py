@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from harness.sync.policy import MISSING, Decision, Direction, Side, decide
+from harness.mapping.direction import Direction
+from harness.sync.policy import MISSING, Decision, Side, decide
 
 __all__ = ["clear_is_no_change", "latest_record_wins", "target_never_changes"]
 

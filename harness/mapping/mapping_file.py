@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import MappingError
-from harness.sync.policy import Direction
-from harness.sync.rows import MappingRow, Origin, build_row
+from harness.mapping.direction import Direction
+from harness.mapping.rows import MappingRow, Origin, build_row
 from harness.systems import known_system
 from harness.systems.fields import CATALOGUED_SYSTEMS, FieldRef, lookup_field, type_problem
 
@@ -114,7 +114,7 @@ def load_mapping_file(path: str | Path, *, display: str | None = None) -> Mappin
     except tomllib.TOMLDecodeError as error:
         at = _TOML_LINE.search(str(error))
         raise MappingError(
-            f"is not valid TOML: {error}; fix the file (see the format in harness/sync/mapping_file.py)",
+            f"is not valid TOML: {error}; fix the file (see the format in harness/mapping/mapping_file.py)",
             path=name,
             line=int(at.group(1)) if at else None,
         ) from error

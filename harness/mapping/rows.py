@@ -1,22 +1,19 @@
-"""One mapping row: two fields, the declared data type, how values cross between them and which way the
-engine may write, where the row comes from — or, for a row that cannot be honoured, why."""
+"""One mapping row: two fields, the declared data type, which way the engine may write and where the row
+comes from — or, for a row that cannot be honoured, why. How values cross a row is the engine's business
+(``harness.sync.crossing``) and, separately, the checker's (``harness.checklist.oracle``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol, TypeVar
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
 
 from harness.dataflow.model import PropertyMapping
-from harness.errors import ConversionError
-from harness.sync.codecs import Canonical, JsonValue
-from harness.sync.convert import Conversion, Side, conversion_for
-from harness.sync.policy import Direction
+from harness.mapping.direction import Direction
+from harness.mapping.kinds import kind_label, pair_problem
 from harness.systems.fields import FieldRef
 
 __all__ = ["IdLinks", "LinkedIds", "MappingRow", "Origin", "RefusedRow", "build_row"]
-
-_T = TypeVar("_T")
 
 
 class IdLinks(Protocol):
@@ -55,17 +52,12 @@ class Origin:
 
 @dataclass(frozen=True)
 class MappingRow:
-    """One honoured row: two fields, the declared data type and how values cross between them.
-
-    ``to_target``/``to_source`` convert whichever way they are asked (the record builders and comparisons
-    need both); ``direction`` says which way the engine may *write*. Errors are ``ConversionError``s that
-    name the row.
-    """
+    """One honoured row: two fields whose kinds a conversion joins under the declared data type;
+    ``direction`` says which way the engine may *write*."""
 
     source: FieldRef
     target: FieldRef
     datatype: str
-    conversion: Conversion = field(repr=False, compare=False)
     origin: Origin
     direction: Direction = Direction.BOTH
     direction_reason: str | None = None  #: why the row is one-way
@@ -76,6 +68,11 @@ class MappingRow:
     @property
     def label(self) -> str:
         return f"{self.source.path} → {self.target.path}"
+
+    @property
+    def conversion_name(self) -> str:
+        """``Exact Online Edm.Double ↔ Squarespace money (float)``: the kinds the row joins."""
+        return f"{kind_label(self.source.kind)} ↔ {kind_label(self.target.kind)} ({self.datatype})"
 
     @property
     def assumed(self) -> bool:
@@ -98,31 +95,6 @@ class MappingRow:
     def flows_to_source(self) -> bool:
         return self.direction is not Direction.SOURCE_TO_TARGET
 
-    def to_target(self, value: object, *, links: IdLinks | None = None) -> JsonValue:
-        """The target's value for a source value (ids of a reference row cross through ``links``)."""
-        translate = self._links(links).target_id if self.is_reference else None
-        return self._checked(lambda: self.target.check(self.conversion.to_target(value, translate=translate)))
-
-    def to_source(self, value: object, *, links: IdLinks | None = None) -> JsonValue:
-        """The source's value for a target value (for Exact: the form its POST/PUT accept)."""
-        translate = self._links(links).source_id if self.is_reference else None
-        return self._checked(lambda: self.source.check(self.conversion.to_source(value, translate=translate)))
-
-    def canonical(self, value: object, *, side: Side, links: IdLinks | None = None) -> Canonical | None:
-        """``value`` under the data type's rules, in the source's domain (what the link table keeps); canonical
-        values compare with ``==`` and ``None`` is empty."""
-        translate = self._links(links).source_id if self.is_reference and side == "target" else None
-        return self._checked(lambda: self.conversion.canonical(value, side=side, translate=translate))
-
-    def same(self, source_value: object, target_value: object, *, links: IdLinks | None = None) -> bool:
-        """Equal under the data type's rules (a reference: the source id's link is the target id)."""
-        translate = self._links(links).target_id if self.is_reference else None
-        return self._checked(lambda: self.conversion.same(source_value, target_value, translate=translate))
-
-    def is_empty(self, value: object, *, side: Side) -> bool:
-        """Whether ``value`` counts as empty on ``side``: empty never overwrites, a deliberate clear does."""
-        return self._checked(lambda: self.conversion.is_empty(value, side=side))
-
     def as_property_mapping(self) -> PropertyMapping:
         """The row as the spec model writes rows (for the report's assumed rows)."""
         return PropertyMapping(self.source.path, self.target.path, self.datatype, self.note, self.origin.line or 0)
@@ -137,22 +109,8 @@ class MappingRow:
             "direction": self.direction.value,
             "direction_reason": self.direction_reason,
             "key": self.key,
-            "conversion": self.conversion.name,
+            "conversion": self.conversion_name,
         }
-
-    def _links(self, links: IdLinks | None) -> IdLinks:
-        if links is None:
-            raise ConversionError(
-                f"{self.label} refers to {self.source.reference.what if self.source.reference else 'a record'}: "
-                "its ids cross through the links (pass links=)"
-            )
-        return links
-
-    def _checked(self, act: Callable[[], _T]) -> _T:
-        try:
-            return act()
-        except ConversionError as error:
-            raise ConversionError(f"{self.label}: {error.reason}", value=error.value) from error
 
 
 @dataclass(frozen=True)
@@ -189,10 +147,9 @@ def build_row(
 ) -> MappingRow | str:
     """The row, or why it cannot be honoured. A two-way request onto a read-only side becomes one-way;
     a ``compare_only`` row (a merge criterion) is never written, so writability does not matter."""
-    try:
-        conversion = conversion_for(source.kind, target.kind, datatype)
-    except ConversionError as error:
-        return f"{source.label} → {target.label}: {error.reason}"
+    problem = pair_problem(source.kind, target.kind, datatype)
+    if problem is not None:
+        return f"{source.label} → {target.label}: {problem}"
     if (source.line_collection is None) != (target.line_collection is None):
         inside, outside = (source, target) if source.line_collection else (target, source)
         return f"{inside.label} lies in a line and {outside.label} does not: a line field maps only to a line field"
@@ -214,7 +171,7 @@ def build_row(
         return f"{target.read_only_clause}, and the row would write it"
     elif wanted is Direction.TARGET_TO_SOURCE and not to_source:
         return f"{source.read_only_clause}, and the row would write it"
-    return MappingRow(source, target, datatype, conversion, origin, wanted, reason, note, key)
+    return MappingRow(source, target, datatype, origin, wanted, reason, note, key)
 
 
 def _read_only(fixed: FieldRef, other: FieldRef) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from harness.errors import MappingError
-from harness.sync.paths import get_path, set_path
+from harness.mapping.paths import get_path, set_path
 
 PRODUCT: dict[str, Any] = {
     "name": "Chair",

@@ -1,5 +1,5 @@
 """``talkqa selfcheck``: the checklist proves it can fail. It runs against the reference engine and
-against each deliberately broken engine (``harness.sync.broken``) — each run the checklist as
+against each deliberately broken engine (``harness.selfcheck.broken``) — each run the checklist as
 ``talkqa run`` runs it, in its own process, several at once with ``workers`` — and tells which items
 caught which fault.
 
@@ -25,7 +25,7 @@ from typing import Any
 from harness.checklist.config import load_config
 from harness.checklist.runner import RunOptions, pytest_argv
 from harness.errors import UsageError
-from harness.sync.broken import FAULTS
+from harness.selfcheck.broken import BROKEN_ENGINES
 
 __all__ = [
     "REFERENCE",
@@ -147,9 +147,9 @@ class SelfCheckResult:
 def resolve_targets(names: Sequence[str]) -> list[Target]:
     """The broken engines to run: the whole catalogue, or the names given (a catalogue name, or a
     ``module:callable`` factory of your own)."""
-    catalogue = {fault.name: fault for fault in FAULTS}
+    catalogue = {fault.name: fault for fault in BROKEN_ENGINES}
     if not names:
-        return [Target(f.name, f.sut, f.breaks) for f in FAULTS]
+        return [Target(f.name, f.sut, f.breaks) for f in BROKEN_ENGINES]
     targets: list[Target] = []
     for name in dict.fromkeys(names):
         if name in catalogue:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from harness.errors import MappingError
-from harness.sync.mapping_file import BUNDLED_MAPPING, bundled_mapping, load_mapping_file
-from harness.sync.policy import Direction
+from harness.mapping.direction import Direction
+from harness.mapping.mapping_file import BUNDLED_MAPPING, bundled_mapping, load_mapping_file
 
 HEAD = 'source_system = "Exact Online"\ntarget_system = "Squarespace"\n\n'
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from harness.errors import RateLimitedError, SyncError
+from harness.mapping.paths import get_path
+from harness.sync import crossing
 from harness.sync.engine import CycleReport, SyncCycle, SyncEngine
-from harness.sync.paths import get_path
 from harness.sync.plan import Group
 from harness.sync.policy import decide
 from harness.sync.reconcile import PairReconciler
@@ -58,7 +59,7 @@ class EchoingCycle(SyncCycle):
             for row in plan.mapping.rows:
                 if row.flows_to_target and row.target.writable_on_update and not row.is_line_row:
                     value = get_path(source.data, row.source.path)
-                    writes[(plan.target_type, row.target.path)] = row.to_target(value, links=refs)
+                    writes[(plan.target_type, row.target.path)] = crossing.to_target(row, value, links=refs)
         return writes
 
 

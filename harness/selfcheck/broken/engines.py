@@ -1,4 +1,4 @@
-"""The broken engines' factories (``harness.sync.broken`` names each of them): talkqa's reference
+"""The broken engines' factories (``harness.selfcheck.broken`` names each of them): talkqa's reference
 engine, wired, then given one fault through a seam."""
 
 from __future__ import annotations
@@ -7,9 +7,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 
 from harness.clock import Clock
-from harness.sync.broken import TEXT_CUT, policies
-from harness.sync.broken.cycles import BrokenSyncEngine, EchoingCycle, GivingUpCycle, PolicyCycle
-from harness.sync.broken.sides import (
+from harness.mapping.rows import MappingRow
+from harness.selfcheck.broken import policies
+from harness.selfcheck.broken.catalogue import TEXT_CUT
+from harness.selfcheck.broken.cycles import BrokenSyncEngine, EchoingCycle, GivingUpCycle, PolicyCycle
+from harness.selfcheck.broken.sides import (
     FirstPageOnly,
     Fix,
     ForgetsDeletes,
@@ -22,13 +24,12 @@ from harness.sync.broken.sides import (
     truncated,
     whole_number,
 )
+from harness.sut import Endpoints
 from harness.sync.engine import SyncEngine
 from harness.sync.links import LinkTable
 from harness.sync.plan import Group
 from harness.sync.records import RecordSide
 from harness.sync.reference import ReferenceEngine
-from harness.sync.rows import MappingRow
-from harness.sync.sut import Endpoints
 
 __all__ = [
     "clear_is_no_change",

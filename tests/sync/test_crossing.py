@@ -12,8 +12,9 @@ from support import FIXTURES
 
 from harness.dataflow.parser import parse_file
 from harness.errors import ConversionError
-from harness.sync.mapping import SectionMapping, effective_mapping
-from harness.sync.rows import LinkedIds, MappingRow
+from harness.mapping.rows import LinkedIds, MappingRow
+from harness.mapping.sections import SectionMapping, effective_mapping
+from harness.sync import crossing
 from harness.systems.fields import lookup_field
 from harness.systems.squarespace import CURRENCIES
 
@@ -50,7 +51,7 @@ def _row(mapping: SectionMapping, label: str) -> MappingRow:
 
 
 def test_a_section_builds_the_nested_target_record_it_creates() -> None:
-    assert PRODUCTS.build_target(ITEM) == {
+    assert crossing.build_target(PRODUCTS, ITEM) == {
         "variants": [
             {
                 "sku": "A-100",
@@ -65,7 +66,7 @@ def test_a_section_builds_the_nested_target_record_it_creates() -> None:
 
 
 def test_an_order_is_built_with_one_line_item_per_line_pointing_at_linked_variants() -> None:
-    order = ORDER.build_target(SALES_ORDER, links=LINKS)
+    order = crossing.build_target(ORDER, SALES_ORDER, links=LINKS)
     assert order == {
         "externalOrderReference": "1001",
         "createdOn": "2022-01-01T11:00:00.123Z",
@@ -79,19 +80,19 @@ def test_an_order_is_built_with_one_line_item_per_line_pointing_at_linked_varian
 
 
 def test_a_built_record_has_no_differences_but_for_what_only_flows_back() -> None:
-    assert PRODUCTS.differences(ITEM, PRODUCTS.build_target(ITEM)) == ()
-    order = ORDER.build_target(SALES_ORDER, links=LINKS)
-    assert ORDER.differences(SALES_ORDER, order, links=LINKS) == ()
+    assert crossing.differences(PRODUCTS, ITEM, crossing.build_target(PRODUCTS, ITEM)) == ()
+    order = crossing.build_target(ORDER, SALES_ORDER, links=LINKS)
+    assert crossing.differences(ORDER, SALES_ORDER, order, links=LINKS) == ()
     assert order["externalOrderReference"] == "1001"
 
 
 def test_a_difference_names_the_row_the_values_and_the_line() -> None:
-    order = ORDER.build_target(SALES_ORDER, links=LINKS)
+    order = crossing.build_target(ORDER, SALES_ORDER, links=LINKS)
     order["lineItems"][1]["quantity"] = 5
     order["lineItems"][0]["variantId"] = "variant-2"
     found = {
         (d.row.label, d.line, d.source_value, d.target_value)
-        for d in ORDER.differences(SALES_ORDER, order, links=LINKS)
+        for d in crossing.differences(ORDER, SALES_ORDER, order, links=LINKS)
     }
     assert found == {
         ("SalesOrderLines.Quantity → lineItems.quantity", 1, 1.0, 5),
@@ -100,29 +101,29 @@ def test_a_difference_names_the_row_the_values_and_the_line() -> None:
 
 
 def test_a_missing_line_is_a_difference_of_every_line_row() -> None:
-    order = ORDER.build_target(SALES_ORDER, links=LINKS)
+    order = crossing.build_target(ORDER, SALES_ORDER, links=LINKS)
     del order["lineItems"][1]
-    differences = ORDER.differences(SALES_ORDER, order, links=LINKS)
+    differences = crossing.differences(ORDER, SALES_ORDER, order, links=LINKS)
     assert {(d.line, d.reason) for d in differences} == {(1, "line 2 has no counterpart in the target")}
     assert len(differences) == 3
 
 
 def test_a_value_of_the_wrong_kind_is_a_difference_that_says_so() -> None:
-    product = PRODUCTS.build_target(ITEM)
+    product = crossing.build_target(PRODUCTS, ITEM)
     product["variants"][0]["pricing"]["basePrice"]["value"] = 19.99  # a number, not a money string
-    (difference,) = PRODUCTS.differences(ITEM, product)
+    (difference,) = crossing.differences(PRODUCTS, ITEM, product)
     assert difference.reason.startswith("cannot be compared: StandardSalesPrice → variants.pricing.basePrice.value")
     assert "not a Squarespace money value" in difference.reason
 
 
 def test_target_values_follow_what_each_call_may_write() -> None:
-    assert set(ORDER.target_values(SALES_ORDER, links=LINKS, when="update")) == set()
-    assert set(INVENTORY.target_values(ITEM, when="update")) == {"sku", "quantity"}
-    assert INVENTORY.target_values(ITEM) == {"sku": "A-100", "quantity": 4}
+    assert set(crossing.target_values(ORDER, SALES_ORDER, links=LINKS, when="update")) == set()
+    assert set(crossing.target_values(INVENTORY, ITEM, when="update")) == {"sku", "quantity"}
+    assert crossing.target_values(INVENTORY, ITEM) == {"sku": "A-100", "quantity": 4}
 
 
 def test_source_values_carry_only_rows_that_flow_back() -> None:
-    values = PRODUCTS.source_values(PRODUCTS.build_target(ITEM) | {"name": "Table"})
+    values = crossing.source_values(PRODUCTS, crossing.build_target(PRODUCTS, ITEM) | {"name": "Table"})
     assert values == {
         "Code": "A-100",
         "Description": "Table",
@@ -130,8 +131,11 @@ def test_source_values_carry_only_rows_that_flow_back() -> None:
         "NetWeight": 2.5,
         "IsWebshopItem": 1,
     }
-    order = ORDER.build_target(SALES_ORDER, links=LINKS) | {"externalOrderReference": "77", "orderNumber": "5"}
-    lines = ORDER.source_values(order, links=LINKS)
+    order = crossing.build_target(ORDER, SALES_ORDER, links=LINKS) | {
+        "externalOrderReference": "77",
+        "orderNumber": "5",
+    }
+    lines = crossing.source_values(ORDER, order, links=LINKS)
     assert lines["OrderNumber"] == 77
     assert lines["SalesOrderLines.Item"] == [ITEM_ID, OTHER_ID]
     assert "AmountFC" not in lines
@@ -140,11 +144,11 @@ def test_source_values_carry_only_rows_that_flow_back() -> None:
 def test_a_reference_row_needs_the_links() -> None:
     row = _row(ORDER, "SalesOrderLines.Item → lineItems.variantId")
     with pytest.raises(ConversionError, match="refers to the Exact Online item: its ids cross through the links"):
-        row.to_target(ITEM_ID)
+        crossing.to_target(row, ITEM_ID)
     with pytest.raises(ConversionError, match="no linked counterpart"):
-        row.to_target("99999999-0000-4000-8000-000000000000", links=LINKS)
-    assert row.to_source("variant-2", links=LINKS) == OTHER_ID
-    assert row.canonical("variant-1", side="target", links=LINKS) == ITEM_ID
+        crossing.to_target(row, "99999999-0000-4000-8000-000000000000", links=LINKS)
+    assert crossing.to_source(row, "variant-2", links=LINKS) == OTHER_ID
+    assert crossing.canonical(row, "variant-1", side="target", links=LINKS) == ITEM_ID
 
 
 @pytest.mark.parametrize(
@@ -170,16 +174,16 @@ def test_a_value_the_receiving_field_cannot_hold_is_refused_naming_the_row(
 ) -> None:
     row = _row(mapping, label)
     with pytest.raises(ConversionError, match=message) as caught:
-        getattr(row, method)(value)
+        getattr(crossing, method)(row, value)
     assert str(caught.value).startswith(f"{label}: ")
 
 
 def test_rows_know_what_is_empty_on_each_side() -> None:
     description = _row(PRODUCTS, "ExtraDescription → description")
-    assert description.is_empty("   ", side="source") and description.is_empty(None, side="target")
+    assert crossing.is_empty(description, "   ", side="source") and crossing.is_empty(description, None, side="target")
     stock = _row(INVENTORY, "Stock → quantity")
-    assert not stock.is_empty(0.0, side="source") and not stock.is_empty(0, side="target")
-    assert stock.same(0.0, 0) and not stock.same(None, 0)
+    assert not crossing.is_empty(stock, 0.0, side="source") and not crossing.is_empty(stock, 0, side="target")
+    assert crossing.same(stock, 0.0, 0) and not crossing.same(stock, None, 0)
 
 
 def test_a_row_reports_itself() -> None:
@@ -270,9 +274,9 @@ def test_every_bundled_row_round_trips_under_its_data_type(row: MappingRow) -> N
     @settings(derandomize=True, max_examples=60, deadline=None, database=None)
     @given(_SOURCE_VALUES[row.source.path])
     def check(value: Any) -> None:
-        crossed = row.to_target(value, links=LINKS)
-        assert row.same(value, crossed, links=LINKS)
-        back = row.to_source(crossed, links=LINKS)
-        assert row.canonical(back, side="source") == row.canonical(value, side="source")
+        crossed = crossing.to_target(row, value, links=LINKS)
+        assert crossing.same(row, value, crossed, links=LINKS)
+        back = crossing.to_source(row, crossed, links=LINKS)
+        assert crossing.canonical(row, back, side="source") == crossing.canonical(row, value, side="source")
 
     check()

@@ -2,7 +2,8 @@
 
 Three adapters:
 
-- ``reference`` — talkqa's own engine (the default);
+- a *named engine* — one registered under the ``talkqa.engines`` entry point group; talkqa's own reference
+  engine registers itself there as ``reference``, the default;
 - ``module:callable`` — a Python factory, called as ``factory(endpoints=..., clock=...)``, returning
   an object with ``run_cycle()`` (and optionally ``close()``); a restart calls the factory again;
 - ``cmd:COMMAND LINE`` — an external program, run once per cycle with the mocks' base URLs and
@@ -23,10 +24,13 @@ import sys
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
+from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from harness.clock import Clock
 from harness.errors import SutError, UsageError
+from harness.systems import EXACT_ONLINE, SQUARESPACE
 
 if TYPE_CHECKING:
     from harness.exact.app import ExactOnlineMock
@@ -45,8 +49,32 @@ __all__ = [
     "load_sut",
 ]
 
-#: What ``--sut reference`` means.
-REFERENCE_FACTORY = "harness.sync.reference:reference_engine"
+#: The entry point group where engines register a name for ``--sut NAME`` (``module:callable``).
+ENGINE_GROUP = "talkqa.engines"
+#: The engine ``--sut`` means when it names none.
+DEFAULT_SUT = "reference"
+
+
+@cache
+def named_engines() -> dict[str, str]:
+    """Engines registered by name: name → ``module:callable`` (from the ``talkqa.engines`` entry points)."""
+    return {ep.name: ep.value for ep in entry_points(group=ENGINE_GROUP)}
+
+
+def _named(text: str) -> str | None:
+    """The engine name ``text`` means (``""`` is the default), or ``None`` when it names none."""
+    name = text or DEFAULT_SUT
+    if ":" in name or name.startswith("cmd"):
+        return None
+    if name not in named_engines():
+        if text and name != DEFAULT_SUT:
+            return None
+        known = ", ".join(sorted(named_engines())) or "none"
+        raise UsageError(
+            f"--sut {name!r}: no engine of that name is installed ({ENGINE_GROUP} entry points: {known}); "
+            "reinstall talkqa (pip install -e .)"
+        )
+    return name
 
 
 @dataclass(frozen=True)
@@ -92,8 +120,8 @@ def endpoints_of(
     *,
     spec_path: str,
     state_dir: str,
-    exact_url: str = "https://start.exactonline.nl",
-    squarespace_url: str = "https://api.squarespace.com",
+    exact_url: str = EXACT_ONLINE.base_url,
+    squarespace_url: str = SQUARESPACE.base_url,
     mapping_path: str | None = None,
     currency: str = "EUR",
 ) -> Endpoints:
@@ -151,7 +179,8 @@ class PythonFactorySut:
 
     @property
     def description(self) -> str:
-        return describe_sut("reference" if self.target == REFERENCE_FACTORY else self.target)
+        named = next((n for n, v in named_engines().items() if v == self.target), None)
+        return describe_sut(named or self.target)
 
     @property
     def engine(self) -> Any:
@@ -269,7 +298,7 @@ def check_sut(spec: str) -> None:
     """Raise ``UsageError`` when ``--sut`` names nothing that can run — before any scenario does: a
     factory that cannot be imported or called, or a command that is not there."""
     text = spec.strip()
-    if text in {"", "reference"}:
+    if _named(text) is not None:
         return
     if text.startswith("cmd:"):
         try:
@@ -299,8 +328,9 @@ def check_sut(spec: str) -> None:
 def load_sut(spec: str, endpoints: Endpoints, clock: Clock) -> SystemUnderTest:
     """Build the SUT named by ``--sut``: ``reference``, ``module:callable`` or ``cmd:COMMAND``."""
     text = spec.strip()
-    if text in {"", "reference"}:
-        return PythonFactorySut(REFERENCE_FACTORY, endpoints, clock)
+    name = _named(text)
+    if name is not None:
+        return PythonFactorySut(named_engines()[name], endpoints, clock)
     if text.startswith("cmd:"):
         return ExternalCommandSut(text[4:].strip(), endpoints)
     return PythonFactorySut(text, endpoints, clock)
@@ -309,8 +339,8 @@ def load_sut(spec: str, endpoints: Endpoints, clock: Clock) -> SystemUnderTest:
 def describe_sut(spec: str) -> str:
     """What ``--sut`` names, for people (the report's SUT line)."""
     text = spec.strip()
-    if text in {"", "reference"}:
-        return "talkqa reference engine"
+    if not text.startswith("cmd:") and ":" not in text:
+        return f"talkqa {text or DEFAULT_SUT} engine"
     if text.startswith("cmd:"):
         return f"external command {text[4:].strip()}"
     return f"Python factory {text}"

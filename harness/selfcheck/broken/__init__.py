@@ -1,0 +1,49 @@
+"""Deliberately broken sync engines, for ``talkqa selfcheck``: the checklist must catch every one.
+
+Each is talkqa's reference engine with one fault put in through a seam — a ``RecordSide`` wrapper
+(``sides.py``), another conflict policy (``policies.py``, through ``PairReconciler.decide``), a
+``SyncCycle`` subclass (``cycles.py``), a link table that does not outlive the process, a client that
+does not wait out rate limits or reads one page only. Each is a factory for ``--sut``::
+
+    talkqa run --sut harness.selfcheck.broken:rounds_double
+
+and its docstring (in ``engines.py``) says what it breaks and which promise of the spec that violates.
+``BROKEN_ENGINES`` lists them in the order ``talkqa selfcheck`` runs them. The factories load on first use:
+naming the catalogue (as ``talkqa --help`` does) does not import the engine.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from harness.selfcheck.broken.catalogue import BROKEN_ENGINES, TEXT_CUT, BrokenEngine
+
+__all__ = [
+    "BROKEN_ENGINES",
+    "TEXT_CUT",
+    "BrokenEngine",
+    "clear_is_no_change",
+    "drops_property",
+    "duplicates_on_rerun",
+    "echoes_writes",
+    "empty_overwrites",
+    "first_page_only",
+    "gives_up_on_429",
+    "ignores_deletes",
+    "ignores_merge_criteria",
+    "ignores_target_edits",
+    "loses_time_of_date",
+    "one_way",
+    "rounds_double",
+    "truncates_text",
+    "wrong_variant",
+]
+
+
+def __getattr__(name: str) -> Any:
+    """A factory, imported from ``engines`` when first named (PEP 562)."""
+    if name in __all__ and name not in {"BROKEN_ENGINES", "BrokenEngine"}:
+        # loaded by name, on first use: the catalogue alone must not import the engine
+        return getattr(importlib.import_module(f"{__name__}.engines"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,49 @@
+"""The broken engines the self-check runs, by name: what each breaks and the promise that breaks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["BROKEN_ENGINES", "TEXT_CUT", "BrokenEngine"]
+
+#: how many characters of a text ``truncates_text`` keeps
+TEXT_CUT = 20
+
+
+@dataclass(frozen=True)
+class BrokenEngine:
+    """One broken engine: its name (the factory's), what it breaks, and the promise that breaks."""
+
+    name: str
+    breaks: str
+    promise: str
+
+    @property
+    def sut(self) -> str:
+        """What ``--sut`` names to run the checklist against it."""
+        return f"harness.selfcheck.broken:{self.name}"
+
+
+BROKEN_ENGINES: tuple[BrokenEngine, ...] = (
+    BrokenEngine("drops_property", "drops one mapped property", "every mapped property travels with its record"),
+    BrokenEngine("one_way", "writes only to the target, never to the source", "edits and deletes flow both ways"),
+    BrokenEngine("rounds_double", "rounds Doubles to whole numbers", "a Double arrives equal"),
+    BrokenEngine("loses_time_of_date", "dates arrive at midnight", "a DateTime arrives equal to the second"),
+    BrokenEngine("truncates_text", f"cuts text to {TEXT_CUT} characters", "a string arrives equal"),
+    BrokenEngine(
+        "duplicates_on_rerun", "forgets its links at restart, never looks for a match", "a re-run never duplicates"
+    ),
+    BrokenEngine("ignores_merge_criteria", "never looks for an existing record", "merge on the merge criteria"),
+    BrokenEngine("echoes_writes", "writes every mapped property every cycle", "a quiet cycle writes nothing"),
+    BrokenEngine("first_page_only", "reads only the first page of a listing", "every record is synced"),
+    BrokenEngine(
+        "gives_up_on_429", "takes a 429 as nothing there, skips the record", "keeps working through rate limits"
+    ),
+    BrokenEngine("empty_overwrites", "whole-record latest-wins, empties included", "an empty value never overwrites"),
+    BrokenEngine(
+        "ignores_target_edits", "a target edit never counts as a change", "an edit in the target reaches the source"
+    ),
+    BrokenEngine("clear_is_no_change", "a clear is read as no change", "a deliberate clear propagates"),
+    BrokenEngine("ignores_deletes", "never propagates a delete", "a deleted record does not linger"),
+    BrokenEngine("wrong_variant", "order lines point at the next line's variant", "lines point at the right variants"),
+)
