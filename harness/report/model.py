@@ -16,6 +16,7 @@ from typing import Any
 
 from harness.dataflow.model import DataflowDocument, Finding, PropertyMapping, Severity
 from harness.errors import ReportError
+from harness.options import replay_argv
 from harness.report.results import (
     Evidence,
     HttpExchange,
@@ -255,14 +256,15 @@ class RunReport:
         return 1 if any(item.required and item.status in failing for item in self.items()) else 0
 
     def replay_argv(self) -> tuple[str, ...]:
-        """The command line that replays this run with the same seeds."""
-        argv = ["talkqa", "run", "--spec", self.spec.path]
-        if self.mapping_path:
-            argv += ["--mapping", self.mapping_path]
-        argv += ["--sut", self.sut.name, "--seed", str(self.seeds.run)]
-        if self.strict:
-            argv.append("--strict")
-        return tuple(argv)
+        """The command line that replays this run with the same seeds (built from the one options model)."""
+        values = {
+            "spec": self.spec.path,
+            "mapping": self.mapping_path,
+            "sut": self.sut.name,
+            "seed": self.seeds.run,
+            "strict": self.strict,
+        }
+        return replay_argv(values)
 
     def to_json(self) -> dict[str, Any]:
         """The ``checklist.json`` document (``summary`` and ``exit_code`` are computed, and ignored on read)."""

@@ -25,6 +25,7 @@ from typing import Any
 from harness.checklist.config import load_config
 from harness.checklist.runner import RunOptions, pytest_argv
 from harness.errors import UsageError
+from harness.options import EXAMPLES, FAULTS, MAPPING, MARKERS, REPORT_DIR, SEED, SPEC, WORKERS
 from harness.selfcheck.broken import BROKEN_ENGINES
 
 __all__ = [
@@ -44,14 +45,14 @@ REFERENCE = "reference"
 
 @dataclass(frozen=True)
 class SelfCheckOptions:
-    spec: str | None = None
-    mapping: str | None = None
-    report_dir: str = "reports/selfcheck"
-    seed: int = 1
-    workers: str | None = None  #: checklist runs at once: a number or "auto" (one per CPU); None: one
-    faults: tuple[str, ...] = ()  #: catalogue names or module:callable factories; () = the whole catalogue
-    examples: int = 10
-    markers: str | None = None  #: pytest -m expression, as for talkqa run
+    spec: str | None = SPEC.default
+    mapping: str | None = MAPPING.default
+    report_dir: str = REPORT_DIR.default_for("selfcheck")
+    seed: int = SEED.default
+    workers: str | None = WORKERS.default  #: checklist runs at once: a number or "auto" (one per CPU); None: one
+    faults: tuple[str, ...] = FAULTS.default  #: catalogue names or module:callable factories; () = all of them
+    examples: int = EXAMPLES.default
+    markers: str | None = MARKERS.default  #: pytest -m expression, as for talkqa run
 
 
 @dataclass(frozen=True)
