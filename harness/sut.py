@@ -62,19 +62,18 @@ def named_engines() -> dict[str, str]:
 
 
 def _named(text: str) -> str | None:
-    """The engine name ``text`` means (``""`` is the default), or ``None`` when it names none."""
+    """The engine name ``text`` means (``""`` is the default), or ``None`` when it names none. The default
+    missing from the entry points means talkqa is not installed as a package: a usage error saying so."""
     name = text or DEFAULT_SUT
-    if ":" in name or name.startswith("cmd"):
-        return None
-    if name not in named_engines():
-        if text and name != DEFAULT_SUT:
-            return None
+    if name in named_engines():
+        return name
+    if name == DEFAULT_SUT:
         known = ", ".join(sorted(named_engines())) or "none"
         raise UsageError(
             f"--sut {name!r}: no engine of that name is installed ({ENGINE_GROUP} entry points: {known}); "
             "reinstall talkqa (pip install -e .)"
         )
-    return name
+    return None
 
 
 @dataclass(frozen=True)

@@ -29,11 +29,11 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any, Protocol, TypeAlias
+from typing import Any, TypeAlias
 
 from harness.errors import ConversionError
 from harness.mapping.kinds import Domain, row_domains
-from harness.mapping.rows import MappingRow
+from harness.mapping.rows import IdLinks, MappingRow
 
 __all__ = ["Meaning", "Side", "exact_date_time", "is_empty", "meaning", "same", "written_in_target"]
 
@@ -54,12 +54,6 @@ _INT_RANGES = {
     "Byte": (0, 255),
 }
 _TEXT_KINDS = frozenset({"String", "string", "html", "email", "enum", "currency"})
-
-
-class _Links(Protocol):
-    def target_id(self, source_id: str) -> str | None: ...
-
-    def source_id(self, target_id: str) -> str | None: ...
 
 
 def _bad(what: str, value: object) -> ConversionError:
@@ -284,7 +278,7 @@ def _labelled(row: MappingRow, act: Callable[[], Any]) -> Any:
         raise ConversionError(f"{row.label}: {error.reason}", value=error.value) from error
 
 
-def meaning(row: MappingRow, value: object, *, side: Side, links: _Links | None = None) -> Meaning | None:
+def meaning(row: MappingRow, value: object, *, side: Side, links: IdLinks | None = None) -> Meaning | None:
     """What ``value`` (held by ``side``) means, in the row's source terms; ``None`` when it means nothing.
     A reference row's target id is brought over through ``links`` (no link: ``ConversionError``)."""
     source_domain, target_domain = _domains(row)
@@ -327,7 +321,7 @@ def same(row: MappingRow, source_value: object, target_value: object) -> bool:
         return False
 
 
-def _need_links(row: MappingRow, links: _Links | None) -> _Links:
+def _need_links(row: MappingRow, links: IdLinks | None) -> IdLinks:
     if links is None:
         raise ConversionError(f"{row.label} refers to other records: its ids are compared through the links")
     return links
