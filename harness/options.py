@@ -22,9 +22,11 @@ from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
 __all__ = [
+    "ALLOW_LINT_ERRORS",
     "DEFAULT_SPEC",
     "EXAMPLES",
     "FAULTS",
+    "KEYWORDS",
     "MAPPING",
     "MARKERS",
     "OPTIONS",
@@ -33,6 +35,7 @@ __all__ = [
     "SPEC",
     "STRICT",
     "SUT",
+    "VERBOSE",
     "WORKERS",
     "Command",
     "Option",
@@ -261,19 +264,67 @@ EXAMPLES: Option[int] = Option(
     plugin=True,
     metavar="N",
     config=True,
+    replay=True,
 )
 MARKERS: Option[str | None] = Option(
     "markers",
     str,
     None,
-    "run only checklist items whose tags match, e.g. 'section_2' or 'bidirectional and not resilience'",
+    "run only checklist items whose tags match, e.g. 'section_2' or 'bidirectional and not resilience' "
+    "(an expression that does not parse, or names no tag of the checklist, exits 2 before running)",
     flags=("-m",),
     pytest_flag="-m",
     metavar="EXPR",
+    replay=True,
+)
+KEYWORDS: Option[str | None] = Option(
+    "keywords",
+    str,
+    None,
+    "run only checklist items whose test names match, as pytest's -k (each item's replay command in the report "
+    "uses it)",
+    flags=("-k",),
+    pytest_flag="-k",
+    metavar="EXPR",
+    commands=frozenset({"run"}),
+    replay=True,
+)
+ALLOW_LINT_ERRORS: Option[bool] = Option(
+    "allow_lint_errors",
+    None,
+    False,
+    "run although the spec has error-level lint findings (else exit 2 before running, listing them); the report "
+    "shows them at its top and on the items of the sections they are in",
+    flags=("--allow-lint-errors",),
+    commands=frozenset({"run"}),
+    replay=True,
+)
+VERBOSE: Option[bool] = Option(
+    "verbose",
+    None,
+    False,
+    "show pytest's own output: every item as it runs and the long tracebacks of failures (default: one line "
+    "per failed item and a summary)",
+    flags=("-v", "--verbose"),
+    commands=frozenset({"run"}),
 )
 
 #: Every option, in the order ``--help`` lists them (and ``load_config`` takes the ``config`` ones).
-OPTIONS: tuple[Option[Any], ...] = (SPEC, MAPPING, SUT, REPORT_DIR, SEED, WORKERS, FAULTS, STRICT, EXAMPLES, MARKERS)
+OPTIONS: tuple[Option[Any], ...] = (
+    SPEC,
+    MAPPING,
+    SUT,
+    REPORT_DIR,
+    SEED,
+    WORKERS,
+    FAULTS,
+    STRICT,
+    EXAMPLES,
+    MARKERS,
+    KEYWORDS,
+    ALLOW_LINT_ERRORS,
+    VERBOSE,
+)
 
 
 def options_of(surface: Surface) -> tuple[Option[Any], ...]:

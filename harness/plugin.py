@@ -13,7 +13,11 @@
 
 from __future__ import annotations
 
+import signal
+import threading
+import time
 from collections.abc import Callable, Generator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +36,7 @@ __all__ = [
     "pytest_addoption",
     "pytest_bdd_apply_tag",
     "pytest_configure",
+    "pytest_keyboard_interrupt",
     "pytest_runtest_logreport",
     "pytest_runtest_makereport",
     "pytest_sessionfinish",
@@ -75,10 +80,38 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.import_plugin("harness.checklist.steps")
     report_dir = options["report_dir"]
     if report_dir and "checklist" in _STATE and not hasattr(config, "workerinput"):
-        _STATE["collector"] = Collector(_STATE["checklist"], Path(report_dir))
+        _STATE["collector"] = Collector(
+            _STATE["checklist"],
+            Path(report_dir),
+            markers=config.getoption("markexpr", None),
+            keywords=config.getoption("keyword", None),
+        )
+        _STATE["signals"] = _interrupt_on_signals()
+
+
+def _interrupt_on_signals() -> dict[int, Any]:
+    """Make SIGTERM stop the session as Ctrl-C does, so the reports of the items that finished are still
+    written (marked interrupted); a repeat of the signal within a second — the same Ctrl-C reaching this
+    process from its group and from ``talkqa run`` — is not a second interrupt. Returns the handlers it
+    replaced (none off the main thread)."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    first: list[float] = []
+
+    def interrupt(signum: int, frame: Any) -> None:
+        now = time.monotonic()
+        if first and now - first[0] < 1.0:
+            return
+        first[:] = [now]
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    return {signum: signal.signal(signum, interrupt) for signum in (signal.SIGINT, signal.SIGTERM)}
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    for signum, handler in _STATE.pop("signals", {}).items():
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signum, handler)
     outer = config.stash.get(_OUTER_STATE, None)
     if outer is not None:
         _STATE.clear()
@@ -148,5 +181,26 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     collector = _STATE.get("collector")
-    if collector is not None:
-        collector.write()
+    if collector is None:
+        return
+    interrupted = exitstatus == pytest.ExitCode.INTERRUPTED and bool(_STATE.get("interrupted"))
+    with _signals_held():  # a second Ctrl-C must not cut the reports in half
+        collector.write(interrupted=interrupted, planned=len(getattr(session, "items", ())) or None)
+
+
+def pytest_keyboard_interrupt(excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+    _STATE["interrupted"] = True
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM ignored while the reports are written (on the main thread; elsewhere as is)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held = {signum: signal.signal(signum, signal.SIG_IGN) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, handler in held.items():
+            signal.signal(signum, handler)

@@ -37,10 +37,13 @@ OTHER_VALUES: dict[str, Any] = {
     "strict": True,
     "examples": 3,
     "markers": "section_1 and not resilience",
+    "keywords": "test_a_quiet_cycle and not line_16",
+    "allow_lint_errors": True,
+    "verbose": True,
 }
 
 #: Where pytest keeps the values of the options that are pytest's own (-m) or pytest-xdist's (-n).
-PYTEST_OWN_DEST = {"-m": "markexpr", "-n": "numprocesses"}
+PYTEST_OWN_DEST = {"-m": "markexpr", "-n": "numprocesses", "-k": "keyword"}
 
 
 def _defaults(surface: options.Surface) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from pytest_bdd.scenario import scenario_wrapper_template_registry
 from harness.checklist.config import ChecklistConfig
 from harness.checklist.outcomes import ChecklistFailure, pending_reason
 from harness.checklist.roundtrip import HYPOTHESIS_PROFILE
+from harness.dataflow.model import Severity
 from harness.report import write_reports
 from harness.report.model import (
     AssumedMapping,
@@ -37,6 +38,8 @@ from harness.report.results import (
     ItemStatus,
     SectionResult,
     StepResult,
+    StepStatus,
+    distinct_names,
 )
 from harness.sut import describe_sut
 
@@ -85,25 +88,42 @@ def describe(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.Test
 
 
 def _steps(item: pytest.Item, steps: list[Any], status: ItemStatus) -> list[StepResult]:
-    """Each Gherkin step of the item as pytest-bdd ran it; a step never reached is skipped."""
-    ran = scenario_reports_registry.get(item)
-    reports = list(ran.step_reports) if ran is not None else []
+    """Each Gherkin step of the item as pytest-bdd ran it. pytest-bdd marks every step after a failing
+    one as failed too; here the first failing step carries the item's status and the rest are not run."""
+    reports = _step_reports(item)
     out: list[StepResult] = []
+    ended = False
     for index, step in enumerate(steps):
-        if index < len(reports):
+        duration = 0.0
+        if ended or index >= len(reports):
+            state = StepStatus.NOT_RUN
+        else:
             report = reports[index]
             unfinished = report.stopped is None
-            if report.failed:
-                state = ItemStatus.FAILED
-            elif unfinished:  # the step that ended the item as pending (or skipped) never finished
-                state = status if status in (ItemStatus.PENDING, ItemStatus.SKIPPED) else ItemStatus.FAILED
+            if report.failed or unfinished:  # the step that failed, or ended the item as pending/skipped
+                state = StepStatus(status.value) if status is not ItemStatus.PASSED else StepStatus.FAILED
+                ended = True
             else:
-                state = ItemStatus.PASSED
+                state = StepStatus.PASSED
             duration = 0.0 if unfinished else float(report.duration)
-        else:
-            state, duration = ItemStatus.SKIPPED, 0.0
         out.append(StepResult(step.keyword, step.name, int(step.line_number), state, round(duration, 6)))
     return out
+
+
+def _step_reports(item: pytest.Item) -> list[Any]:
+    ran = scenario_reports_registry.get(item)
+    return list(ran.step_reports) if ran is not None else []
+
+
+def _failed_in_setup(item: pytest.Item, report: pytest.TestReport, error: BaseException | None) -> bool:
+    """Whether the scenario could not be set up — a fixture failed, or a Given step failed with anything
+    but a check's verdict (a ChecklistFailure is the system under test found wrong, even in a Given)."""
+    if report.when == "setup":
+        return True
+    if isinstance(error, ChecklistFailure):
+        return False
+    failing = next((r for r in _step_reports(item) if r.failed), None)
+    return failing is not None and str(getattr(failing.step, "type", "")).lower() == "given"
 
 
 def _outcome(
@@ -133,10 +153,12 @@ def _outcome(
             evidence = Evidence(error.message, None, None, tuple(exchanges), example)
         return ItemStatus.FAILED, error.message, evidence
     message = f"{type(error).__name__}: {error}" if error is not None else str(report.longrepr)[-500:]
-    if report.when == "setup":
+    status = ItemStatus.FAILED
+    if _failed_in_setup(item, report, error):
+        status = ItemStatus.ERROR
         message = f"could not set the scenario up: {message}"
     return (
-        ItemStatus.FAILED,
+        status,
         message.splitlines()[0] if message else "failed",
         Evidence(message, exchanges=tuple(exchanges)),
     )
@@ -152,9 +174,13 @@ def _skip_text(report: pytest.TestReport) -> str:
 class Collector:
     """Gathers the described items on the controller and writes the four reports at the end."""
 
-    def __init__(self, config: ChecklistConfig, out_dir: Path) -> None:
+    def __init__(
+        self, config: ChecklistConfig, out_dir: Path, *, markers: str | None = None, keywords: str | None = None
+    ) -> None:
         self.config = config
         self.out_dir = out_dir
+        self.markers = markers or None
+        self.keywords = keywords or None
         self.items: dict[str, dict[str, Any]] = {}
         self.started = datetime.now(UTC)
         self._clock = time.perf_counter()
@@ -166,13 +192,36 @@ class Collector:
                 data = json.loads(str(value))
                 self.items[data["node_id"]] = data
 
-    def report(self) -> RunReport:
+    def _lint_errors(self) -> dict[int, tuple[str, ...]]:
+        """The error-level findings inside each distinct section (by the section's title line)."""
+        document = self.config.document
+        errors = [f for f in document.findings if f.severity is Severity.ERROR]
+        starts = sorted(s.line for s in document.sections)
+        found: dict[int, tuple[str, ...]] = {}
+        for section in document.distinct_sections():
+            later = [line for line in starts if line > section.line]
+            end = later[0] if later else 10**9
+            inside = [f for f in errors if section.line <= f.line < end]
+            if inside:
+                found[section.line] = tuple(f"{f.code} at spec line {f.line}: {f.message}" for f in inside)
+        return found
+
+    def _source_lines(self) -> list[str]:
+        try:
+            return self.config.spec_path.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            return []
+
+    def report(self, *, interrupted: bool = False, planned: int | None = None) -> RunReport:
         document = self.config.document
         distinct = document.distinct_sections()
+        lint_errors = self._lint_errors()
         by_section: dict[int, list[ItemResult]] = {}
         for data in sorted(self.items.values(), key=lambda d: (d["order"], d["node_id"])):
             evidence = Evidence.from_json(data["evidence"]) if data.get("evidence") else None
-            by_section.setdefault(int(data["section"]), []).append(
+            ordinal = int(data["section"])
+            section_line = distinct[ordinal - 1].line if 0 < ordinal <= len(distinct) else -1
+            by_section.setdefault(ordinal, []).append(
                 ItemResult(
                     name=data["name"],
                     status=ItemStatus(data["status"]),
@@ -184,10 +233,15 @@ class Collector:
                     evidence=evidence,
                     steps=tuple(StepResult.from_json(step) for step in data.get("steps", ())),
                     order=int(data["order"]),
+                    lint_errors=lint_errors.get(section_line, ()),
                 )
             )
+        # the examples of one outline share a name: every report names each one apart
+        renamed = iter(distinct_names(item for ordinal in sorted(by_section) for item in by_section[ordinal]))
+        by_section = {ordinal: [next(renamed) for _ in items] for ordinal, items in sorted(by_section.items())}
+        source_lines = self._source_lines()
         sections = tuple(
-            SectionResult.of(document, section, by_section.get(ordinal, ()))
+            SectionResult.of(document, section, by_section.get(ordinal, ()), source_lines)
             for ordinal, section in enumerate(distinct, start=1)
         )
         assumed = tuple(
@@ -207,8 +261,13 @@ class Collector:
             versions=installed_versions(),
             strict=self.config.strict,
             mapping_path=self.config.mapping_path,
+            examples=self.config.examples,
+            markers=self.markers,
+            keywords=self.keywords,
+            interrupted=interrupted,
+            planned=planned,
         )
 
-    def write(self) -> None:
-        written = write_reports(self.report(), self.out_dir)
+    def write(self, *, interrupted: bool = False, planned: int | None = None) -> None:
+        written = write_reports(self.report(interrupted=interrupted, planned=planned), self.out_dir)
         self.written = written["json"]

@@ -10,7 +10,10 @@ Mapping:
   (the URI is the spec, not the .feature file), ``match.location`` the pytest node id. An item that
   carries no steps gets one ``Then`` step named after the item that holds its status;
 - status: ``passed``, ``failed``, ``pending`` and ``skipped`` map to the Cucumber statuses of the same
-  names. When the steps do not show the item's status (a failure after the last step, say), an
+  names; a step never reached (``not_run``) is ``skipped``, as Cucumber reports the steps after a failure.
+  An item in *error* (its setup failed: nothing was checked) gets a failing ``before`` hook, which
+  Cucumber tools show as a hook error rather than a failed step, and its unreached steps skipped.
+  When the steps do not show the item's status (a failure after the last step, say), an
   ``after`` hook carries it, so Cucumber tools derive the same scenario status as talkqa;
 - ``error_message``: the evidence as text (failed), or the reason (pending, skipped);
 - ``duration``: nanoseconds, an integer.
@@ -23,7 +26,7 @@ import re
 from typing import Any
 
 from harness.report.model import RunReport
-from harness.report.results import ItemResult, ItemStatus, SectionResult, StepResult
+from harness.report.results import ItemResult, ItemStatus, SectionResult, StepResult, StepStatus
 from harness.report.text import evidence_text, failure_message
 
 __all__ = ["render_cucumber", "scenario_status"]
@@ -48,8 +51,19 @@ def scenario_status(statuses: list[ItemStatus]) -> ItemStatus:
     return ItemStatus.PASSED
 
 
-def _result(status: ItemStatus, seconds: float, error: str | None) -> dict[str, Any]:
-    result: dict[str, Any] = {"status": status.value, "duration": _ns(seconds)}
+#: Cucumber's name of each status (Cucumber has no "error" nor "not run").
+_CUCUMBER = {
+    "passed": "passed",
+    "failed": "failed",
+    "error": "failed",
+    "pending": "pending",
+    "skipped": "skipped",
+    "not_run": "skipped",
+}
+
+
+def _result(status: ItemStatus | StepStatus, seconds: float, error: str | None) -> dict[str, Any]:
+    result: dict[str, Any] = {"status": _CUCUMBER[status.value], "duration": _ns(seconds)}
     if error:
         result["error_message"] = error
     return result
@@ -58,7 +72,7 @@ def _result(status: ItemStatus, seconds: float, error: str | None) -> dict[str, 
 def _error(item: ItemResult) -> str | None:
     if item.status is ItemStatus.PASSED:
         return None
-    if item.status is ItemStatus.FAILED and item.evidence is not None:
+    if item.did_not_pass and item.evidence is not None:
         return evidence_text(item.evidence)
     return failure_message(item)
 
@@ -69,13 +83,17 @@ def _location(report: RunReport, item: ItemResult) -> str:
 
 def _step(report: RunReport, item: ItemResult, step: StepResult, error: str | None) -> dict[str, Any]:
     keyword = step.keyword.strip() + " "
-    carries_error = step.status is item.status and step.status is not ItemStatus.PASSED
+    carries_error = step.status.value == item.status.value and step.status is not StepStatus.PASSED
+    status: StepStatus = step.status
+    if item.status is ItemStatus.ERROR and step.status is StepStatus.ERROR:
+        status = StepStatus.SKIPPED  # the before hook carries the error
+        carries_error = False
     return {
         "keyword": keyword,
         "name": step.text,
         "line": item.line,
         "match": {"location": _location(report, item)},
-        "result": _result(step.status, step.duration_s, error if carries_error else None),
+        "result": _result(status, step.duration_s, error if carries_error else None),
     }
 
 
@@ -90,6 +108,11 @@ def _element(report: RunReport, feature_id: str, item: ItemResult) -> dict[str, 
         "line": item.line,
         "tags": [{"name": f"@{tag.lstrip('@')}", "line": item.line} for tag in item.tags],
     }
+    if item.status is ItemStatus.ERROR:
+        element["before"] = [
+            {"match": {"location": _location(report, item)}, "result": _result(item.status, 0.0, error)}
+        ]
+        error = None
     if not item.steps:
         element["steps"] = [
             {
@@ -109,7 +132,8 @@ def _element(report: RunReport, feature_id: str, item: ItemResult) -> dict[str, 
             error_left = None  # the evidence is told once, at the first step of the item's status
         steps.append(entry)
     element["steps"] = steps
-    if scenario_status([step.status for step in item.steps]) is not item.status:
+    shown = [ItemStatus(_CUCUMBER[step.status.value]) for step in item.steps]
+    if item.status is not ItemStatus.ERROR and scenario_status(shown) is not item.status:
         rest = max(0.0, item.duration_s - sum(step.duration_s for step in item.steps))
         element["after"] = [
             {"match": {"location": _location(report, item)}, "result": _result(item.status, rest, error_left)}

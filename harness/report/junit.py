@@ -7,12 +7,16 @@ Status mapping:
 passed      ``<testcase>`` with nothing inside
 failed      ``<failure type="failed" message="<reason>">`` holding the evidence as text (message,
             ``-expected``/``+actual`` diff, redacted HTTP exchanges, falsifying example and seed)
+error       ``<error type="setup" message="<reason>">``: the scenario could not be set up, nothing was
+            checked (as pytest reports a fixture error)
 pending     ``<skipped message="pending: <reason>">``; in strict mode, when the item is required,
             ``<failure type="pending">`` instead, so that a CI gate on JUnit agrees with the exit code
 skipped     ``<skipped message="skipped: <reason>">``
 ==========  ==================================================================================
 
-A testcase has ``classname`` ``<spec file stem>.<section title>`` (dots in either become ``_``, as
+Every item has its own ``name`` (the examples of an outline carry their example). A lint error in the
+item's section (run with ``--allow-lint-errors``) is named in the message of a non-passing item and in
+``<system-out>``. A testcase has ``classname`` ``<spec file stem>.<section title>`` (dots in either become ``_``, as
 CI tools split class names at dots), ``name`` the item name, ``time`` in seconds, and ``file`` and
 ``line`` pointing at the spec line the item comes from. Each testsuite carries the run's seeds and
 system under test as ``<properties>``. Characters XML 1.0 cannot hold become U+FFFD.
@@ -47,7 +51,7 @@ def _counts(summary: Summary, failing_pending: int) -> dict[str, str]:
     return {
         "tests": str(summary.total),
         "failures": str(summary.failed + failing_pending),
-        "errors": "0",
+        "errors": str(summary.error),
         "skipped": str(summary.skipped + summary.pending - failing_pending),
     }
 
@@ -68,14 +72,19 @@ def _testcase(report: RunReport, classname: str, item: ItemResult) -> ET.Element
         },
     )
     reason = _x(failure_message(item))
-    if item.status is ItemStatus.FAILED:
-        failure = ET.SubElement(case, "failure", {"type": "failed", "message": reason})
+    if item.lint_errors and item.status is not ItemStatus.PASSED:
+        reason += _x(f" [spec lint errors in this section: {'; '.join(item.lint_errors)}]")
+    if item.status in (ItemStatus.FAILED, ItemStatus.ERROR):
+        kind = "failure" if item.status is ItemStatus.FAILED else "error"
+        failure = ET.SubElement(case, kind, {"type": "failed" if kind == "failure" else "setup", "message": reason})
         failure.text = _x(evidence_text(item.evidence) if item.evidence else failure_message(item))
     elif _fails_as_pending(report, item):
         failure = ET.SubElement(case, "failure", {"type": "pending", "message": f"pending (strict): {reason}"})
         failure.text = reason
     elif item.status in (ItemStatus.PENDING, ItemStatus.SKIPPED):
         ET.SubElement(case, "skipped", {"message": f"{item.status.value}: {reason}"})
+    if item.lint_errors:
+        ET.SubElement(case, "system-out").text = _x("\n".join(item.lint_errors))
     return case
 
 

@@ -29,6 +29,8 @@ from harness.report.results import (
 )
 
 __all__ = [
+    "EXIT_INTERRUPTED",
+    "EXIT_NOTHING_CHECKED",
     "FORMAT",
     "AssumedMapping",
     "Evidence",
@@ -48,6 +50,10 @@ __all__ = [
     "Timings",
     "installed_versions",
 ]
+
+#: The exit code of a run that checked nothing (pytest's "no tests ran"), and of an interrupted one.
+EXIT_NOTHING_CHECKED = 5
+EXIT_INTERRUPTED = 130
 
 #: Names the serialised shape; bumped when a key changes meaning.
 FORMAT = "talkqa-checklist/1"
@@ -240,6 +246,11 @@ class RunReport:
     versions: tuple[tuple[str, str], ...] = ()
     strict: bool = False  #: ``--strict``: a pending required item fails the run
     mapping_path: str | None = None  #: ``--mapping FILE``, when one was given
+    examples: int | None = None  #: ``--examples N``: hypothesis examples per round trip (None: not recorded)
+    markers: str | None = None  #: the ``-m`` expression that selected the items
+    keywords: str | None = None  #: the ``-k`` expression that selected the items
+    interrupted: bool = False  #: the run was stopped (SIGINT, SIGTERM) before every item finished
+    planned: int | None = None  #: how many items were selected to run (None: not recorded)
 
     def items(self) -> tuple[ItemResult, ...]:
         return tuple(item for section in self.sections for item in section.items)
@@ -249,22 +260,80 @@ class RunReport:
         return Summary.of(self.items())
 
     def exit_code(self, strict: bool | None = None) -> int:
-        """0 when every required item passed (or was skipped, or is pending outside strict mode);
-        1 when a required item failed, or — strict — is pending. ``strict`` defaults to the run's."""
+        """The exit code a CI gate gets: 0 when at least one required item ran and every required item
+        passed (skipped and pending items neither fail nor count as checked); 1 when a required item
+        failed or could not be set up (error) — strict: or is pending; 5 when nothing was checked (no
+        item selected, or every one pending or skipped); 130 when the run was interrupted.
+        ``strict`` defaults to the run's."""
         strict = self.strict if strict is None else strict
-        failing = {ItemStatus.FAILED, ItemStatus.PENDING} if strict else {ItemStatus.FAILED}
-        return 1 if any(item.required and item.status in failing for item in self.items()) else 0
+        if self.interrupted:
+            return EXIT_INTERRUPTED
+        failing = {ItemStatus.FAILED, ItemStatus.ERROR}
+        if strict:
+            failing.add(ItemStatus.PENDING)
+        required = [item for item in self.items() if item.required]
+        if any(item.status in failing for item in required):
+            return 1
+        if not any(item.status is ItemStatus.PASSED for item in required):
+            return EXIT_NOTHING_CHECKED
+        return 0
 
-    def replay_argv(self) -> tuple[str, ...]:
-        """The command line that replays this run with the same seeds (built from the one options model)."""
-        values = {
+    def verdict(self) -> str:
+        """One line saying what the exit code means for this run (why, when nothing was checked)."""
+        code = self.exit_code()
+        summary = self.summary
+        if code == EXIT_INTERRUPTED:
+            planned = f" of {self.planned}" if self.planned is not None else ""
+            return f"interrupted: {summary.total}{planned} item(s) finished; the report holds only those"
+        if code == 1:
+            bad = summary.failed + summary.error + (summary.pending if self.strict else 0)
+            return f"{bad} required item(s) did not pass"
+        if code == EXIT_NOTHING_CHECKED:
+            return "nothing was checked: " + self._nothing_checked_why()
+        return f"every required item passed ({summary.passed} checked)"
+
+    def _nothing_checked_why(self) -> str:
+        items = self.items()
+        selection = " and ".join(
+            f"{flag} {expression!r}" for flag, expression in (("-m", self.markers), ("-k", self.keywords)) if expression
+        )
+        if not items:
+            if selection:
+                return f"{selection} selected no checklist item"
+            return "the spec gives no checklist item (no flow section)"
+        reasons: dict[str, int] = {}
+        for item in items:
+            reasons[item.reason or item.status.value] = reasons.get(item.reason or item.status.value, 0) + 1
+        top, count = max(reasons.items(), key=lambda pair: pair[1])
+        statuses = sorted({item.status.value for item in items})
+        return f"all {len(items)} item(s) are {' or '.join(statuses)}; the most common reason ({count}): {top}"
+
+    def _replay_values(self) -> dict[str, Any]:
+        return {
             "spec": self.spec.path,
             "mapping": self.mapping_path,
             "sut": self.sut.name,
             "seed": self.seeds.run,
             "strict": self.strict,
+            "examples": self.examples,
+            "allow_lint_errors": any(f.severity is Severity.ERROR for f in self.findings),
         }
-        return replay_argv(values)
+
+    def replay_argv(self) -> tuple[str, ...]:
+        """The command line that replays this run with the same seeds and the same selection (built from
+        the one options model)."""
+        return replay_argv({**self._replay_values(), "markers": self.markers, "keywords": self.keywords})
+
+    def item_replay_argv(self, item: ItemResult) -> tuple[str, ...]:
+        """The command line that runs ``item`` alone, as it ran here: the run's spec, mapping, system under
+        test, seed and examples, and ``-k`` with the item's test name (excluding, by name, any other item
+        of the run whose name contains it)."""
+        name = item.test_name
+        others = sorted(
+            {o.test_name for o in self.items() if o.test_name != name and name.lower() in o.test_name.lower()}
+        )
+        keywords = " and ".join([name, *(f"not {other}" for other in others)])
+        return replay_argv({**self._replay_values(), "keywords": keywords})
 
     def to_json(self) -> dict[str, Any]:
         """The ``checklist.json`` document (``summary`` and ``exit_code`` are computed, and ignored on read)."""
@@ -282,7 +351,13 @@ class RunReport:
             "versions": dict(self.versions),
             "timings": self.timings.to_json(),
             "summary": self.summary.to_json(),
+            "examples": self.examples,
+            "markers": self.markers,
+            "keywords": self.keywords,
+            "interrupted": self.interrupted,
+            "planned": self.planned,
             "exit_code": self.exit_code(),
+            "verdict": self.verdict(),
             "replay": list(self.replay_argv()),
         }
 
@@ -304,6 +379,11 @@ class RunReport:
                 versions=tuple((str(k), str(v)) for k, v in data.get("versions", {}).items()),
                 strict=bool(data.get("strict", False)),
                 mapping_path=data.get("mapping_path"),
+                examples=data.get("examples"),
+                markers=data.get("markers"),
+                keywords=data.get("keywords"),
+                interrupted=bool(data.get("interrupted", False)),
+                planned=data.get("planned"),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ReportError(f"damaged talkqa checklist report: {type(exc).__name__}: {exc}") from exc

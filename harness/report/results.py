@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -23,7 +23,9 @@ __all__ = [
     "ItemStatus",
     "SectionResult",
     "StepResult",
+    "StepStatus",
     "Summary",
+    "distinct_names",
 ]
 
 
@@ -31,7 +33,8 @@ class ItemStatus(StrEnum):
     """The outcome of one checklist item."""
 
     PASSED = "passed"
-    FAILED = "failed"
+    FAILED = "failed"  #: a check found the system under test wrong
+    ERROR = "error"  #: the scenario could not be set up (a fixture or a Given step failed): nothing was checked
     PENDING = "pending"  #: could not be checked here (no properties, no driver, a condition we cannot evaluate)
     SKIPPED = "skipped"  #: deliberately not run (deselected, not applicable to this SUT)
 
@@ -175,6 +178,21 @@ class Evidence:
         )
 
 
+class StepStatus(StrEnum):
+    """The outcome of one Gherkin step: an item's statuses, and ``not_run`` for a step never reached."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    ERROR = "error"
+    PENDING = "pending"
+    SKIPPED = "skipped"
+    NOT_RUN = "not_run"  #: an earlier step failed or ended the item
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
 @dataclass(frozen=True)
 class StepResult:
     """One Gherkin step of an item, as pytest-bdd ran it."""
@@ -182,8 +200,11 @@ class StepResult:
     keyword: str  #: ``Given``, ``When``, ``Then``, ``And``
     text: str
     line: int  #: line in the .feature file
-    status: ItemStatus
+    status: StepStatus
     duration_s: float = 0.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status", StepStatus(self.status))
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -197,7 +218,7 @@ class StepResult:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> StepResult:
         return cls(
-            data["keyword"], data["text"], int(data["line"]), ItemStatus(data["status"]), float(data["duration_s"])
+            data["keyword"], data["text"], int(data["line"]), StepStatus(data["status"]), float(data["duration_s"])
         )
 
 
@@ -207,6 +228,7 @@ class Summary:
 
     passed: int = 0
     failed: int = 0
+    error: int = 0
     pending: int = 0
     skipped: int = 0
 
@@ -222,10 +244,10 @@ class Summary:
 
     @property
     def total(self) -> int:
-        return self.passed + self.failed + self.pending + self.skipped
+        return self.passed + self.failed + self.error + self.pending + self.skipped
 
     def to_json(self) -> dict[str, int]:
-        return {"passed": self.passed, "failed": self.failed, "pending": self.pending, "skipped": self.skipped}
+        return {status.value: self.count(status) for status in ItemStatus}
 
 
 @dataclass(frozen=True)
@@ -243,17 +265,27 @@ class ItemResult:
     evidence: Evidence | None = None
     steps: tuple[StepResult, ...] = ()
     order: int = 0  #: place in the run's collection order; partial reports are merged by it
+    lint_errors: tuple[str, ...] = ()  #: error-level lint findings in the item's section (run anyway)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "status", ItemStatus(self.status))
         reason = _one_line(self.reason)
-        if reason is None and self.status is ItemStatus.FAILED and self.evidence is not None:
+        if reason is None and self.status in (ItemStatus.FAILED, ItemStatus.ERROR) and self.evidence is not None:
             reason = _one_line(self.evidence.message)
         object.__setattr__(self, "reason", reason)
         if reason is None and self.status in (ItemStatus.PENDING, ItemStatus.SKIPPED):
             raise ReportError(f"{self.status.value} item {self.name!r} (spec line {self.line}) needs a reason")
         if self.duration_s < 0:
             raise ReportError(f"item {self.name!r} has a negative duration {self.duration_s}")
+
+    @property
+    def test_name(self) -> str:
+        """The pytest name of the item (its node id after ``::``), which ``-k`` selects it by."""
+        return self.node_id.partition("::")[2] or self.node_id
+
+    @property
+    def did_not_pass(self) -> bool:
+        return self.status in (ItemStatus.FAILED, ItemStatus.ERROR)
 
     @property
     def key(self) -> str:
@@ -273,6 +305,7 @@ class ItemResult:
             "evidence": self.evidence.to_json() if self.evidence else None,
             "steps": [step.to_json() for step in self.steps],
             "order": self.order,
+            "lint_errors": list(self.lint_errors),
         }
 
     @classmethod
@@ -290,6 +323,7 @@ class ItemResult:
             evidence=Evidence.from_json(evidence) if evidence else None,
             steps=tuple(StepResult.from_json(s) for s in data.get("steps", ())),
             order=int(data.get("order", 0)),
+            lint_errors=tuple(data.get("lint_errors", ())),
         )
 
 
@@ -303,10 +337,31 @@ class SectionResult:
     target: str
     items: tuple[ItemResult, ...] = ()
     duplicate_lines: tuple[int, ...] = ()  #: title lines of word-for-word copies checked as this one
+    excerpt: tuple[tuple[int, str], ...] = ()  #: the section as the spec writes it: (line number, text)
+    excerpt_cut: int = 0  #: lines of the section left out of ``excerpt``
 
     @classmethod
-    def of(cls, document: DataflowDocument, section: FlowSection, items: Iterable[ItemResult]) -> SectionResult:
-        """The result of a (distinct) section of a parsed spec, its word-for-word copies noted."""
+    def of(
+        cls,
+        document: DataflowDocument,
+        section: FlowSection,
+        items: Iterable[ItemResult],
+        source_lines: list[str] | None = None,
+        max_excerpt: int = 60,
+    ) -> SectionResult:
+        """The result of a (distinct) section of a parsed spec, its word-for-word copies noted and, given
+        the spec's lines, its text (from its title to the next section, at most ``max_excerpt`` lines)."""
+        excerpt: list[tuple[int, str]] = []
+        cut = 0
+        if source_lines:
+            later = [s.line for s in document.sections if s.line > section.line]
+            end = min(later) - 1 if later else len(source_lines)
+            numbered = [
+                (n, source_lines[n - 1]) for n in range(max(section.line, 1), end + 1) if n <= len(source_lines)
+            ]
+            while numbered and not numbered[-1][1].strip():
+                numbered.pop()
+            excerpt, cut = numbered[:max_excerpt], max(0, len(numbered) - max_excerpt)
         return cls(
             section.title,
             section.line,
@@ -314,6 +369,8 @@ class SectionResult:
             section.target,
             tuple(items),
             tuple(copy.line for copy in document.duplicates_of(section)),
+            tuple(excerpt),
+            cut,
         )
 
     @property
@@ -327,6 +384,8 @@ class SectionResult:
             "source": self.source,
             "target": self.target,
             "duplicate_lines": list(self.duplicate_lines),
+            "excerpt": [[line, text] for line, text in self.excerpt],
+            "excerpt_cut": self.excerpt_cut,
             "items": [item.to_json() for item in self.items],
             "summary": self.summary.to_json(),
         }
@@ -340,4 +399,38 @@ class SectionResult:
             data.get("target", ""),
             tuple(ItemResult.from_json(i) for i in data["items"]),
             tuple(int(n) for n in data.get("duplicate_lines", ())),
+            tuple((int(line), str(text)) for line, text in data.get("excerpt", ())),
+            int(data.get("excerpt_cut", 0)),
         )
+
+
+def _example_label(item: ItemResult) -> str | None:
+    """What tells a parametrised example apart: the ``[...]`` part of its node id."""
+    name = item.test_name
+    if name.endswith("]") and "[" in name:
+        return name[name.index("[") + 1 : -1]
+    return None
+
+
+def distinct_names(items: Iterable[ItemResult]) -> list[ItemResult]:
+    """``items`` with every name made unique: the examples of one outline carry the same name, so each
+    gets its example (``[source-target]``), and any name still repeated a number (``#2``)."""
+    listed = list(items)
+    counts: dict[str, int] = {}
+    for item in listed:
+        counts[item.name] = counts.get(item.name, 0) + 1
+    renamed: list[ItemResult] = []
+    seen: set[str] = set()
+    for item in listed:
+        name = item.name
+        if counts[name] > 1:
+            label = _example_label(item)
+            if label is not None:
+                name = f"{name} [{label}]"
+        base, number = name, 1
+        while name in seen:
+            number += 1
+            name = f"{base} #{number}"
+        seen.add(name)
+        renamed.append(item if name == item.name else replace(item, name=name))
+    return renamed

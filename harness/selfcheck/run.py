@@ -251,7 +251,7 @@ def _failed_items(data: dict[str, Any]) -> list[CaughtItem]:
     out = []
     for s_index, section in enumerate(data["sections"], start=1):
         for i_index, item in enumerate(section["items"], start=1):
-            if item["status"] == "failed":
+            if item["status"] in ("failed", "error"):  # an engine that breaks a scenario's setup is caught too
                 out.append(
                     CaughtItem(
                         f"{s_index}.{i_index}",

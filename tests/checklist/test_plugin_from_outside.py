@@ -111,7 +111,7 @@ def test_the_report_dir_option_writes_the_four_reports(pytester: pytest.Pytester
     # every section of the spec, in spec order, those with no selected item too
     assert [s["line"] for s in data["sections"]] == [s.line for s in parse_file(BUNDLED_SPEC).distinct_sections()]
     assert [i["status"] for i in data["sections"][0]["items"]] == ["passed", "passed"]
-    assert data["summary"] == {"passed": 2, "failed": 0, "pending": 0, "skipped": 0}
+    assert data["summary"] == {"passed": 2, "failed": 0, "error": 0, "pending": 0, "skipped": 0}
     assert data["exit_code"] == 0
     suite = ET.parse(out / "junit.xml").getroot()
     assert len(suite.findall(".//testcase")) == 2

@@ -38,7 +38,7 @@ def test_json_holds_the_required_keys_at_every_level(report: RunReport) -> None:
             assert {"name", "status", "line", "reason", "duration_s"} <= item.keys()
             assert item["status"] in STATUSES
             assert isinstance(item["line"], int) and isinstance(item["duration_s"], float)
-    assert data["summary"] == {"passed": 4, "failed": 2, "pending": 3, "skipped": 1}
+    assert data["summary"] == {"passed": 4, "failed": 2, "error": 0, "pending": 3, "skipped": 1}
     assert [f["code"] for f in data["findings"]] == ["TQ004", "TQ002"]
     assert data["findings"][0]["path"] == "fixtures/specs/exact-squarespace.rst"
     assert data["assumed_mappings"][0] == {

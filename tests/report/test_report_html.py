@@ -87,7 +87,7 @@ def test_the_summary_table_counts_each_status_per_section_and_overall(report: Ru
         cells = {td.attrs["data-status"]: int(td.text()) for td in rows[str(section.line)].find_all("td")}
         assert cells == {**{s.value: counted[s.value] for s in ItemStatus}, "total": len(section.items)}
     overall = {td.attrs["data-status"]: int(td.text()) for td in rows["all"].find_all("td")}
-    assert overall == {"passed": 4, "failed": 2, "pending": 3, "skipped": 1, "total": 10}
+    assert overall == {"passed": 4, "failed": 2, "error": 0, "pending": 3, "skipped": 1, "total": 10}
 
 
 def test_the_verdict_states_the_exit_code(report: RunReport) -> None:
@@ -156,7 +156,7 @@ def test_seeds_and_the_replay_command_are_shown(page: Node) -> None:
     }
     assert run.find("code", cls="replay").text() == (
         "talkqa run --spec fixtures/specs/exact-squarespace.rst "
-        "--mapping fixtures/mappings/exact-squarespace.toml --sut reference --seed 1234"
+        "--mapping fixtures/mappings/exact-squarespace.toml --sut reference --seed 1234 --allow-lint-errors"
     )
 
 

@@ -38,6 +38,7 @@ def report() -> RunReport:
 
 
 P, F, PE, S = ItemStatus.PASSED, ItemStatus.FAILED, ItemStatus.PENDING, ItemStatus.SKIPPED
+E = ItemStatus.ERROR
 
 
 def _with_items(*items: ItemResult, strict: bool = False) -> RunReport:
@@ -46,16 +47,16 @@ def _with_items(*items: ItemResult, strict: bool = False) -> RunReport:
 
 
 def _item(status: ItemStatus, *, required: bool = True) -> ItemResult:
-    reason = None if status in (P, F) else f"{status.value} for a reason"
+    reason = None if status in (P, F, E) else f"{status.value} for a reason"
     return ItemResult(f"{status.value} item", status, 14, reason=reason, required=required)
 
 
 def test_summary_counts_every_status_overall_and_per_section(report: RunReport) -> None:
-    assert report.summary == Summary(passed=4, failed=2, pending=3, skipped=1)
+    assert report.summary == Summary(passed=4, failed=2, error=0, pending=3, skipped=1)
     assert [s.summary.to_json() for s in report.sections] == [
-        {"passed": 1, "failed": 2, "pending": 0, "skipped": 1},
-        {"passed": 2, "failed": 0, "pending": 1, "skipped": 0},
-        {"passed": 1, "failed": 0, "pending": 2, "skipped": 0},
+        {"passed": 1, "failed": 2, "error": 0, "pending": 0, "skipped": 1},
+        {"passed": 2, "failed": 0, "error": 0, "pending": 1, "skipped": 0},
+        {"passed": 1, "failed": 0, "error": 0, "pending": 2, "skipped": 0},
     ]
     assert report.summary.total == 10
 
@@ -70,7 +71,12 @@ def test_summary_counts_every_status_overall_and_per_section(report: RunReport) 
         ([_item(P), _item(PE)], True, 1),
         ([_item(P), _item(PE, required=False)], True, 0),
         ([_item(P), _item(S)], True, 0),
-        ([], True, 0),
+        ([_item(P), _item(E)], False, 1),  # could not be set up: nothing checked there, and no pass
+        ([], False, 5),  # nothing selected: nothing checked
+        ([], True, 5),
+        ([_item(PE), _item(PE)], False, 5),  # every item pending: nothing checked
+        ([_item(PE), _item(PE)], True, 1),  # ... which strict fails
+        ([_item(S), _item(P, required=False)], False, 5),  # only an optional item passed
     ],
 )
 def test_exit_code_fails_only_on_required_failures_and_strict_pending(
@@ -80,8 +86,26 @@ def test_exit_code_fails_only_on_required_failures_and_strict_pending(
 
 
 def test_exit_code_strict_argument_overrides_the_runs_mode() -> None:
-    run = _with_items(_item(PE), strict=False)
+    run = _with_items(_item(P), _item(PE), strict=False)
     assert (run.exit_code(), run.exit_code(strict=True)) == (0, 1)
+
+
+def test_nothing_checked_says_why_in_one_line() -> None:
+    pending = _with_items(_item(PE), _item(PE), _item(S))
+    assert pending.exit_code() == 5
+    assert pending.verdict() == (
+        "nothing was checked: all 3 item(s) are pending or skipped; the most common reason (2): pending for a reason"
+    )
+    empty = replace(_with_items(), markers="nosuch or line_1")
+    assert empty.verdict() == "nothing was checked: -m 'nosuch or line_1' selected no checklist item"
+    assert _with_items().verdict() == "nothing was checked: the spec gives no checklist item (no flow section)"
+
+
+def test_an_interrupted_run_exits_130_and_says_how_far_it_got() -> None:
+    run = replace(_with_items(_item(P), _item(F)), interrupted=True, planned=69)
+    assert run.exit_code() == 130
+    assert run.verdict() == "interrupted: 2 of 69 item(s) finished; the report holds only those"
+    assert RunReport.from_json(run.to_json()) == run
 
 
 @pytest.mark.parametrize("status", [PE, S])
@@ -175,6 +199,19 @@ def test_the_replay_command_carries_spec_mapping_sut_seed_and_strictness() -> No
         "--seed",
         "1234",
         "--strict",
+        "--allow-lint-errors",  # the synthetic spec has an error-level finding: the run went on despite it
+    )
+    replay = replace(synthetic_report(), examples=3, markers="section_2 and not line_40", keywords="edit")
+    assert replay.replay_argv()[-9:] == (
+        "--seed",
+        "1234",
+        "--examples",
+        "3",
+        "-m",
+        "section_2 and not line_40",
+        "-k",
+        "edit",
+        "--allow-lint-errors",
     )
 
 
