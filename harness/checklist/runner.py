@@ -310,7 +310,9 @@ def _conclude(data: dict[str, Any] | None, returncode: int, interrupted: bool, t
         for item in section["items"]:
             if item["status"] in ("failed", "error"):
                 reason = (item.get("reason") or item["status"]).splitlines()[0]
-                print(f"{item['status'].upper():6} {item['name']} (spec line {item['line']}): {reason}")
+                where = f"spec line {item['line']}"
+                name = item["name"] if where in item["name"] else f"{item['name']} ({where})"
+                print(f"{item['status'].upper():6} {name}: {reason}")
     summary = data["summary"]
     errors = f", {summary['error']} error(s)" if summary.get("error") else ""
     print(

@@ -33,6 +33,7 @@ from faker import Faker
 from harness.checklist.config import ChecklistConfig
 from harness.checklist.drivers import Driver, ExactDriver, SquarespaceDriver
 from harness.checklist.outcomes import ChecklistFailure, pending
+from harness.checklist.rewrites import describe_rewrites
 from harness.checklist.values import RowValues, utc_now
 from harness.clock import VirtualClock
 from harness.dataflow.model import FlowSection
@@ -253,16 +254,25 @@ class ChecklistWorld:
 
     def sync_until_quiet(self) -> int:
         """Run cycles until one completes without a write; fail after too many."""
+        previous = mark = self.write_mark()
         for count in range(1, _MAX_QUIET_CYCLES + 1):
-            mark = self.write_mark()
+            previous, mark = mark, self.write_mark()
             result = self.sync(must_succeed=False)
             if result.ok and self.writes_since(mark) == 0:
                 return count
         last = self.cycles[-1]
+        if last.error:
+            raise ChecklistFailure(
+                f"no quiet cycle within {_MAX_QUIET_CYCLES} cycles: the last one failed: {last.error}",
+                expected="a cycle that completes and writes nothing",
+                actual=last.error,
+            )
+        written = self.writes_list(mark)
+        headline, detail = describe_rewrites(written, [w for w in self.writes_list(previous) if w not in written])
         raise ChecklistFailure(
-            f"no quiet cycle within {_MAX_QUIET_CYCLES} cycles",
-            expected="a cycle that completes and writes nothing",
-            actual=last.error or f"{self.writes_since(mark)} write(s) in the last cycle",
+            f"no quiet cycle within {_MAX_QUIET_CYCLES} cycles — {headline}",
+            expected="a cycle that completes and writes nothing (every value already in place)",
+            actual=f"{len(written)} write(s) in cycle {_MAX_QUIET_CYCLES}:\n{detail}",
         )
 
     def restart(self) -> None:

@@ -13,10 +13,12 @@ from importlib import resources
 
 from jinja2 import Environment, FunctionLoader, StrictUndefined
 
+from harness.dataflow.model import Severity
 from harness.mock.calls import redact_text
 from harness.report.diff import diff_rows
-from harness.report.model import RunReport
-from harness.report.results import ItemStatus
+from harness.report.groups import body_view, failure_groups
+from harness.report.model import EXIT_INTERRUPTED, EXIT_NOTHING_CHECKED, RunReport
+from harness.report.results import ItemResult, ItemStatus
 
 __all__ = ["TEMPLATE", "format_duration", "render_html"]
 
@@ -61,18 +63,38 @@ def _environment() -> Environment:
     env.filters["utc"] = _utc
     env.filters["iso"] = _iso
     env.globals["diff_rows"] = diff_rows
+    env.globals["body_view"] = body_view
     return env
 
 
 _ENV = _environment()
 
 
+_VERDICTS = {0: ("PASSED", "pass"), EXIT_NOTHING_CHECKED: ("NOTHING CHECKED", "nothing")}
+
+
 def render_html(report: RunReport) -> str:
     """The whole ``checklist.html`` page."""
+    exit_code = report.exit_code()
+    word, css = _VERDICTS.get(exit_code, ("FAILED", "fail"))
+    if exit_code == EXIT_INTERRUPTED:
+        word, css = "INTERRUPTED", "fail"
+    groups = failure_groups(report)
+
+    def item_replay(item: ItemResult) -> str:
+        return shlex.join(report.item_replay_argv(item))
+
     return _ENV.get_template(TEMPLATE).render(
         report=report,
         summary=report.summary,
         statuses=list(ItemStatus),
-        exit_code=report.exit_code(),
+        exit_code=exit_code,
+        verdict=report.verdict(),
+        verdict_word=word,
+        verdict_class=css,
+        groups=groups,
+        group_of={anchor: group for group in groups for anchor, _ in group.members},
+        lint_errors=[f for f in report.findings if f.severity is Severity.ERROR],
+        item_replay=item_replay,
         replay=shlex.join(report.replay_argv()),
     )

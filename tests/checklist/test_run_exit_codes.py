@@ -230,7 +230,9 @@ def test_a_spec_with_an_error_level_finding_exits_2_before_running_listing_it(
 
 def test_allow_lint_errors_runs_and_the_items_name_the_finding(tmp_path: Path) -> None:
     spec = _misspelt_spec(tmp_path)
-    run = talkqa_run(tmp_path / "reports", "--spec", str(spec), "--allow-lint-errors", "-m", "section_2 and (line_36 or line_40)")
+    run = talkqa_run(
+        tmp_path / "reports", "--spec", str(spec), "--allow-lint-errors", "-m", "section_2 and (line_36 or line_40)"
+    )
     assert run.exit_code in (0, 1, 5), run.stdout[-2000:] + run.stderr
     items = list(run.items())
     assert items and all(any("TQ030 at spec line 49" in e for e in item["lint_errors"]) for item in items)
