@@ -72,7 +72,7 @@ def describe(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.Test
         report.longrepr = f"pending under --talkqa-strict: {reason}"
     return json.dumps(
         {
-            "name": scenario.name,
+            "name": _item_name(item, template.name, scenario.name),
             "section": _tag_number(tags, "section_") or 0,
             "line": line,
             "tags": sorted(tags),
@@ -85,6 +85,15 @@ def describe(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.Test
             "steps": [step.to_json() for step in _steps(item, scenario.steps, status)],
         }
     )
+
+
+def _item_name(item: pytest.Item, template_name: str, rendered: str) -> str:
+    """The item's name, the same whatever else the run selected: an example of an outline whose name
+    does not vary by example carries its example (``[source-target]``), as its node id does."""
+    name = item.name
+    if rendered == template_name and name.endswith("]") and "[" in name:
+        return f"{rendered} [{name[name.index('[') + 1 : -1]}]"
+    return rendered
 
 
 def _steps(item: pytest.Item, steps: list[Any], status: ItemStatus) -> list[StepResult]:

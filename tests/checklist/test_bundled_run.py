@@ -142,7 +142,8 @@ def test_the_html_report_shows_the_seeds_and_the_replay_command(page: Element) -
 
 
 def test_the_html_report_uses_no_external_asset(page: Element) -> None:
-    assert page.all("script") == []
+    [script] = page.all("script")  # the filters: inline, nothing loaded
+    assert "src" not in script.attrs
     assert page.all("link") == []
     assert page.all("img") == [] and page.all("iframe") == []
     for element in page.iter():
@@ -151,6 +152,25 @@ def test_the_html_report_uses_no_external_asset(page: Element) -> None:
             assert value is None or value.startswith("#"), f"<{element.tag} {name}={value!r}>"
     style = " ".join(s.text() for s in page.all("style"))
     assert "url(" not in style and "@import" not in style
+
+
+def test_every_item_has_its_own_name_in_all_four_reports(serial: Run, page: Element) -> None:
+    names = [item["name"] for item in serial.items()]
+    assert len(set(names)) == len(names)
+    assert sum(1 for name in names if name.startswith("When both sides are edited, the later edit wins")) == 6
+    assert [h.text() for h in page.all("h3", "item-name")] == [" ".join(name.split()) for name in names]
+    cases = ET.parse(serial.report_dir / "junit.xml").getroot().findall(".//testcase")
+    assert [case.get("name") for case in cases] == names
+    features = json.loads((serial.report_dir / "cucumber.json").read_text(encoding="utf-8"))
+    elements = [element for feature in features for element in feature["elements"]]
+    assert [element["name"] for element in elements] == names
+    assert len({element["id"] for element in elements}) == len(elements)
+
+
+def test_the_run_level_replay_keeps_the_options_that_shaped_the_run(serial: Run) -> None:
+    replay = serial.json["replay"]
+    assert replay[:2] == ["talkqa", "run"]
+    assert replay[replay.index("--seed") + 1] == str(SEED) and replay[replay.index("--examples") + 1] == "10"
 
 
 def test_junit_xml_holds_one_testcase_per_item(serial: Run) -> None:

@@ -5,6 +5,7 @@ access or refresh token)."""
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import pytest
@@ -73,7 +74,8 @@ def test_the_failure_shows_the_http_exchanges_redacted(broken: Run, page: Elemen
     exchanges = [e.text() for e in li.one("ol", "exchanges").all("li", "exchange")]
     assert any("POST" in text and "/commerce/products" in text for text in exchanges), exchanges
     [token] = [text for text in exchanges if "/oauth2/token" in text]
-    assert "client_secret=***" in token and '"access_token":"***"' in token and '"refresh_token":"***"' in token
+    # the response is pretty-printed JSON
+    assert "client_secret=***" in token and '"access_token": "***"' in token and '"refresh_token": "***"' in token
 
 
 def test_a_failing_round_trip_shows_its_falsifying_example_and_its_exchanges(broken: Run, page: Element) -> None:
@@ -94,3 +96,22 @@ def test_no_report_holds_a_secret_the_engine_used(broken: Run, secrets_file: Pat
         text = (broken.report_dir / name).read_text(encoding="utf-8")
         assert [secret for secret in secrets if secret in text] == [], name
         assert "Bearer " not in text.replace("Bearer ***", "")
+
+
+def test_an_items_replay_command_reproduces_it_alone(broken: Run, page: Element, tmp_path: Path) -> None:
+    failed = [item for item in broken.items() if item["status"] == "failed"]
+    item = failed[-1]
+    [li] = [li for li in page.all("li", "item") if li.one("h3", "item-name").text() == " ".join(item["name"].split())]
+    command = shlex.split(li.one("code", "replay-item-command").text())
+    assert command[:2] == ["talkqa", "run"] and "-k" in command and "-m" not in command
+    assert command[command.index("--examples") + 1] == "3" and command[command.index("--sut") + 1] == BROKEN_SUT
+    alone = talkqa_run(tmp_path, *command[2:])
+    assert alone.exit_code == 1, alone.stdout[-2000:] + alone.stderr
+    [again] = list(alone.items())
+    assert (again["name"], again["status"], again["reason"]) == (item["name"], item["status"], item["reason"])
+
+
+def test_the_run_level_replay_keeps_the_selection_and_examples(broken: Run) -> None:
+    replay = broken.json["replay"]
+    assert replay[replay.index("-m") + 1] == "section_2 and (line_36 or line_54)"
+    assert replay[replay.index("--examples") + 1] == "3"
