@@ -1,7 +1,8 @@
 """``talkqa`` — the command line. Thin: it parses arguments and calls the library.
 
 Exit codes: 0 success; 1 a check failed (lint errors, features out of date, a required checklist
-item failed); 2 the spec or the command line is unusable; 130 interrupted.
+item failed); 2 the spec or the command line is unusable; 130 interrupted; ``talkqa run`` also 3
+(internal error) and 5 (nothing was checked) — see ``harness.checklist.runner``.
 """
 
 from __future__ import annotations
@@ -226,8 +227,16 @@ def _add_run(commands: argparse._SubParsersAction[_Parser]) -> None:
         description=(
             "Generate (or reuse) the spec's Gherkin checklist and run it against the system under test over "
             "the Exact Online and Squarespace mocks. Writes checklist.html, checklist.json, junit.xml and "
-            "cucumber.json. Exit 0 when every required item passed, 1 when one failed (with --strict: or is "
-            "pending), 2 when the spec or the command line is unusable."
+            "cucumber.json into the report folder (written beside it, moved in when the run ends; an "
+            "interrupted run leaves a report marked interrupted). Prints one line per failed item and a summary."
+        ),
+        epilog=(
+            "Exit codes: 0 at least one required item ran and every required item passed; 1 a required item "
+            "failed or could not be set up (--strict: or is pending); 2 unusable input, refused before anything "
+            "runs (spec, mapping, --sut, report folder, an -m/-k pytest cannot parse or an -m naming no tag, "
+            "error-level lint findings unless --allow-lint-errors), or pytest could not collect the checklist; "
+            "3 internal error; 5 nothing was checked (no item selected, or all pending or skipped), with the "
+            "reason; 130 interrupted."
         ),
     )
     add_arguments(run, "run")
@@ -292,7 +301,10 @@ def build_parser() -> argparse.ArgumentParser:
             "features, run the checklist against a sync engine over mocks of the systems they name, and serve "
             "those mocks."
         ),
-        epilog="Exit codes: 0 ok, 1 a check failed, 2 unusable spec or command line.",
+        epilog=(
+            "Exit codes: 0 ok, 1 a check failed, 2 unusable spec or command line; talkqa run also 5 when "
+            "nothing was checked and 130 when interrupted (see talkqa run --help)."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"talkqa {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)

@@ -276,6 +276,14 @@ MARKERS: Option[str | None] = Option(
     pytest_flag="-m",
     metavar="EXPR",
     replay=True,
+    variants=(
+        (
+            "selfcheck",
+            Variant(
+                help="run only checklist items whose tags match, e.g. 'section_2' or 'bidirectional and not resilience'"
+            ),
+        ),
+    ),
 )
 KEYWORDS: Option[str | None] = Option(
     "keywords",

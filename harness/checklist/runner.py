@@ -98,8 +98,10 @@ def pytest_argv(options: RunOptions) -> list[str]:
     """The pytest command line that runs the checklist."""
     if options.verbose:
         output = ["-v", "--tb=long", "-rfE"]
+    elif options.quiet:  # selfcheck's runs: their log keeps pytest's tracebacks
+        output = ["-qq"]
     else:  # talkqa prints one line per failed item itself; pytest's tracebacks only with -v
-        output = ["-q" if not options.quiet else "-qq", "--tb=no", "-rN"]
+        output = ["-q", "--tb=no", "-rN"]
     return [
         sys.executable,
         "-m",

@@ -321,3 +321,19 @@ def test_pytest_trouble_never_turns_into_0(
     capfd: pytest.CaptureFixture[str], tmp_path: Path, child: int, data: dict[str, object] | None, expected: int
 ) -> None:
     assert runner._conclude(data, child, False, tmp_path) == expected
+
+
+def test_the_help_of_talkqa_run_names_every_exit_code(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["run", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    epilog = text[text.index("Exit codes:") :]
+    for code in (
+        "0 at least one required item ran",
+        "1 a required item failed",
+        "2 unusable input",
+        "3 internal",
+        "5 nothing was checked",
+        "130 interrupted",
+    ):
+        assert code in epilog, code
