@@ -11,14 +11,14 @@ Feature: Exact Online Items to  Inventory
     Given the flow from "Exact Online" "Items" to "" "Inventory" at spec line 12
 
   @create @line_14
-  Scenario: A new Exact Online Items record is created as a Inventory record (spec line 14)
+  Scenario: A new Exact Online Items record is created as an Inventory record (spec line 14)
     Given a new source record
     When a sync cycle runs
     Then a target record linked to the source record exists
     And every mapped property of the target record equals the source record's
 
   @create @line_14
-  Scenario: A re-run never duplicates a Inventory record (spec line 14)
+  Scenario: A re-run never duplicates an Inventory record (spec line 14)
     Given a new source record
     When a sync cycle runs
     And the engine restarts and a sync cycle runs again

@@ -10,14 +10,14 @@ Feature: Exact Online Salesorders to  Order
     Given the flow from "Exact Online" "Salesorders" to "" "Order" at spec line 60
 
   @create @line_62
-  Scenario: A new Exact Online Salesorders record is created as a Order record (spec line 62)
+  Scenario: A new Exact Online Salesorders record is created as an Order record (spec line 62)
     Given a new source record
     When a sync cycle runs
     Then a target record linked to the source record exists
     And every mapped property of the target record equals the source record's
 
   @create @line_62
-  Scenario: A re-run never duplicates a Order record (spec line 62)
+  Scenario: A re-run never duplicates an Order record (spec line 62)
     Given a new source record
     When a sync cycle runs
     And the engine restarts and a sync cycle runs again
@@ -102,7 +102,7 @@ Feature: Exact Online Salesorders to  Order
     And any target record built from the field catalogue crosses to the source and back unchanged
 
   @lines @line_60
-  Scenario: The lines of a Exact Online Salesorders record point at the right Order records (spec line 60)
+  Scenario: The lines of an Exact Online Salesorders record point at the right Order records (spec line 60)
     Given a new source record with lines that reference other records
     When a sync cycle runs
     Then every line of the target record points at the linked counterpart of its item

@@ -22,7 +22,7 @@ Feature: Exact Online Items to Squarespace Sesamproducts
     Then exactly one target record exists for the source record
 
   @merge @line_49
-  Scenario: A Exact Online Items record merges on Code = variants.sku (spec line 49)
+  Scenario: An Exact Online Items record merges on Code = variants.sku (spec line 49)
     Given a target record whose "variants.sku" holds a fresh value
     And a new source record whose "Code" holds the same value
     When a sync cycle runs

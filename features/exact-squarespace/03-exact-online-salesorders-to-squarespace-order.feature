@@ -112,7 +112,7 @@ Feature: Exact Online Salesorders to Squarespace Order
     And any target record built from the field catalogue crosses to the source and back unchanged
 
   @lines @line_82
-  Scenario: The lines of a Exact Online Salesorders record point at the right Squarespace Order records (spec line 82)
+  Scenario: The lines of an Exact Online Salesorders record point at the right Squarespace Order records (spec line 82)
     Given a new source record with lines that reference other records
     When a sync cycle runs
     Then every line of the target record points at the linked counterpart of its item

@@ -245,9 +245,26 @@ def _resilience_steps(creates: bool) -> dict[str, tuple[Step, ...]]:
 _RESILIENCE_STEPS = {creates: _resilience_steps(creates) for creates in (False, True)}
 
 
+_ARTICLE = re.compile(r"\b([Aa]) (?=(\w+))")
+#: Words that start with a vowel letter and a consonant sound ("a unit", "a one-way flow").
+_CONSONANT_SOUND = ("uni", "use", "usu", "uti", "one", "eu")
+
+
+def _articles(name: str) -> str:
+    """``a`` as ``an`` before a vowel sound: "an Exact Online Items record", "an Order record"."""
+
+    def fix(match: re.Match[str]) -> str:
+        word = match.group(2).lower()
+        if word[:1] in "aeiou" and not word.startswith(_CONSONANT_SOUND):
+            return f"{match.group(1)}n "
+        return match.group(0)
+
+    return _ARTICLE.sub(fix, name)
+
+
 def _scenario(template: str, kind: str, line: int, steps: tuple[Step, ...], **names: str) -> Scenario:
     values = {key: _name_value(value) for key, value in names.items()}
-    name = getattr(voc.SCENARIO, template).format(line=line, **values)
+    name = _articles(getattr(voc.SCENARIO, template).format(line=line, **values))
     return Scenario(template, name, (kind, f"line_{line}"), steps)
 
 

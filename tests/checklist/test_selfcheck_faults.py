@@ -26,7 +26,7 @@ PROMISE_ITEMS = {
     "loses_time_of_date": "A new Exact Online Salesorders record is created as a Squarespace Order record",
     "truncates_text": "Every mapped property survives the round trip (spec line 54)",
     "duplicates_on_rerun": "A re-run never duplicates a Squarespace Sesamproducts record",
-    "ignores_merge_criteria": "A Exact Online Items record merges on Code = variants.sku",
+    "ignores_merge_criteria": "An Exact Online Items record merges on Code = variants.sku",
     "echoes_writes": "A quiet cycle writes nothing",
     "first_page_only": "An edit in the target record (Squarespace Sesamproducts) reaches the source record",
     "gives_up_on_429": "The flow keeps working through rate limits",
@@ -34,7 +34,7 @@ PROMISE_ITEMS = {
     "ignores_target_edits": "An edit in the target record (Squarespace Sesamproducts) reaches the source record",
     "clear_is_no_change": "A deliberate clear in the source record (Exact Online Items) propagates",
     "ignores_deletes": "A source record deleted in Exact Online Items does not linger",
-    "wrong_variant": "The lines of a Exact Online Salesorders record point at the right",
+    "wrong_variant": "The lines of an Exact Online Salesorders record point at the right",
 }
 
 

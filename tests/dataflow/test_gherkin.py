@@ -333,8 +333,8 @@ def test_merge_gives_one_scenario_per_criterion_once_per_section(tmp_path: Path)
     (feature,) = write_and_parse(document(section), tmp_path).values()
     merges = [name for name in feature.scenarios if "merges on" in name]
     assert merges == [
-        "A Exact Online Items record merges on Code = sku (spec line 22)",
-        "A Exact Online Items record merges on EAN = gtin (spec line 24)",
+        "An Exact Online Items record merges on Code = sku (spec line 22)",
+        "An Exact Online Items record merges on EAN = gtin (spec line 24)",
     ]
     steps = [s.name for s in feature.scenarios[merges[1]]._steps]
     assert steps[:2] == [
@@ -402,7 +402,7 @@ def test_orders_get_the_lines_item_also_when_the_target_name_is_blank(tmp_path: 
     items, orders = write_and_parse(doc, tmp_path).values()
     assert not any("lines of" in name for name in items.scenarios)
     assert (
-        "The lines of a Exact Online Salesorders record point at the right Order records (spec line 30)"
+        "The lines of an Exact Online Salesorders record point at the right Order records (spec line 30)"
         in orders.scenarios
     )
     note = "The target system's name is blank in the spec; talkqa resolves it from its data types: Squarespace."
@@ -819,3 +819,23 @@ def test_cli_features_leaves_foreign_files_alone_and_removes_our_stale_ones(tmp_
     ]
     assert foreign.read_text(encoding="utf-8") == "Feature: written by a person\n"
     assert cli.main(["features", str(spec), "-o", str(out), "--check"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "fixed"),
+    [
+        ("A re-run never duplicates a Inventory record", "A re-run never duplicates an Inventory record"),
+        ("A Exact Online Items record merges", "An Exact Online Items record merges"),
+        ("The lines of a Order record", "The lines of an Order record"),
+        (
+            "A new Squarespace record is created as a Unit record",
+            "A new Squarespace record is created as a Unit record",
+        ),
+        ("A re-run never duplicates a Euro record", "A re-run never duplicates a Euro record"),
+        ("Data of a user", "Data of a user"),
+    ],
+)
+def test_scenario_names_say_an_before_a_vowel_sound(name: str, fixed: str) -> None:
+    from harness.dataflow.scenarios import _articles
+
+    assert _articles(name) == fixed

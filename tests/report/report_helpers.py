@@ -158,7 +158,7 @@ def _section_products() -> SectionResult:
         target="Squarespace Sesamproducts",
         items=(
             ItemResult(
-                "A Exact Online Items record merges on Code = variants.sku (spec line 49)",
+                "An Exact Online Items record merges on Code = variants.sku (spec line 49)",
                 ItemStatus.PASSED,
                 49,
                 duration_s=0.0042,
