@@ -3,6 +3,7 @@ and actual values when a promise of the spec is not kept."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from harness.checklist import oracle
@@ -133,12 +134,20 @@ def check_values_equal(world: ChecklistWorld, side: str, other: str) -> None:
         raise ChecklistFailure(
             f"{len(expected)} mapped propert{'y' if len(expected) == 1 else 'ies'} of the {side} record "
             f"{'does' if len(expected) == 1 else 'do'} not hold the value{'' if len(expected) == 1 else 's'} "
-            f"{'it' if len(expected) == 1 else 'they'} should",
+            f"{'it' if len(expected) == 1 else 'they'} should: {_first_difference(expected, actual)}",
             expected=expected,
             actual=actual,
         )
     if edited_in is not None and len(skipped) == len(flow.rows):
         pending("no mapped property can be changed after creation: " + "; ".join(skipped))
+
+
+def _first_difference(expected: dict[str, Any], actual: dict[str, Any]) -> str:
+    """The first property that differs, its expected and its actual value, for a failure's first line."""
+    label = next(iter(expected))
+    more = f" (and {len(expected) - 1} more)" if len(expected) > 1 else ""
+    wanted, found = (json.dumps(values.get(label), default=str) for values in (expected, actual))
+    return f"{label} expected {wanted}, got {found}{more}"
 
 
 def agree(flow: Flow, row: MappingRow, source_value: Any, target_value: Any, links: Any) -> bool:

@@ -14,7 +14,7 @@ from checklist_helpers import BUNDLED_SPEC, Element, Run, StartedRun, parse_page
 from harness.dataflow.parser import parse_file
 
 SEED = 3  #: not the default, so the report must show the seed it was given
-STATUSES = {"passed", "failed", "pending", "skipped"}
+STATUSES = {"passed", "failed", "error", "pending", "skipped"}
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +87,7 @@ def test_checklist_json_has_the_shape_tools_rely_on(serial: Run) -> None:
             assert isinstance(item["duration_s"], float) and item["duration_s"] >= 0
             assert (item["reason"] is None) == (item["status"] == "passed")
             counts[item["status"]] += 1
-    assert data["summary"] == {status: counts[status] for status in ("passed", "failed", "pending", "skipped")}
+    assert data["summary"] == {status: counts[status] for status in ("passed", "failed", "error", "pending", "skipped")}
 
 
 def test_every_item_cites_a_line_of_its_own_section(serial: Run) -> None:
