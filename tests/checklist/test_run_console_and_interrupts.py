@@ -21,20 +21,8 @@ pytest_plugins = ["pytester"]
 CANNOT_START = ("--sut", "checklist_helpers:engine_that_cannot_start", "-m", "section_1 and line_14")
 
 
-def test_the_console_says_one_line_per_failed_item_and_no_traceback(tmp_path: Path) -> None:
-    run = talkqa_run(tmp_path, *CANNOT_START)
-    assert run.exit_code == 1
-    failed = [line for line in run.stdout.splitlines() if line.startswith("FAILED ")]
-    assert len(failed) == 2
-    assert failed[0].startswith("FAILED A new Exact Online Items record is created as a Squarespace Inventory record")
-    assert "(spec line 14): SutError: " in failed[0] and "database is down" in failed[0]
-    assert not [line for line in run.stdout.splitlines() if line.startswith("E   ")]  # no pytest traceback
-    assert "Traceback" not in run.stdout + run.stderr
-    assert run.stdout.splitlines()[-1].startswith("talkqa run: 0 passed, 2 failed, 0 pending, 0 skipped")
-    assert run.stderr.strip() == "talkqa run: 2 required item(s) did not pass"
-
-
 def test_verbose_shows_pytests_own_tracebacks(tmp_path: Path) -> None:
+    # (the quiet console of the same run is test_run_exit_codes's engine-that-cannot-start test)
     run = talkqa_run(tmp_path, *CANNOT_START, "-v")
     assert run.exit_code == 1
     assert [line for line in run.stdout.splitlines() if line.startswith("E   ")]

@@ -142,8 +142,14 @@ def test_a_system_under_test_that_cannot_start_fails_the_run_with_1(tmp_path: Pa
         assert statuses[:failing] == ["passed"] * failing and set(statuses[failing + 1 :]) == {"not_run"}
     # the console: one line per failed item, naming it, its spec line and the reason's first line
     lines = [line for line in run.stdout.splitlines() if line.startswith("FAILED ")]
-    assert len(lines) == 2 and all("(spec line 14): " in line and "database is down" in line for line in lines)
+    assert len(lines) == 2 and all(
+        "(spec line 14): SutError: " in line and "database is down" in line for line in lines
+    )
+    assert lines[0].startswith("FAILED A new Exact Online Items record is created as a Squarespace Inventory record")
+    assert not [line for line in run.stdout.splitlines() if line.startswith("E   ")]  # no pytest traceback
     assert "Traceback" not in run.stdout + run.stderr
+    assert run.stdout.splitlines()[-1].startswith("talkqa run: 0 passed, 2 failed, 0 pending, 0 skipped")
+    assert run.stderr.strip() == "talkqa run: 2 required item(s) did not pass"
 
 
 def test_a_working_factory_named_module_callable_passes_with_0(tmp_path: Path) -> None:
