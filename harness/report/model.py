@@ -8,6 +8,7 @@ and that partial reports are merged from.
 from __future__ import annotations
 
 import platform
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -54,6 +55,9 @@ __all__ = [
 #: The exit code of a run that checked nothing (pytest's "no tests ran"), and of an interrupted one.
 EXIT_NOTHING_CHECKED = 5
 EXIT_INTERRUPTED = 130
+
+#: What pytest's -k takes as one name (its scanner's identifier characters).
+_KEYWORD = re.compile(r"[\w:+\-.\[\]\\/]+")
 
 #: Names the serialised shape; bumped when a key changes meaning.
 FORMAT = "talkqa-checklist/1"
@@ -286,7 +290,8 @@ class RunReport:
             planned = f" of {self.planned}" if self.planned is not None else ""
             return f"interrupted: {summary.total}{planned} item(s) finished; the report holds only those"
         if code == 1:
-            bad = summary.failed + summary.error + (summary.pending if self.strict else 0)
+            failing = {ItemStatus.FAILED, ItemStatus.ERROR} | ({ItemStatus.PENDING} if self.strict else set())
+            bad = sum(1 for item in self.items() if item.required and item.status in failing)
             return f"{bad} required item(s) did not pass"
         if code == EXIT_NOTHING_CHECKED:
             return "nothing was checked: " + self._nothing_checked_why()
@@ -329,8 +334,16 @@ class RunReport:
         test, seed and examples, and ``-k`` with the item's test name (excluding, by name, any other item
         of the run whose name contains it)."""
         name = item.test_name
+        if not _KEYWORD.fullmatch(name):  # an example id -k cannot spell: select the outline by its function
+            name = name.partition("[")[0]
         others = sorted(
-            {o.test_name for o in self.items() if o.test_name != name and name.lower() in o.test_name.lower()}
+            {
+                o.test_name
+                for o in self.items()
+                if o.test_name not in (name, item.test_name)
+                and name.lower() in o.test_name.lower()
+                and _KEYWORD.fullmatch(o.test_name)
+            }
         )
         keywords = " and ".join([name, *(f"not {other}" for other in others)])
         return replay_argv({**self._replay_values(), "keywords": keywords})

@@ -320,3 +320,11 @@ def test_a_setup_error_is_an_error_in_all_four_reports() -> None:
     page = parse_html(render_html(report))
     item = page.find("li", id="item-1-1")
     assert item.attrs["data-status"] == "error" and item.find(cls="status").text() == "ERROR"
+
+
+def test_an_example_id_that_k_cannot_spell_replays_by_its_outline() -> None:
+    base = synthetic_report()
+    item = ItemResult("Odd example", ItemStatus.PASSED, 16, node_id="binding.py::test_odd[a b=c]")
+    report = replace(base, sections=(SectionResult("S", 12, "a", "b", (item,)),))
+    replay = report.item_replay_argv(item)
+    assert replay[replay.index("-k") + 1] == "test_odd"
