@@ -159,3 +159,51 @@ Feature: Exact Online Items to Squarespace Sesamproducts
     And sync cycles run until a cycle writes nothing
     Then exactly one target record exists for the source record
     And every mapped property of the target record equals the source record's
+
+  @edge_values @line_36
+  Scenario Outline: A new Exact Online Items record holding an edge value (<edge>) is created unchanged (spec line 36)
+    Given a new source record whose properties hold "<edge>" where they can
+    When a sync cycle runs
+    Then a target record linked to the source record exists
+    And every mapped property of the target record equals the source record's
+
+    Examples:
+      | edge                                |
+      | zero                                |
+      | false                               |
+      | a fractional number                 |
+      | white space around the text         |
+      | another Unicode normal form         |
+      | multi-byte text at the length limit |
+
+  @edge_values @line_52
+  Scenario Outline: An edge value (<edge>) edited in the source record (Exact Online Items) arrives unchanged (spec line 52)
+    Given a linked pair of source and target records
+    When every mapped property of the source record that can hold "<edge>" is set to it
+    And a sync cycle runs
+    Then every mapped property of the target record equals the source record's
+
+    Examples:
+      | edge                                |
+      | zero                                |
+      | false                               |
+      | a fractional number                 |
+      | white space around the text         |
+      | another Unicode normal form         |
+      | multi-byte text at the length limit |
+
+  @edge_values @line_52
+  Scenario Outline: An edge value (<edge>) edited in the target record (Squarespace Sesamproducts) arrives unchanged (spec line 52)
+    Given a linked pair of source and target records
+    When every mapped property of the target record that can hold "<edge>" is set to it
+    And a sync cycle runs
+    Then every mapped property of the source record equals the target record's
+
+    Examples:
+      | edge                                |
+      | zero                                |
+      | false                               |
+      | a fractional number                 |
+      | white space around the text         |
+      | another Unicode normal form         |
+      | multi-byte text at the length limit |

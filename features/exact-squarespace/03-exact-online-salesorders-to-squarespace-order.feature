@@ -151,3 +151,48 @@ Feature: Exact Online Salesorders to Squarespace Order
     And sync cycles run until a cycle writes nothing
     Then exactly one target record exists for the source record
     And every mapped property of the target record equals the source record's
+
+  @edge_values @line_84
+  Scenario Outline: A new Exact Online Salesorders record holding an edge value (<edge>) is created unchanged (spec line 84)
+    Given a new source record whose properties hold "<edge>" where they can
+    When a sync cycle runs
+    Then a target record linked to the source record exists
+    And every mapped property of the target record equals the source record's
+
+    Examples:
+      | edge                                |
+      | zero                                |
+      | a fractional number                 |
+      | white space around the text         |
+      | another Unicode normal form         |
+      | multi-byte text at the length limit |
+
+  @edge_values @line_86
+  Scenario Outline: An edge value (<edge>) edited in the source record (Exact Online Salesorders) arrives unchanged (spec line 86)
+    Given a linked pair of source and target records
+    When every mapped property of the source record that can hold "<edge>" is set to it
+    And a sync cycle runs
+    Then every mapped property of the target record equals the source record's
+
+    Examples:
+      | edge                                |
+      | zero                                |
+      | a fractional number                 |
+      | white space around the text         |
+      | another Unicode normal form         |
+      | multi-byte text at the length limit |
+
+  @edge_values @line_86
+  Scenario Outline: An edge value (<edge>) edited in the target record (Squarespace Order) arrives unchanged (spec line 86)
+    Given a linked pair of source and target records
+    When every mapped property of the target record that can hold "<edge>" is set to it
+    And a sync cycle runs
+    Then every mapped property of the source record equals the target record's
+
+    Examples:
+      | edge                                |
+      | zero                                |
+      | a fractional number                 |
+      | white space around the text         |
+      | another Unicode normal form         |
+      | multi-byte text at the length limit |

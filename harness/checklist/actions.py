@@ -8,6 +8,7 @@ from typing import Any
 
 from harness.checklist import oracle
 from harness.checklist.counterparts import counterparts
+from harness.checklist.edges import edge_value
 from harness.checklist.outcomes import ChecklistFailure, pending
 from harness.checklist.world import ChecklistWorld, Flow
 from harness.dataflow.model import RuleKind
@@ -18,12 +19,15 @@ from harness.mapping.sections import SectionMapping
 __all__ = [
     "clear_one",
     "delete_record",
+    "edge_overrides",
     "edit_all",
     "edit_both",
+    "edit_edges",
     "edit_one",
     "fill_target_edit_source",
     "linked_pair",
     "new_source_record",
+    "new_source_record_at_edge",
     "new_source_record_matching",
     "new_target_record_with",
     "pair",
@@ -321,3 +325,77 @@ def delete_record(world: ChecklistWorld, side: str) -> None:
     world.records.targets_before = {rid for rid, _ in flow.target.records(flow.target_type)}
     flow.driver(side).delete(flow.spec_type(side), source_id if side == "source" else target_id)
     world.records.deleted_side = side
+
+
+# -- the families of issue 12: edge values, merges that differ, faults on every write, ... --------------
+def edge_overrides(world: ChecklistWorld, edge: str) -> dict[str, Any]:
+    """Source values at ``edge`` for every row of the flow that can hold it, by source path."""
+    flow = world.require_mapping()
+    out: dict[str, Any] = {}
+    for row in flow.rows:
+        value = edge_value(row, edge, site_currency=world.config.site_currency)
+        if value is not None:
+            out[row.source.path] = value
+    if not out:
+        pending(f"no mapped property of this flow can hold {edge} on both sides")
+    return out
+
+
+def new_source_record_at_edge(world: ChecklistWorld, edge: str) -> None:
+    new_source_record(world, overrides=edge_overrides(world, edge))
+
+
+def edit_edges(world: ChecklistWorld, side: str, edge: str) -> None:
+    """Set every mapped property of ``side`` that can hold ``edge`` (and a person can edit) to it."""
+    flow, source_id, target_id = pair(world)
+    receiving = "target" if side == "source" else "source"
+    changes: dict[str, Any] = {}
+    reasons: list[str] = []
+    for row in flow.rows:
+        value = edge_value(row, edge, site_currency=world.config.site_currency)
+        if value is None:
+            continue
+        receiver = row.target if receiving == "target" else row.source
+        carried = row.flows_to_target if receiving == "target" else row.flows_to_source
+        reason = _editable(flow, side, row) or (None if carried else f"{row.label} never flows to the {receiving}")
+        if reason is None and not receiver.writable_on_update:
+            reason = f"{receiver.label} cannot change after creation"
+        if reason:
+            reasons.append(reason)
+            continue
+        changes[row.source.path if side == "source" else row.target.path] = (
+            value if side == "source" else oracle.written_in_target(row, value)
+        )
+    if not changes:
+        why = "; ".join(dict.fromkeys(reasons)) or f"no mapped property can hold {edge} on both sides"
+        pending(f"no property of the {side} record can be set to {edge} and carried: {why}")
+    # Start from other values, so that the edge value is a change however the pair was drawn.
+    record_id = source_id if side == "source" else target_id
+    current = flow.driver(side).read(flow.spec_type(side), record_id) or {}
+    away = {}
+    for path, value in changes.items():
+        if _means(flow, side, path, current, value):
+            row = _row_at(flow, side, path)
+            other = world.values.source(row, unlike=value if side == "source" else None)
+            if side == "target":
+                other = world.values.target(row, unlike=value)
+            if other is None:
+                pending(f"talkqa has no value other than {edge} for {row.label}")
+            away[path] = other
+    if away:
+        world.clock.advance(2)
+        flow.driver(side).edit(flow.spec_type(side), record_id, away)
+        world.sync_until_quiet()
+    world.clock.advance(2)
+    flow.driver(side).edit(flow.spec_type(side), record_id, changes)
+    world.records.edited[side] = changes
+
+
+def _row_at(flow: Flow, side: str, path: str) -> MappingRow:
+    return next(r for r in flow.rows if (r.source.path if side == "source" else r.target.path) == path)
+
+
+def _means(flow: Flow, side: str, path: str, current: dict[str, Any], value: Any) -> bool:
+    row = _row_at(flow, side, path)
+    held = get_path(current, path)
+    return bool(oracle.meaning(row, held, side=side) == oracle.meaning(row, value, side=side))

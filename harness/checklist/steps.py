@@ -259,3 +259,16 @@ def round_trip_from_the_source(checklist: ChecklistWorld, checklist_world_factor
 @_bind(then, THEN.ROUND_TRIP_TARGET)
 def round_trip_from_the_target(checklist: ChecklistWorld, checklist_world_factory: Any) -> None:
     round_trip(checklist, checklist_world_factory, "target")
+
+
+# -- the families of issue 12 --------------------------------------------------------------------
+
+
+@_bind(given, GIVEN.NEW_SOURCE_RECORD_EDGE)
+def a_new_source_record_at_an_edge(checklist: ChecklistWorld, edge: str) -> None:
+    actions.new_source_record_at_edge(checklist, edge)
+
+
+@_bind(when, WHEN.EDIT_EDGE)
+def properties_are_set_to_an_edge(checklist: ChecklistWorld, side: str, edge: str) -> None:
+    actions.edit_edges(checklist, side, edge)

@@ -16,6 +16,8 @@ from harness.systems import KNOWN_SYSTEMS, resolve_system
 
 __all__ = [
     "CREATING_KINDS",
+    "EDGES",
+    "FAMILY_KINDS",
     "OUTLINE_PARAMS",
     "Scenario",
     "SectionContext",
@@ -33,7 +35,7 @@ CREATING_KINDS = frozenset(
 
 #: The Examples columns of our Scenario Outlines. pytest-bdd substitutes ``<name>`` for these in every
 #: step and name of an outline (the Background included), so spec text must never spell them.
-OUTLINE_PARAMS = frozenset({"source", "target", "datatype", "line", "first", "later"})
+OUTLINE_PARAMS = frozenset({"source", "target", "datatype", "line", "first", "later", "edge"})
 _PARAM_RE = re.compile(r"<(.+?)>")  # the pattern pytest-bdd renders outlines with
 _LINE_BREAKS = str.maketrans(dict.fromkeys("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029", " "))
 _NO_MATCH_RE = re.compile(r"a new (.+?) will be created", re.IGNORECASE)
@@ -349,6 +351,79 @@ def _resilience_scenarios(ctx: SectionContext) -> list[Scenario]:
     return [_scenario(name, "resilience", line, steps) for name, steps in _RESILIENCE_STEPS[creates].items()]
 
 
+# -- the families of issue 12: values at the edges, merges that differ, faults on every write, ... -----
+#: the edge values (``harness.checklist.edges`` draws them), as the steps name them
+EDGES = (
+    "zero",
+    "false",
+    "a fractional number",
+    "white space around the text",
+    "another Unicode normal form",
+    "multi-byte text at the length limit",
+)
+
+
+#: the data types (the spec's property tables) a property must have for an edge to apply to it
+_EDGE_TYPES = {
+    "zero": {"integer", "float", "number"},
+    "false": {"boolean"},
+    "a fractional number": {"float", "number"},
+}
+
+
+def _edges(ctx: SectionContext) -> list[str]:
+    """The edges some property of the section can hold, by its data types (a text edge needs a string)."""
+    types = {p.datatype.strip().strip('"').casefold() for p in ctx.section.properties}
+    return [e for e in EDGES if types & _EDGE_TYPES.get(e, {"string", "text", "html"})]
+
+
+def _edge_examples(ctx: SectionContext) -> tuple[tuple[str, ...], ...]:
+    return (("edge",), *((edge,) for edge in _edges(ctx)))
+
+
+def _edge_create_scenarios(ctx: SectionContext, rule: Rule) -> list[Scenario]:
+    examples = _edge_examples(ctx)
+    if len(examples) == 1:
+        return []
+    steps = (_given(voc.GIVEN.NEW_SOURCE_RECORD_EDGE.format(edge="<edge>")), _SYNC, _EXISTS, _EQUAL["target"])
+    outline = _scenario("EDGE_CREATE", "edge_values", rule.line, steps, source=ctx.section.source)
+    return [outline._replace(examples=examples)]
+
+
+def _edge_edit_scenarios(ctx: SectionContext, rule: Rule) -> list[Scenario]:
+    examples = _edge_examples(ctx)
+    if len(examples) == 1:
+        return []
+    names = {"source": ctx.section.source, "target": ctx.section.target}
+    out = []
+    for side, other in _SIDE_PAIRS:
+        steps = (_PAIR, _when(voc.WHEN.EDIT_EDGE.format(side=side, edge="<edge>")), _SYNC, _EQUAL[other])
+        outline = _scenario("EDGE_EDIT", "edge_values", rule.line, steps, side=side, side_name=names[side])
+        out.append(outline._replace(examples=examples))
+    return out
+
+
+#: the tags (kinds) of the families' items
+FAMILY_KINDS = frozenset(
+    {"edge_values", "merges", "write_faults", "crashes", "volume", "unmapped", "conflicts", "deferred"}
+)
+
+#: per rule kind, the families of issue 12 that follow the rule's own items
+_FAMILIES = {
+    RuleKind.CREATE: (_edge_create_scenarios,),
+    RuleKind.BIDIRECTIONAL: (_edge_edit_scenarios,),
+}
+
+
+def _family_scenarios(ctx: SectionContext) -> list[Scenario]:
+    """The items of issue 12's families, after the section's own: per rule, in rule order."""
+    out: list[Scenario] = []
+    for rule in ctx.section.rules:
+        for family in _FAMILIES.get(rule.kind, ()):
+            out.extend(family(ctx, rule))
+    return out
+
+
 _PER_RULE = {
     RuleKind.CREATE: _create_scenarios,
     RuleKind.LINK_REQUIRED: _link_required_scenarios,
@@ -380,6 +455,7 @@ def section_scenarios(ctx: SectionContext) -> list[Scenario]:
     if _has_lines(ctx.source_resolved, s.source_type) or _has_lines(ctx.target_resolved, s.target_type):
         out.append(_scenario("LINES", "lines", s.line, _LINES_STEPS, source=s.source, target=s.target))
     out.extend(_resilience_scenarios(ctx))
+    out.extend(_family_scenarios(ctx))
     # pytest-bdd keys scenarios by name: a repeated name would silently hide a checklist item.
     seen: dict[str, Scenario] = {}
     for scenario in out:

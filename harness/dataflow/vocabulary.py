@@ -51,6 +51,7 @@ class GIVEN:
     FAULTS = "the {side} system answers its next {n:d} calls with {status:d}"
     TIMEOUTS = "the {side} system times out on its next {n:d} calls"
     TOKENS_EXPIRED = "the access tokens of both systems have expired"
+    NEW_SOURCE_RECORD_EDGE = 'a new source record whose properties hold "{edge}" where they can'
 
 
 class WHEN:
@@ -69,6 +70,7 @@ class WHEN:
     )
     CLEAR = "a mapped property of the {side} record is cleared"
     DELETE = "the {side} record is deleted"
+    EDIT_EDGE = 'every mapped property of the {side} record that can hold "{edge}" is set to it'
 
 
 class THEN:
@@ -118,6 +120,8 @@ class SCENARIO:
     SERVER_ERRORS = "The flow keeps working through server errors and time-outs (spec line {line})"
     TOKEN_EXPIRY = "The flow keeps working when access tokens expire (spec line {line})"
     RESTART = "A crash and a restart neither duplicate nor lose a record (spec line {line})"
+    EDGE_CREATE = "A new {source} record holding an edge value (<edge>) is created unchanged (spec line {line})"
+    EDGE_EDIT = "An edge value (<edge>) edited in the {side} record ({side_name}) arrives unchanged (spec line {line})"
 
 
 #: Said in a feature's description when a section's property table is empty.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["BROKEN_ENGINES", "TEXT_CUT", "BrokenEngine"]
+__all__ = ["BROKEN_ENGINES", "FAMILY_ENGINES", "TEXT_CUT", "BrokenEngine"]
 
 #: how many characters of a text ``truncates_text`` keeps
 TEXT_CUT = 20
@@ -46,4 +46,14 @@ BROKEN_ENGINES: tuple[BrokenEngine, ...] = (
     BrokenEngine("clear_is_no_change", "a clear is read as no change", "a deliberate clear propagates"),
     BrokenEngine("ignores_deletes", "never propagates a delete", "a deleted record does not linger"),
     BrokenEngine("wrong_variant", "order lines point at the next line's variant", "lines point at the right variants"),
+    # -- the families of issue 12 (harness.selfcheck.broken.families) --
+    BrokenEngine("strips_text", "strips the white space around texts", "a string arrives equal, white space included"),
+    BrokenEngine("normalises_unicode", "normalises texts to NFC", "a string arrives in the normal form it was typed"),
+    BrokenEngine("cuts_text_by_bytes", "cuts texts to the field length in bytes", "a text that fits arrives whole"),
+    BrokenEngine("skips_zero", "leaves zero numbers out of its writes", "a number arrives equal, zero too"),
+    BrokenEngine("skips_false", "leaves false flags out of its writes", "a boolean arrives equal, false too"),
+    BrokenEngine("rounds_to_cents", "rounds every number to two decimals", "a number keeps its field's precision"),
 )
+
+#: the factories that live in ``harness.selfcheck.broken.families``
+FAMILY_ENGINES: tuple[str, ...] = tuple(e.name for e in BROKEN_ENGINES[15:])
