@@ -156,6 +156,20 @@ Feature: Exact Online Items to Squarespace Inventory
       | another Unicode normal form         |
       | multi-byte text at the length limit |
 
+  @write_faults @line_14
+  Scenario Outline: A new Exact Online Items record survives <fault> on its create: one Squarespace Inventory record (spec line 14)
+    Given a new source record
+    And the target system fails its next 6 "create" calls with "<fault>"
+    When sync cycles run until a cycle writes nothing
+    Then a target record linked to the source record exists
+    And exactly one target record exists for the source record
+    And every mapped property of the target record equals the source record's
+
+    Examples:
+      | fault          |
+      | a server error |
+      | a lost answer  |
+
   @edge_values @line_16
   Scenario Outline: An edge value (<edge>) edited in the source record (Exact Online Items) arrives unchanged (spec line 16)
     Given a linked pair of source and target records
@@ -183,3 +197,57 @@ Feature: Exact Online Items to Squarespace Inventory
       | white space around the text         |
       | another Unicode normal form         |
       | multi-byte text at the length limit |
+
+  @write_faults @line_16
+  Scenario Outline: An edit in the source record survives <fault> on the target's update (spec line 16)
+    Given a linked pair of source and target records
+    And the target system fails its next 6 "update" calls with "<fault>"
+    When every mapped property of the source record is edited
+    And sync cycles run until a cycle writes nothing
+    Then every mapped property of the target record equals the source record's
+    And exactly one target record exists for the source record
+
+    Examples:
+      | fault          |
+      | a server error |
+      | a lost answer  |
+
+  @write_faults @line_16
+  Scenario Outline: An edit in the target record survives <fault> on the source's update (spec line 16)
+    Given a linked pair of source and target records
+    And the source system fails its next 6 "update" calls with "<fault>"
+    When every mapped property of the target record is edited
+    And sync cycles run until a cycle writes nothing
+    Then every mapped property of the source record equals the target record's
+    And exactly one target record exists for the source record
+
+    Examples:
+      | fault          |
+      | a server error |
+      | a lost answer  |
+
+  @write_faults @line_16
+  Scenario Outline: A delete in the source record survives <fault> on the target's delete (spec line 16)
+    Given a linked pair of source and target records
+    And the target system fails its next 6 "delete" calls with "<fault>"
+    When the source record is deleted
+    And sync cycles run until a cycle writes nothing
+    Then the target record is deleted, or unlinked where the target system cannot delete it
+
+    Examples:
+      | fault          |
+      | a server error |
+      | a lost answer  |
+
+  @write_faults @line_16
+  Scenario Outline: A delete in the target record survives <fault> on the source's delete (spec line 16)
+    Given a linked pair of source and target records
+    And the source system fails its next 6 "delete" calls with "<fault>"
+    When the target record is deleted
+    And sync cycles run until a cycle writes nothing
+    Then the source record is deleted, or unlinked where the source system cannot delete it
+
+    Examples:
+      | fault          |
+      | a server error |
+      | a lost answer  |

@@ -272,3 +272,8 @@ def a_new_source_record_at_an_edge(checklist: ChecklistWorld, edge: str) -> None
 @_bind(when, WHEN.EDIT_EDGE)
 def properties_are_set_to_an_edge(checklist: ChecklistWorld, side: str, edge: str) -> None:
     actions.edit_edges(checklist, side, edge)
+
+
+@_bind(given, GIVEN.WRITE_FAULT)
+def the_system_fails_its_writes(checklist: ChecklistWorld, side: str, n: int, what: str, fault: str) -> None:
+    checklist.inject_write_fault(side, what, fault, n)

@@ -58,6 +58,15 @@ _SQUARESPACE_HOST = SQUARESPACE.base_url
 SHOP_PRODUCTS = PAGE_SIZE + 5
 #: where a rate limit applies on each system (a regex on the request path; None: every call)
 _RATE_LIMITED_PATHS = {"Exact Online": r"^/api/v1/", "Squarespace": None}
+#: (system, kind of write) -> the calls (method, path regex) that make it
+_WRITES: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
+    ("Exact Online", "update"): (("PUT", r"^/api/v1/"),),
+    ("Exact Online", "delete"): (("DELETE", r"^/api/v1/"),),
+    ("Exact Online", "create"): (("POST", r"^/api/v1/"),),
+    ("Squarespace", "update"): (("POST", r"/commerce/(products/[^/]+(/variants/[^/]+)?|inventory/adjustments)$"),),
+    ("Squarespace", "delete"): (("DELETE", r"/commerce/products/"),),
+    ("Squarespace", "create"): (("POST", r"/commerce/(products|orders)$"),),
+}
 
 
 @cache
@@ -294,6 +303,19 @@ class ChecklistWorld:
         driver = self.require_flow().driver(side)
         path = _RATE_LIMITED_PATHS.get(driver.system) if kind is FaultKind.STATUS and status == 429 else None
         driver.service.faults.inject(kind, status=status, times=times, path=path, regex=path is not None)
+
+    def inject_write_fault(self, side: str, what: str, fault: str, times: int) -> None:
+        """The next ``times`` calls of one kind of write (update, delete, create) to ``side``'s system fail:
+        ``a server error`` (a 500, nothing done) or ``a lost answer`` (done, the answer never arrives)."""
+        driver = self.require_flow().driver(side)
+        where = _WRITES.get((driver.system, what))
+        if where is None:
+            raise ChecklistFailure(f"talkqa knows no {what} call of {driver.system}")
+        kinds = {"a server error": FaultKind.STATUS, "a lost answer": FaultKind.LOST_RESPONSE}
+        if fault not in kinds:
+            raise ChecklistFailure(f"no such write fault: {fault!r} (choose from {', '.join(kinds)})")
+        for method, path in where:
+            driver.service.faults.inject(kinds[fault], status=500, times=times, method=method, path=path, regex=True)
 
     def expire_tokens(self) -> None:
         for driver in self.drivers.values():

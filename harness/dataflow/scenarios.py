@@ -35,7 +35,7 @@ CREATING_KINDS = frozenset(
 
 #: The Examples columns of our Scenario Outlines. pytest-bdd substitutes ``<name>`` for these in every
 #: step and name of an outline (the Background included), so spec text must never spell them.
-OUTLINE_PARAMS = frozenset({"source", "target", "datatype", "line", "first", "later", "edge"})
+OUTLINE_PARAMS = frozenset({"source", "target", "datatype", "line", "first", "later", "edge", "fault"})
 _PARAM_RE = re.compile(r"<(.+?)>")  # the pattern pytest-bdd renders outlines with
 _LINE_BREAKS = str.maketrans(dict.fromkeys("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029", " "))
 _NO_MATCH_RE = re.compile(r"a new (.+?) will be created", re.IGNORECASE)
@@ -403,6 +403,49 @@ def _edge_edit_scenarios(ctx: SectionContext, rule: Rule) -> list[Scenario]:
     return out
 
 
+#: the write faults: a refusal the client's retries do not outlast, and a write acted on whose answer is lost
+WRITE_FAULTS = ("a server error", "a lost answer")
+#: how many calls in a row a write fault hits: more than a client's usual retries, so a write fails outright
+WRITE_FAULT_CALLS = 6
+_FAULT_EXAMPLES = (("fault",), *((fault,) for fault in WRITE_FAULTS))
+
+
+def _write_fault(side: str, what: str) -> Step:
+    return _given(voc.GIVEN.WRITE_FAULT.format(side=side, n=WRITE_FAULT_CALLS, what=what, fault="<fault>"))
+
+
+def _update_fault_scenarios(ctx: SectionContext, rule: Rule) -> list[Scenario]:
+    out = []
+    for side, other in _SIDE_PAIRS:
+        steps: tuple[Step, ...] = (
+            _PAIR,
+            _write_fault(other, "update"),
+            _EDIT[side],
+            _QUIET,
+            _EQUAL[other],
+            _ONE_TARGET,
+        )
+        outline = _scenario("WRITE_FAULT", "write_faults", rule.line, steps, side=side, other=other)
+        out.append(outline._replace(examples=_FAULT_EXAMPLES))
+    for side, other in _SIDE_PAIRS:
+        steps = (
+            _PAIR,
+            _write_fault(other, "delete"),
+            _when(voc.WHEN.DELETE.format(side=side)),
+            _QUIET,
+            _then(voc.THEN.DELETE_PROPAGATED.format(other=other)),
+        )
+        outline = _scenario("DELETE_FAULT", "write_faults", rule.line, steps, side=side, other=other)
+        out.append(outline._replace(examples=_FAULT_EXAMPLES))
+    return out
+
+
+def _create_fault_scenarios(ctx: SectionContext, rule: Rule) -> list[Scenario]:
+    steps = (_NEW, _write_fault("target", "create"), _QUIET, _EXISTS, _ONE_TARGET, _EQUAL["target"])
+    names = {"source": ctx.section.source, "target": ctx.section.target}
+    return [_scenario("CREATE_FAULT", "write_faults", rule.line, steps, **names)._replace(examples=_FAULT_EXAMPLES)]
+
+
 #: the tags (kinds) of the families' items
 FAMILY_KINDS = frozenset(
     {"edge_values", "merges", "write_faults", "crashes", "volume", "unmapped", "conflicts", "deferred"}
@@ -410,8 +453,8 @@ FAMILY_KINDS = frozenset(
 
 #: per rule kind, the families of issue 12 that follow the rule's own items
 _FAMILIES = {
-    RuleKind.CREATE: (_edge_create_scenarios,),
-    RuleKind.BIDIRECTIONAL: (_edge_edit_scenarios,),
+    RuleKind.CREATE: (_edge_create_scenarios, _create_fault_scenarios),
+    RuleKind.BIDIRECTIONAL: (_edge_edit_scenarios, _update_fault_scenarios),
 }
 
 

@@ -51,6 +51,7 @@ class GIVEN:
     FAULTS = "the {side} system answers its next {n:d} calls with {status:d}"
     TIMEOUTS = "the {side} system times out on its next {n:d} calls"
     TOKENS_EXPIRED = "the access tokens of both systems have expired"
+    WRITE_FAULT = 'the {side} system fails its next {n:d} "{what}" calls with "{fault}"'
     NEW_SOURCE_RECORD_EDGE = 'a new source record whose properties hold "{edge}" where they can'
 
 
@@ -120,6 +121,9 @@ class SCENARIO:
     SERVER_ERRORS = "The flow keeps working through server errors and time-outs (spec line {line})"
     TOKEN_EXPIRY = "The flow keeps working when access tokens expire (spec line {line})"
     RESTART = "A crash and a restart neither duplicate nor lose a record (spec line {line})"
+    WRITE_FAULT = "An edit in the {side} record survives <fault> on the {other}'s update (spec line {line})"
+    DELETE_FAULT = "A delete in the {side} record survives <fault> on the {other}'s delete (spec line {line})"
+    CREATE_FAULT = "A new {source} record survives <fault> on its create: one {target} record (spec line {line})"
     EDGE_CREATE = "A new {source} record holding an edge value (<edge>) is created unchanged (spec line {line})"
     EDGE_EDIT = "An edge value (<edge>) edited in the {side} record ({side_name}) arrives unchanged (spec line {line})"
 

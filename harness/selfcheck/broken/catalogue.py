@@ -53,6 +53,10 @@ BROKEN_ENGINES: tuple[BrokenEngine, ...] = (
     BrokenEngine("skips_zero", "leaves zero numbers out of its writes", "a number arrives equal, zero too"),
     BrokenEngine("skips_false", "leaves false flags out of its writes", "a boolean arrives equal, false too"),
     BrokenEngine("rounds_to_cents", "rounds every number to two decimals", "a number keeps its field's precision"),
+    BrokenEngine("settles_failed_updates", "takes a failed update for done", "a failed write never reverts an edit"),
+    BrokenEngine("forgets_failed_deletes", "takes a failed delete for done", "a delete survives a failed delete"),
+    BrokenEngine("retries_creates_blindly", "re-sends a timed-out create unlooked", "a lost answer makes no duplicate"),
+    BrokenEngine("fresh_idempotency_keys", "a new idempotency key per call", "a lost import makes no duplicate order"),
 )
 
 #: the factories that live in ``harness.selfcheck.broken.families``

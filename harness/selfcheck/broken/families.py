@@ -7,11 +7,13 @@ bookkeeper would see, and which promise of the spec that breaks."""
 from __future__ import annotations
 
 import unicodedata
+import uuid
 from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from harness.clock import Clock
+from harness.errors import HarnessError
 from harness.mapping.rows import MappingRow
 from harness.selfcheck.broken.engines import _rewire, _rows
 from harness.selfcheck.broken.sides import Fix, SideWrapper, ValueFault
@@ -22,8 +24,12 @@ from harness.sync.reference import ReferenceEngine
 
 __all__ = [
     "cuts_text_by_bytes",
+    "forgets_failed_deletes",
+    "fresh_idempotency_keys",
     "normalises_unicode",
+    "retries_creates_blindly",
     "rounds_to_cents",
+    "settles_failed_updates",
     "skips_false",
     "skips_zero",
     "strips_text",
@@ -173,3 +179,78 @@ def _cents(value: Any) -> Any:
     if isinstance(value, float):
         return float(Decimal(repr(value)).quantize(Decimal("0.01"), ROUND_HALF_UP))
     return value
+
+
+# -- faults on every kind of write ---------------------------------------------------------------
+class SettlesFailedWrites(SideWrapper):
+    """Takes a failed update (or delete) for done: the error is logged and dropped."""
+
+    def __init__(self, inner: RecordSide, *, updates: bool, deletes: bool) -> None:
+        super().__init__(inner)
+        self.updates, self.deletes = updates, deletes
+
+    def update(self, record: Record, writes: Writes) -> None:
+        try:
+            self.inner.update(record, writes)
+        except HarnessError:
+            if not self.updates:
+                raise
+
+    def delete(self, record_id: str) -> bool:
+        try:
+            return self.inner.delete(record_id)
+        except HarnessError:
+            if not self.deletes:
+                raise
+            return True
+
+
+def settles_failed_updates(endpoints: Endpoints, clock: Clock) -> ReferenceEngine:
+    """Settles a failed update as written: when an update fails after the client's retries, the engine
+    stores the new value as the last synced one anyway. The next cycle sees the other record "changed"
+    back to its old value and writes that over the edit — what a person typed is reverted. Violates: an
+    edit survives a server error on the update; a failed write never reverts an edit."""
+    engine = ReferenceEngine(endpoints, clock)
+    _rewire(engine, lambda side, group, role: SettlesFailedWrites(side, updates=True, deletes=False))
+    return engine
+
+
+def forgets_failed_deletes(endpoints: Endpoints, clock: Clock) -> ReferenceEngine:
+    """Forgets a failed delete: a delete that fails after the client's retries is taken as done and the
+    pair let go, so the record lives on in the other system for good. Violates: a delete survives a
+    server error on the other system's delete."""
+    engine = ReferenceEngine(endpoints, clock)
+    _rewire(engine, lambda side, group, role: SettlesFailedWrites(side, updates=False, deletes=True))
+    return engine
+
+
+def retries_creates_blindly(endpoints: Endpoints, clock: Clock) -> ReferenceEngine:
+    """Retries a product create blindly: after a time-out it sends the create again without looking for
+    the product the first try may have made, so a lost answer leaves two products in the shop. Violates:
+    a new record survives a lost answer on its create — one target record."""
+    engine = ReferenceEngine(endpoints, clock)
+    client = engine.squarespace
+
+    def create_product(product: dict[str, Any]) -> Any:
+        return client.transport.call("POST", client.products_path, json=product, safe=True)
+
+    client.create_product = create_product  # type: ignore[method-assign]
+    return engine
+
+
+def fresh_idempotency_keys(endpoints: Endpoints, clock: Clock) -> ReferenceEngine:
+    """Makes a new idempotency key for every call instead of one per order: an order import whose answer
+    was lost is imported again by the next cycle under a new key — the shop shows the order twice.
+    Violates: a new order survives a lost answer on its import — one target record."""
+    engine = ReferenceEngine(endpoints, clock)
+    transport = engine.squarespace.transport
+    call = transport.call
+
+    def fresh(method: str, path: str, **options: Any) -> Any:
+        headers = options.get("headers")
+        if headers and "Idempotency-Key" in headers:
+            options["headers"] = {**headers, "Idempotency-Key": uuid.uuid4().hex}
+        return call(method, path, **options)
+
+    transport.call = fresh  # type: ignore[method-assign]
+    return engine
