@@ -151,6 +151,26 @@ Feature: Exact Online Items to  Sesamproducts
       | a server error |
       | a lost answer  |
 
+  @crashes @line_46
+  Scenario Outline: A crash after write <write> of a cycle over several records loses nothing (spec line 46)
+    Given 3 new source records
+    When a sync cycle crashes after write <write> and the engine restarts
+    And sync cycles run until a cycle writes nothing
+    Then every source record has exactly one target record holding its values
+
+    Examples:
+      | write |
+      | 1     |
+      | 2     |
+      | 3     |
+      | 5     |
+
+  @volume @line_46
+  Scenario: More Exact Online Items records than any page or batch all reach Sesamproducts (spec line 46)
+    Given 60 new source records
+    When sync cycles run until a cycle writes nothing
+    Then every source record has exactly one target record holding its values
+
   @write_faults @line_48
   Scenario Outline: An edit in the source record survives <fault> on the target's update (spec line 48)
     Given a linked pair of source and target records

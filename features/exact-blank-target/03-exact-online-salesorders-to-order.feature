@@ -156,6 +156,26 @@ Feature: Exact Online Salesorders to  Order
       | a server error |
       | a lost answer  |
 
+  @crashes @line_62
+  Scenario Outline: A crash after write <write> of a cycle over several records loses nothing (spec line 62)
+    Given 3 new source records
+    When a sync cycle crashes after write <write> and the engine restarts
+    And sync cycles run until a cycle writes nothing
+    Then every source record has exactly one target record holding its values
+
+    Examples:
+      | write |
+      | 1     |
+      | 2     |
+      | 3     |
+      | 5     |
+
+  @volume @line_62
+  Scenario: More Exact Online Salesorders records than any page or batch all reach Order (spec line 62)
+    Given 60 new source records
+    When sync cycles run until a cycle writes nothing
+    Then every source record has exactly one target record holding its values
+
   @write_faults @line_64
   Scenario Outline: An edit in the source record survives <fault> on the target's update (spec line 64)
     Given a linked pair of source and target records

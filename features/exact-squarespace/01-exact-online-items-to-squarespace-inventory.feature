@@ -170,6 +170,26 @@ Feature: Exact Online Items to Squarespace Inventory
       | a server error |
       | a lost answer  |
 
+  @crashes @line_14
+  Scenario Outline: A crash after write <write> of a cycle over several records loses nothing (spec line 14)
+    Given 3 new source records
+    When a sync cycle crashes after write <write> and the engine restarts
+    And sync cycles run until a cycle writes nothing
+    Then every source record has exactly one target record holding its values
+
+    Examples:
+      | write |
+      | 1     |
+      | 2     |
+      | 3     |
+      | 5     |
+
+  @volume @line_14
+  Scenario: More Exact Online Items records than any page or batch all reach Squarespace Inventory (spec line 14)
+    Given 60 new source records
+    When sync cycles run until a cycle writes nothing
+    Then every source record has exactly one target record holding its values
+
   @edge_values @line_16
   Scenario Outline: An edge value (<edge>) edited in the source record (Exact Online Items) arrives unchanged (spec line 16)
     Given a linked pair of source and target records

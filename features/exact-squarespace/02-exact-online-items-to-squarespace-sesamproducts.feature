@@ -190,6 +190,26 @@ Feature: Exact Online Items to Squarespace Sesamproducts
       | a server error |
       | a lost answer  |
 
+  @crashes @line_36
+  Scenario Outline: A crash after write <write> of a cycle over several records loses nothing (spec line 36)
+    Given 3 new source records
+    When a sync cycle crashes after write <write> and the engine restarts
+    And sync cycles run until a cycle writes nothing
+    Then every source record has exactly one target record holding its values
+
+    Examples:
+      | write |
+      | 1     |
+      | 2     |
+      | 3     |
+      | 5     |
+
+  @volume @line_36
+  Scenario: More Exact Online Items records than any page or batch all reach Squarespace Sesamproducts (spec line 36)
+    Given 60 new source records
+    When sync cycles run until a cycle writes nothing
+    Then every source record has exactly one target record holding its values
+
   @edge_values @line_52
   Scenario Outline: An edge value (<edge>) edited in the source record (Exact Online Items) arrives unchanged (spec line 52)
     Given a linked pair of source and target records

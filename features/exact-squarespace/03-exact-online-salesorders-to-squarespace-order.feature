@@ -181,6 +181,26 @@ Feature: Exact Online Salesorders to Squarespace Order
       | a server error |
       | a lost answer  |
 
+  @crashes @line_84
+  Scenario Outline: A crash after write <write> of a cycle over several records loses nothing (spec line 84)
+    Given 3 new source records
+    When a sync cycle crashes after write <write> and the engine restarts
+    And sync cycles run until a cycle writes nothing
+    Then every source record has exactly one target record holding its values
+
+    Examples:
+      | write |
+      | 1     |
+      | 2     |
+      | 3     |
+      | 5     |
+
+  @volume @line_84
+  Scenario: More Exact Online Salesorders records than any page or batch all reach Squarespace Order (spec line 84)
+    Given 60 new source records
+    When sync cycles run until a cycle writes nothing
+    Then every source record has exactly one target record holding its values
+
   @edge_values @line_86
   Scenario Outline: An edge value (<edge>) edited in the source record (Exact Online Salesorders) arrives unchanged (spec line 86)
     Given a linked pair of source and target records

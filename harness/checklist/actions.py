@@ -29,6 +29,7 @@ __all__ = [
     "new_source_record",
     "new_source_record_at_edge",
     "new_source_record_matching",
+    "new_source_records",
     "new_target_record_with",
     "pair",
 ]
@@ -399,3 +400,14 @@ def _means(flow: Flow, side: str, path: str, current: dict[str, Any], value: Any
     row = _row_at(flow, side, path)
     held = get_path(current, path)
     return bool(oracle.meaning(row, held, side=side) == oracle.meaning(row, value, side=side))
+
+
+def new_source_records(world: ChecklistWorld, n: int) -> None:
+    """``n`` new complete source records, at distinct instants, none matching a target record."""
+    flow = world.require_mapping()
+    if flow.mapping.lines is not None:
+        pending(f"{flow.section.source} records hold lines: talkqa makes many records of flows without lines")
+    world.records.many = []
+    for _ in range(n):
+        world.clock.advance(0.01)
+        world.records.many.append(new_source_record(world))

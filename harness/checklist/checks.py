@@ -18,6 +18,7 @@ __all__ = [
     "agree",
     "check_clear_propagated",
     "check_delete_propagated",
+    "check_every_source_linked",
     "check_exactly_one_target",
     "check_later_wins",
     "check_lines",
@@ -333,4 +334,42 @@ def check_lines(world: ChecklistWorld) -> None:
     if mismatches:
         raise ChecklistFailure(
             "the target's lines do not match the source's lines", expected="equal lines", actual=mismatches
+        )
+
+
+def check_every_source_linked(world: ChecklistWorld) -> None:
+    """Each of the scenario's source records has one counterpart, and it holds the record's values."""
+    flow = world.require_mapping()
+    if not world.records.many:
+        raise ChecklistFailure("the scenario made no source records to look for")
+    links = links_for(world, flow)
+    missing: list[str] = []
+    doubled: dict[str, int] = {}
+    wrong: dict[str, dict[str, Any]] = {}
+    for source_id in world.records.many:
+        found = counterparts(world, flow, source_id)
+        if not found:
+            missing.append(source_id)
+            continue
+        if len(found) > 1:
+            doubled[source_id] = len(found)
+            continue
+        source, target = _read(flow, "source", source_id), _read(flow, "target", found[0])
+        for row in flow.rows:
+            if not _carries(row, "target"):
+                continue
+            s_value, t_value = values_of(row, source, "source", links), values_of(row, target, "target", links)
+            if not agree(flow, row, s_value, t_value, links):
+                wrong.setdefault(source_id, {})[row.label] = {"source": s_value, "target": t_value}
+    if missing or doubled or wrong:
+        total = len(world.records.many)
+        raise ChecklistFailure(
+            f"of {total} {flow.section.source} records, {len(missing)} have no {flow.section.target} record, "
+            f"{len(doubled)} have more than one, {len(wrong)} have one holding other values",
+            expected=f"{total} records, each with one counterpart holding its values",
+            actual={
+                "missing": missing[:10],
+                "duplicated": dict(list(doubled.items())[:10]),
+                "wrong": dict(list(wrong.items())[:5]),
+            },
         )

@@ -18,7 +18,7 @@ from typing import Any
 from pytest_bdd import given, parsers, then, when
 
 from harness.checklist import actions, checks
-from harness.checklist.outcomes import pending
+from harness.checklist.outcomes import ChecklistFailure, pending
 from harness.checklist.roundtrip import round_trip
 from harness.checklist.world import ChecklistWorld
 from harness.dataflow.vocabulary import GIVEN, THEN, WHEN, step_converters, step_pattern
@@ -277,3 +277,20 @@ def properties_are_set_to_an_edge(checklist: ChecklistWorld, side: str, edge: st
 @_bind(given, GIVEN.WRITE_FAULT)
 def the_system_fails_its_writes(checklist: ChecklistWorld, side: str, n: int, what: str, fault: str) -> None:
     checklist.inject_write_fault(side, what, fault, n)
+
+
+@_bind(given, GIVEN.MANY_SOURCE_RECORDS)
+def many_new_source_records(checklist: ChecklistWorld, n: int) -> None:
+    actions.new_source_records(checklist, n)
+
+
+@_bind(when, WHEN.CRASH_AT_WRITE)
+def a_cycle_crashes_after_a_write(checklist: ChecklistWorld, write: str) -> None:
+    if not write.isdigit() or int(write) < 1:
+        raise ChecklistFailure(f"a cycle crashes after a write counted from 1, not after {write!r}")
+    checklist.crash_and_restart(after_writes=int(write))
+
+
+@_bind(then, THEN.EVERY_SOURCE_LINKED)
+def every_source_record_is_linked(checklist: ChecklistWorld) -> None:
+    checks.check_every_source_linked(checklist)

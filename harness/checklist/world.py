@@ -143,6 +143,7 @@ class ScenarioRecords:
     chosen_value: Any = None
     write_mark: tuple[int, int] = (0, 0)
     deleted_side: str | None = None
+    many: list[str] = field(default_factory=list)  #: the source records of a scenario that makes several
 
 
 class ChecklistWorld:
@@ -277,16 +278,18 @@ class ChecklistWorld:
     def restart(self) -> None:
         self.sut.restart()
 
-    def crash_and_restart(self) -> None:
-        """Crash the SUT after its first write (every call after it times out), then restart it."""
-        switch = Blackout(after_writes=1)
+    def crash_and_restart(self, *, after_writes: int = 1) -> None:
+        """Crash the SUT after its ``after_writes``-th write (every call after it times out), then restart it."""
+        switch = Blackout(after_writes=after_writes)
         self.exact.blackout = self.squarespace.blackout = switch
         try:
             self.sync(must_succeed=False)
         finally:
             self.exact.blackout = self.squarespace.blackout = None
-        if switch.writes_seen == 0:
-            self.notes.append("the cycle made no write, so there was nothing to crash after")
+        if switch.writes_seen < after_writes:
+            self.notes.append(
+                f"the cycle made {switch.writes_seen} write(s), so there was no write {after_writes} to crash after"
+            )
         self.restart()
 
     # -- calls, faults, evidence -------------------------------------------------------------------

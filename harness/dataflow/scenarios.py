@@ -35,7 +35,7 @@ CREATING_KINDS = frozenset(
 
 #: The Examples columns of our Scenario Outlines. pytest-bdd substitutes ``<name>`` for these in every
 #: step and name of an outline (the Background included), so spec text must never spell them.
-OUTLINE_PARAMS = frozenset({"source", "target", "datatype", "line", "first", "later", "edge", "fault"})
+OUTLINE_PARAMS = frozenset({"source", "target", "datatype", "line", "first", "later", "edge", "fault", "write"})
 _PARAM_RE = re.compile(r"<(.+?)>")  # the pattern pytest-bdd renders outlines with
 _LINE_BREAKS = str.maketrans(dict.fromkeys("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029", " "))
 _NO_MATCH_RE = re.compile(r"a new (.+?) will be created", re.IGNORECASE)
@@ -446,6 +446,34 @@ def _create_fault_scenarios(ctx: SectionContext, rule: Rule) -> list[Scenario]:
     return [_scenario("CREATE_FAULT", "write_faults", rule.line, steps, **names)._replace(examples=_FAULT_EXAMPLES)]
 
 
+#: records in a cycle that crashes, and the writes it crashes after (a create may take more than one)
+CRASH_RECORDS = 3
+CRASH_WRITES = (1, 2, 3, 5)
+#: records of the volume item: more than a Squarespace page (50) and an inventory adjustment batch (50)
+VOLUME_RECORDS = 60
+
+
+def _crash_scenarios(ctx: SectionContext, rule: Rule) -> list[Scenario]:
+    steps = (
+        _given(voc.GIVEN.MANY_SOURCE_RECORDS.format(n=CRASH_RECORDS)),
+        _when(voc.WHEN.CRASH_AT_WRITE.format(write="<write>")),
+        _QUIET,
+        _then(voc.THEN.EVERY_SOURCE_LINKED),
+    )
+    examples = (("write",), *((str(n),) for n in CRASH_WRITES))
+    return [_scenario("CRASH_AT_WRITE", "crashes", rule.line, steps)._replace(examples=examples)]
+
+
+def _volume_scenarios(ctx: SectionContext, rule: Rule) -> list[Scenario]:
+    steps = (
+        _given(voc.GIVEN.MANY_SOURCE_RECORDS.format(n=VOLUME_RECORDS)),
+        _QUIET,
+        _then(voc.THEN.EVERY_SOURCE_LINKED),
+    )
+    names = {"source": ctx.section.source, "target": ctx.section.target}
+    return [_scenario("VOLUME", "volume", rule.line, steps, **names)]
+
+
 #: the tags (kinds) of the families' items
 FAMILY_KINDS = frozenset(
     {"edge_values", "merges", "write_faults", "crashes", "volume", "unmapped", "conflicts", "deferred"}
@@ -453,7 +481,7 @@ FAMILY_KINDS = frozenset(
 
 #: per rule kind, the families of issue 12 that follow the rule's own items
 _FAMILIES = {
-    RuleKind.CREATE: (_edge_create_scenarios, _create_fault_scenarios),
+    RuleKind.CREATE: (_edge_create_scenarios, _create_fault_scenarios, _crash_scenarios, _volume_scenarios),
     RuleKind.BIDIRECTIONAL: (_edge_edit_scenarios, _update_fault_scenarios),
 }
 

@@ -52,6 +52,7 @@ class GIVEN:
     TIMEOUTS = "the {side} system times out on its next {n:d} calls"
     TOKENS_EXPIRED = "the access tokens of both systems have expired"
     WRITE_FAULT = 'the {side} system fails its next {n:d} "{what}" calls with "{fault}"'
+    MANY_SOURCE_RECORDS = "{n:d} new source records"
     NEW_SOURCE_RECORD_EDGE = 'a new source record whose properties hold "{edge}" where they can'
 
 
@@ -71,6 +72,7 @@ class WHEN:
     )
     CLEAR = "a mapped property of the {side} record is cleared"
     DELETE = "the {side} record is deleted"
+    CRASH_AT_WRITE = "a sync cycle crashes after write {write} and the engine restarts"
     EDIT_EDGE = 'every mapped property of the {side} record that can hold "{edge}" is set to it'
 
 
@@ -93,6 +95,7 @@ class THEN:
     PROPERTIES_FROM_MAPPING = "the properties come from a mapping file and are reported as assumed"
     ROUND_TRIP_SOURCE = "any source record built from the field catalogue crosses to the target and back unchanged"
     ROUND_TRIP_TARGET = "any target record built from the field catalogue crosses to the source and back unchanged"
+    EVERY_SOURCE_LINKED = "every source record has exactly one target record holding its values"
 
 
 class SCENARIO:
@@ -124,6 +127,8 @@ class SCENARIO:
     WRITE_FAULT = "An edit in the {side} record survives <fault> on the {other}'s update (spec line {line})"
     DELETE_FAULT = "A delete in the {side} record survives <fault> on the {other}'s delete (spec line {line})"
     CREATE_FAULT = "A new {source} record survives <fault> on its create: one {target} record (spec line {line})"
+    CRASH_AT_WRITE = "A crash after write <write> of a cycle over several records loses nothing (spec line {line})"
+    VOLUME = "More {source} records than any page or batch all reach {target} (spec line {line})"
     EDGE_CREATE = "A new {source} record holding an edge value (<edge>) is created unchanged (spec line {line})"
     EDGE_EDIT = "An edge value (<edge>) edited in the {side} record ({side_name}) arrives unchanged (spec line {line})"
 

@@ -56,6 +56,10 @@ BROKEN_ENGINES: tuple[BrokenEngine, ...] = (
     BrokenEngine("settles_failed_updates", "takes a failed update for done", "a failed write never reverts an edit"),
     BrokenEngine("forgets_failed_deletes", "takes a failed delete for done", "a delete survives a failed delete"),
     BrokenEngine("retries_creates_blindly", "re-sends a timed-out create unlooked", "a lost answer makes no duplicate"),
+    BrokenEngine("cursor_first", "saves its read position before acting", "a crash at any write loses nothing"),
+    BrokenEngine(
+        "first_batch_only", "one batch of 50 changes, cursor past all", "every record is synced, however many"
+    ),
     BrokenEngine("fresh_idempotency_keys", "a new idempotency key per call", "a lost import makes no duplicate order"),
 )
 

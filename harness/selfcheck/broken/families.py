@@ -8,22 +8,26 @@ from __future__ import annotations
 
 import unicodedata
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from harness.clock import Clock
 from harness.errors import HarnessError
 from harness.mapping.rows import MappingRow
+from harness.selfcheck.broken.cycles import BrokenSyncEngine
 from harness.selfcheck.broken.engines import _rewire, _rows
 from harness.selfcheck.broken.sides import Fix, SideWrapper, ValueFault
 from harness.sut import Endpoints
+from harness.sync.engine import SyncCycle
 from harness.sync.plan import Group
-from harness.sync.records import Record, RecordSide, Writes
+from harness.sync.records import ChangeBatch, Record, RecordSide, Writes
 from harness.sync.reference import ReferenceEngine
 
 __all__ = [
+    "cursor_first",
     "cuts_text_by_bytes",
+    "first_batch_only",
     "forgets_failed_deletes",
     "fresh_idempotency_keys",
     "normalises_unicode",
@@ -253,4 +257,64 @@ def fresh_idempotency_keys(endpoints: Endpoints, clock: Clock) -> ReferenceEngin
         return call(method, path, **options)
 
     transport.call = fresh  # type: ignore[method-assign]
+    return engine
+
+
+# -- crashes and volume ------------------------------------------------------------------------------
+class _Replay(SideWrapper):
+    """Answers the next read of changes with a batch read before."""
+
+    def __init__(self, inner: RecordSide, batch: ChangeBatch) -> None:
+        super().__init__(inner)
+        self.batch = batch
+
+    def changes(self, cursor: str | None, spec_types: Sequence[str]) -> ChangeBatch:
+        return self.batch
+
+
+class CursorFirstCycle(SyncCycle):
+    """Saves the source's cursor as soon as it has read the changes — before acting on them."""
+
+    def _sync_group(self, g: Group) -> None:
+        key = f"{g.key}:source"
+        batch = g.source.changes(self.links.cursor(key), g.source_types)
+        if batch.cursor is not None:
+            self.links.set_cursor(key, batch.cursor)
+        real = g.source
+        g.source = _Replay(real, batch)
+        try:
+            super()._sync_group(g)
+        finally:
+            g.source = real
+
+
+class _CursorFirst(BrokenSyncEngine):
+    cycle_class = CursorFirstCycle
+
+
+def cursor_first(endpoints: Endpoints, clock: Clock) -> ReferenceEngine:
+    """Commits its read position before the work: the source cursor is saved as soon as the changes are
+    read, so a crash mid-cycle loses every change the cycle had not yet carried — the items after the
+    crash never reach the shop. Violates: a crash at any write of a cycle loses nothing."""
+    return ReferenceEngine(endpoints, clock, engine_class=_CursorFirst)
+
+
+class FirstBatchOnly(SideWrapper):
+    """Acts on the first ``size`` changes of a read and moves the cursor past all of them."""
+
+    def __init__(self, inner: RecordSide, size: int) -> None:
+        super().__init__(inner)
+        self.size = size
+
+    def changes(self, cursor: str | None, spec_types: Sequence[str]) -> ChangeBatch:
+        batch = self.inner.changes(cursor, spec_types)
+        return ChangeBatch(batch.records[: self.size], batch.deleted, False, batch.cursor, batch.calls)
+
+
+def first_batch_only(endpoints: Endpoints, clock: Clock) -> ReferenceEngine:
+    """Takes one batch of 50 changes a cycle but moves its cursor past them all: with more new items than
+    a batch, the rest are never synced. Violates: every record reaches the other system, however many
+    change at once."""
+    engine = ReferenceEngine(endpoints, clock)
+    _rewire(engine, lambda side, group, role: FirstBatchOnly(side, 50) if role == "source" else None)
     return engine
