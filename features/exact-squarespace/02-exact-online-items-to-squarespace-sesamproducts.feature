@@ -210,6 +210,20 @@ Feature: Exact Online Items to Squarespace Sesamproducts
     When sync cycles run until a cycle writes nothing
     Then every source record has exactly one target record holding its values
 
+  @merges @line_49
+  Scenario Outline: A merge on Code = variants.sku of records holding <shape> follows the merge rule (spec line 49)
+    Given a target record whose "variants.sku" holds a fresh value
+    And a new source record that matches it on "Code" and holds "<shape>"
+    When a sync cycle runs
+    Then the source record is linked to that target record
+    And both records hold, in every mapped property, the value the merge rule gives
+
+    Examples:
+      | shape          |
+      | other values   |
+      | empty values   |
+      | zero and false |
+
   @edge_values @line_52
   Scenario Outline: An edge value (<edge>) edited in the source record (Exact Online Items) arrives unchanged (spec line 52)
     Given a linked pair of source and target records

@@ -12,6 +12,7 @@ from harness.checklist.edges import edge_value
 from harness.checklist.outcomes import ChecklistFailure, pending
 from harness.checklist.world import ChecklistWorld, Flow
 from harness.dataflow.model import RuleKind
+from harness.errors import ConversionError
 from harness.mapping.paths import get_path
 from harness.mapping.rows import MappingRow
 from harness.mapping.sections import SectionMapping
@@ -29,6 +30,7 @@ __all__ = [
     "new_source_record",
     "new_source_record_at_edge",
     "new_source_record_matching",
+    "new_source_record_merging",
     "new_source_records",
     "new_target_record_with",
     "pair",
@@ -411,3 +413,68 @@ def new_source_records(world: ChecklistWorld, n: int) -> None:
     for _ in range(n):
         world.clock.advance(0.01)
         world.records.many.append(new_source_record(world))
+
+
+def new_source_record_merging(world: ChecklistWorld, source_path: str, shape: str) -> None:
+    """A new source record, made after the target record it matches, holding ``shape`` in the properties
+    both records map: ``other values`` (every one differs), ``empty values`` (empty wherever the source can
+    be empty) or ``zero and false`` (where a property can hold them)."""
+    flow = world.require_mapping()
+    row = world.records.chosen_row
+    if row is None or row.source.path != source_path:
+        raise ChecklistFailure(f"no target record was made for {source_path} to match")
+    target_id = world.records.matched_target
+    assert target_id is not None
+    target_now = flow.target.read(flow.target_type, target_id) or {}
+    values = _record_values(world, flow.mapping)
+    for other in flow.rows:
+        if other.key or other.is_reference or other.is_line_row or other.source.path not in values:
+            continue
+        if shape == "other values":
+            held = get_path(target_now, other.target.path)
+            for _ in range(5):
+                drawn = world.values.source(other)
+                if drawn is not None and not _same(other, drawn, held):
+                    values[other.source.path] = drawn
+                    break
+        elif shape == "empty values":
+            if not _editable(flow, "source", other, "clear"):
+                values[other.source.path] = None
+        elif shape == "zero and false":
+            for edge in ("zero", "false"):
+                value = edge_value(other, edge, site_currency=world.config.site_currency)
+                if value is not None:
+                    values[other.source.path] = value
+        else:
+            raise ChecklistFailure(f"no such merge shape: {shape!r}")
+    values[source_path] = world.records.chosen_value
+    world.clock.advance(2)  # the source record is the later one: its modification time must show it
+    world.records.targets_before = {rid for rid, _ in flow.target.records(flow.target_type)}
+    world.records.source_id = flow.source.create(flow.source_type, values)
+    world.records.merge_inputs = (values, target_now)
+    source_now = flow.source.read(flow.source_type, world.records.source_id) or {}
+    check_order(flow, ("target", target_now), ("source", source_now))
+
+
+def _same(row: MappingRow, source_value: Any, target_value: Any) -> bool:
+    try:
+        return oracle.same(row, source_value, target_value)
+    except ConversionError:
+        return False
+
+
+def check_order(flow: Flow, first: tuple[str, dict[str, Any]], later: tuple[str, dict[str, Any]]) -> None:
+    """The records' own modification times show ``later`` modified after ``first`` — as the scenario
+    intends; otherwise the scenario would test nothing (an engine letting the later record win would pass
+    by accident), so it fails as a fault of the checklist's world."""
+    first_at = oracle.modified_at(flow.driver(first[0]).system, first[1])
+    later_at = oracle.modified_at(flow.driver(later[0]).system, later[1])
+    if first_at is None or later_at is None:
+        return  # a system that shows no modification time: nothing to hold the order to
+    if not first_at < later_at:
+        raise ChecklistFailure(
+            f"the scenario meant the {later[0]} record to be modified after the {first[0]} record, but their "
+            "modification times do not show it",
+            expected=f"{first[0]} {first_at.isoformat()} < {later[0]} later",
+            actual=f"{later[0]} {later_at.isoformat()}",
+        )

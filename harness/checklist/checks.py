@@ -24,6 +24,7 @@ __all__ = [
     "check_lines",
     "check_linked_target",
     "check_linked_to_match",
+    "check_merged_values",
     "check_no_target_created",
     "check_nothing_written",
     "check_other_flows",
@@ -372,4 +373,46 @@ def check_every_source_linked(world: ChecklistWorld) -> None:
                 "duplicated": dict(list(doubled.items())[:10]),
                 "wrong": dict(list(wrong.items())[:5]),
             },
+        )
+
+
+def check_merged_values(world: ChecklistWorld) -> None:
+    """After a merge, every mapped property holds what the merge rule gives: an empty value never
+    overwrites a value; otherwise the later record (the source, made after the target) wins. A one-way
+    row takes the value of the side it flows from, an empty one included (Talk's rule for one-way rows)."""
+    flow = world.require_mapping()
+    if world.records.merge_inputs is None or world.records.source_id is None:
+        raise ChecklistFailure("no merge was set up before this step")
+    made, target_before = world.records.merge_inputs
+    found = counterparts(world, flow, world.records.source_id)
+    if len(found) != 1:
+        raise ChecklistFailure("the source record has no single counterpart", expected=1, actual=len(found))
+    links = links_for(world, flow)
+    source = _read(flow, "source", world.records.source_id)
+    target = _read(flow, "target", found[0])
+    expected: dict[str, Any] = {}
+    actual: dict[str, Any] = {}
+    for row in flow.rows:
+        if row.key or row.is_reference or row.is_line_row:
+            continue
+        was_source = _canonical(row, made.get(row.source.path), "source", links)
+        was_target = values_of(row, target_before, "target", links)
+        if agree(flow, row, None, was_target, links):
+            was_target = None  # what the target shows when it holds nothing
+        if row.flows_to_target and row.flows_to_source:
+            wanted = was_target if was_source is None else was_source
+        elif row.flows_to_target:
+            wanted = was_source
+        else:
+            wanted = was_target
+        now = {"source": values_of(row, source, "source", links), "target": values_of(row, target, "target", links)}
+        if not agree(flow, row, wanted, now["target"], links) or (row.flows_to_source and now["source"] != wanted):
+            expected[row.label] = wanted
+            actual[row.label] = now
+    if expected:
+        raise ChecklistFailure(
+            f"{len(expected)} mapped propert{'y does' if len(expected) == 1 else 'ies do'} not hold what the merge "
+            "rule gives (an empty value never overwrites a value; otherwise the later record wins)",
+            expected=expected,
+            actual=actual,
         )

@@ -35,7 +35,16 @@ from harness.errors import ConversionError
 from harness.mapping.kinds import Domain, row_domains
 from harness.mapping.rows import IdLinks, MappingRow
 
-__all__ = ["Meaning", "Side", "exact_date_time", "is_empty", "meaning", "same", "written_in_target"]
+__all__ = [
+    "Meaning",
+    "Side",
+    "exact_date_time",
+    "is_empty",
+    "meaning",
+    "modified_at",
+    "same",
+    "written_in_target",
+]
 
 Meaning: TypeAlias = str | int | Decimal | bool | datetime
 Side: TypeAlias = str  #: "source" or "target"
@@ -393,3 +402,18 @@ def written_in_target(row: MappingRow, source_value: object) -> Any:
         return row.target.check(_write(row.target.kind, target_domain, shown))
 
     return _labelled(row, write)
+
+
+# ------------------------------------------------------------------------------------------------ time
+
+
+def modified_at(system: str, record: dict[str, Any]) -> datetime | None:
+    """When a record was last modified, as its system shows it: Exact's ``Modified`` (``/Date(ms)/``),
+    Squarespace's ``modifiedOn`` (ISO 8601); None when the record shows no such time."""
+    if system == "Exact Online":
+        found = _read_exact_moment(record.get("Modified"))
+    elif system == "Squarespace":
+        found = _read_squarespace_moment(record.get("modifiedOn"))
+    else:
+        return None
+    return found if isinstance(found, datetime) else None

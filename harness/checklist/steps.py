@@ -294,3 +294,13 @@ def a_cycle_crashes_after_a_write(checklist: ChecklistWorld, write: str) -> None
 @_bind(then, THEN.EVERY_SOURCE_LINKED)
 def every_source_record_is_linked(checklist: ChecklistWorld) -> None:
     checks.check_every_source_linked(checklist)
+
+
+@_bind(given, GIVEN.NEW_SOURCE_RECORD_MERGING)
+def a_source_record_merging_with_it(checklist: ChecklistWorld, prop: str, shape: str) -> None:
+    actions.new_source_record_merging(checklist, prop, shape)
+
+
+@_bind(then, THEN.MERGED_VALUES)
+def the_merge_rule_holds(checklist: ChecklistWorld) -> None:
+    checks.check_merged_values(checklist)

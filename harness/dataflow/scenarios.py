@@ -35,7 +35,9 @@ CREATING_KINDS = frozenset(
 
 #: The Examples columns of our Scenario Outlines. pytest-bdd substitutes ``<name>`` for these in every
 #: step and name of an outline (the Background included), so spec text must never spell them.
-OUTLINE_PARAMS = frozenset({"source", "target", "datatype", "line", "first", "later", "edge", "fault", "write"})
+OUTLINE_PARAMS = frozenset(
+    {"source", "target", "datatype", "line", "first", "later", "edge", "fault", "write", "shape"}
+)
 _PARAM_RE = re.compile(r"<(.+?)>")  # the pattern pytest-bdd renders outlines with
 _LINE_BREAKS = str.maketrans(dict.fromkeys("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029", " "))
 _NO_MATCH_RE = re.compile(r"a new (.+?) will be created", re.IGNORECASE)
@@ -446,6 +448,26 @@ def _create_fault_scenarios(ctx: SectionContext, rule: Rule) -> list[Scenario]:
     return [_scenario("CREATE_FAULT", "write_faults", rule.line, steps, **names)._replace(examples=_FAULT_EXAMPLES)]
 
 
+#: what the source record of a merge holds, against a target record that holds other values throughout
+MERGE_SHAPES = ("other values", "empty values", "zero and false")
+
+
+def _merge_differing_scenarios(ctx: SectionContext, rule: Rule) -> list[Scenario]:
+    out = []
+    for criterion in ctx.section.merge_criteria:
+        steps = (
+            _given(voc.GIVEN.TARGET_RECORD_WITH_VALUE.format(prop=step_value(criterion.target))),
+            _given(voc.GIVEN.NEW_SOURCE_RECORD_MERGING.format(prop=step_value(criterion.source), shape="<shape>")),
+            _SYNC,
+            _then(voc.THEN.LINKED_TO_MATCH),
+            _then(voc.THEN.MERGED_VALUES),
+        )
+        names = {"source_prop": criterion.source, "target_prop": criterion.target}
+        outline = _scenario("MERGE_DIFFERING", "merges", criterion.line, steps, **names)
+        out.append(outline._replace(examples=(("shape",), *((shape,) for shape in MERGE_SHAPES))))
+    return out
+
+
 #: records in a cycle that crashes, and the writes it crashes after (a create may take more than one)
 CRASH_RECORDS = 3
 CRASH_WRITES = (1, 2, 3, 5)
@@ -483,13 +505,18 @@ FAMILY_KINDS = frozenset(
 _FAMILIES = {
     RuleKind.CREATE: (_edge_create_scenarios, _create_fault_scenarios, _crash_scenarios, _volume_scenarios),
     RuleKind.BIDIRECTIONAL: (_edge_edit_scenarios, _update_fault_scenarios),
+    RuleKind.MERGE: (_merge_differing_scenarios,),
 }
 
 
 def _family_scenarios(ctx: SectionContext) -> list[Scenario]:
     """The items of issue 12's families, after the section's own: per rule, in rule order."""
     out: list[Scenario] = []
+    done: set[RuleKind] = set()
     for rule in ctx.section.rules:
+        if rule.kind in _PER_SECTION and rule.kind in done:
+            continue  # a table the section shares: its items are written once
+        done.add(rule.kind)
         for family in _FAMILIES.get(rule.kind, ()):
             out.extend(family(ctx, rule))
     return out

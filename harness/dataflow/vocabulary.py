@@ -52,6 +52,7 @@ class GIVEN:
     TIMEOUTS = "the {side} system times out on its next {n:d} calls"
     TOKENS_EXPIRED = "the access tokens of both systems have expired"
     WRITE_FAULT = 'the {side} system fails its next {n:d} "{what}" calls with "{fault}"'
+    NEW_SOURCE_RECORD_MERGING = 'a new source record that matches it on "{prop}" and holds "{shape}"'
     MANY_SOURCE_RECORDS = "{n:d} new source records"
     NEW_SOURCE_RECORD_EDGE = 'a new source record whose properties hold "{edge}" where they can'
 
@@ -95,6 +96,7 @@ class THEN:
     PROPERTIES_FROM_MAPPING = "the properties come from a mapping file and are reported as assumed"
     ROUND_TRIP_SOURCE = "any source record built from the field catalogue crosses to the target and back unchanged"
     ROUND_TRIP_TARGET = "any target record built from the field catalogue crosses to the source and back unchanged"
+    MERGED_VALUES = "both records hold, in every mapped property, the value the merge rule gives"
     EVERY_SOURCE_LINKED = "every source record has exactly one target record holding its values"
 
 
@@ -127,6 +129,9 @@ class SCENARIO:
     WRITE_FAULT = "An edit in the {side} record survives <fault> on the {other}'s update (spec line {line})"
     DELETE_FAULT = "A delete in the {side} record survives <fault> on the {other}'s delete (spec line {line})"
     CREATE_FAULT = "A new {source} record survives <fault> on its create: one {target} record (spec line {line})"
+    MERGE_DIFFERING = (
+        "A merge on {source_prop} = {target_prop} of records holding <shape> follows the merge rule (spec line {line})"
+    )
     CRASH_AT_WRITE = "A crash after write <write> of a cycle over several records loses nothing (spec line {line})"
     VOLUME = "More {source} records than any page or batch all reach {target} (spec line {line})"
     EDGE_CREATE = "A new {source} record holding an edge value (<edge>) is created unchanged (spec line {line})"

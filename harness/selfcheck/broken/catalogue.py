@@ -56,6 +56,9 @@ BROKEN_ENGINES: tuple[BrokenEngine, ...] = (
     BrokenEngine("settles_failed_updates", "takes a failed update for done", "a failed write never reverts an edit"),
     BrokenEngine("forgets_failed_deletes", "takes a failed delete for done", "a delete survives a failed delete"),
     BrokenEngine("retries_creates_blindly", "re-sends a timed-out create unlooked", "a lost answer makes no duplicate"),
+    BrokenEngine("merge_keeps_target", "on a merge the existing record wins", "a merge: the later record wins"),
+    BrokenEngine("merge_overwrites_with_empty", "on a merge empties overwrite", "a merge: empty never overwrites"),
+    BrokenEngine("merge_takes_zero_as_empty", "on a merge 0 and false are empty", "a merge: zero and false are values"),
     BrokenEngine("cursor_first", "saves its read position before acting", "a crash at any write loses nothing"),
     BrokenEngine(
         "first_batch_only", "one batch of 50 changes, cursor past all", "every record is synced, however many"

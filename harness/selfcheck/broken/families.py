@@ -15,12 +15,13 @@ from typing import Any
 from harness.clock import Clock
 from harness.errors import HarnessError
 from harness.mapping.rows import MappingRow
-from harness.selfcheck.broken.cycles import BrokenSyncEngine
+from harness.selfcheck.broken.cycles import BrokenSyncEngine, PolicyCycle
 from harness.selfcheck.broken.engines import _rewire, _rows
 from harness.selfcheck.broken.sides import Fix, SideWrapper, ValueFault
 from harness.sut import Endpoints
 from harness.sync.engine import SyncCycle
 from harness.sync.plan import Group
+from harness.sync.policy import MISSING, Decision, Side, decide
 from harness.sync.records import ChangeBatch, Record, RecordSide, Writes
 from harness.sync.reference import ReferenceEngine
 
@@ -30,6 +31,9 @@ __all__ = [
     "first_batch_only",
     "forgets_failed_deletes",
     "fresh_idempotency_keys",
+    "merge_keeps_target",
+    "merge_overwrites_with_empty",
+    "merge_takes_zero_as_empty",
     "normalises_unicode",
     "retries_creates_blindly",
     "rounds_to_cents",
@@ -318,3 +322,78 @@ def first_batch_only(endpoints: Endpoints, clock: Clock) -> ReferenceEngine:
     engine = ReferenceEngine(endpoints, clock)
     _rewire(engine, lambda side, group, role: FirstBatchOnly(side, 50) if role == "source" else None)
     return engine
+
+
+# -- merges of records that differ -------------------------------------------------------------------
+def _merge_policy(first_sync: Callable[..., Decision | None]) -> Callable[..., Decision]:
+    """The reference policy, but a pair meeting for the first time is decided by ``first_sync`` (None:
+    as the reference decides)."""
+
+    def policy(source: Any, target: Any, last: Any, **options: Any) -> Decision:
+        if last is MISSING and not options["same"](source, target):
+            decided = first_sync(source, target, **options)
+            if decided is not None:
+                return decided
+        return decide(source, target, last, **options)
+
+    return policy
+
+
+def _take(winner: Side, source: Any, target: Any, same: Callable[[Any, Any], bool], why: str) -> Decision:
+    value = source if winner is Side.SOURCE else target
+    return Decision(value, winner, not same(source, value), not same(target, value), why)
+
+
+def _target_first(source: Any, target: Any, **options: Any) -> Decision | None:
+    if options["is_empty"](target):
+        return None
+    return _take(Side.TARGET, source, target, options["same"], "merge: the existing record is the master")
+
+
+def _source_first(source: Any, target: Any, **options: Any) -> Decision | None:
+    return _take(Side.SOURCE, source, target, options["same"], "merge: the new record is the master")
+
+
+def _zero_as_empty(source: Any, target: Any, **options: Any) -> Decision | None:
+    is_empty = options["is_empty"]
+
+    def empty(value: Any) -> bool:
+        return bool(is_empty(value)) or value is False or _is_zero("", value)
+
+    options = {**options, "is_empty": empty}
+    return decide(source, target, MISSING, **options)
+
+
+class _MergeKeepsTarget(BrokenSyncEngine):
+    cycle_class = PolicyCycle
+    decide = staticmethod(_merge_policy(_target_first))
+
+
+class _MergeOverwritesWithEmpty(BrokenSyncEngine):
+    cycle_class = PolicyCycle
+    decide = staticmethod(_merge_policy(_source_first))
+
+
+class _MergeTakesZeroAsEmpty(BrokenSyncEngine):
+    cycle_class = PolicyCycle
+    decide = staticmethod(_merge_policy(_zero_as_empty))
+
+
+def merge_keeps_target(endpoints: Endpoints, clock: Clock) -> ReferenceEngine:
+    """On a merge the existing record is the master: every value the shop's product holds stays and is
+    copied over the Exact item, though the item was entered later. Violates: a merge follows the merge
+    rule — otherwise the later record wins."""
+    return ReferenceEngine(endpoints, clock, engine_class=_MergeKeepsTarget)
+
+
+def merge_overwrites_with_empty(endpoints: Endpoints, clock: Clock) -> ReferenceEngine:
+    """On a merge the new record is the master, empty values included: a product's description and
+    weight are wiped by an Exact item that has none. Violates: on a merge an empty value never overwrites
+    a value."""
+    return ReferenceEngine(endpoints, clock, engine_class=_MergeOverwritesWithEmpty)
+
+
+def merge_takes_zero_as_empty(endpoints: Endpoints, clock: Clock) -> ReferenceEngine:
+    """On a merge a zero or a false counts as "no value": an item hidden from the webshop (false) or
+    weighing 0 loses to the product's visible flag and weight. Violates: zero and false are values."""
+    return ReferenceEngine(endpoints, clock, engine_class=_MergeTakesZeroAsEmpty)
