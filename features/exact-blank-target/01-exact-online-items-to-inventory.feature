@@ -225,3 +225,15 @@ Feature: Exact Online Items to  Inventory
       | fault          |
       | a server error |
       | a lost answer  |
+
+  @conflicts @line_16
+  Scenario Outline: Edits of two properties, in the <first> record and later the <later> record, both survive (spec line 16)
+    Given a linked pair of source and target records
+    When one mapped property is edited in the <first> record and another later in the <later> record
+    And a sync cycle runs
+    Then both records hold both edits
+
+    Examples:
+      | first  | later  |
+      | source | target |
+      | target | source |

@@ -229,3 +229,15 @@ Feature: Exact Online Salesorders to  Order
       | fault          |
       | a server error |
       | a lost answer  |
+
+  @conflicts @line_64
+  Scenario Outline: Edits of two properties, in the <first> record and later the <later> record, both survive (spec line 64)
+    Given a linked pair of source and target records
+    When one mapped property is edited in the <first> record and another later in the <later> record
+    And a sync cycle runs
+    Then both records hold both edits
+
+    Examples:
+      | first  | later  |
+      | source | target |
+      | target | source |

@@ -271,3 +271,27 @@ Feature: Exact Online Items to Squarespace Inventory
       | fault          |
       | a server error |
       | a lost answer  |
+
+  @conflicts @line_16
+  Scenario Outline: Edits of two properties, in the <first> record and later the <later> record, both survive (spec line 16)
+    Given a linked pair of source and target records
+    When one mapped property is edited in the <first> record and another later in the <later> record
+    And a sync cycle runs
+    Then both records hold both edits
+
+    Examples:
+      | first  | later  |
+      | source | target |
+      | target | source |
+
+  @conflicts @line_16
+  Scenario Outline: A <datatype> edited in the <first> record and later the <later> record: the later wins (spec line 16)
+    Given a linked pair of source and target records
+    When a mapped <datatype> property is edited in the <first> record and later in the <later> record
+    And a sync cycle runs
+    Then both records hold the value of the <later> record
+
+    Examples:
+      | datatype | first  | later  |
+      | text     | source | target |
+      | text     | target | source |

@@ -10,6 +10,7 @@ from harness.checklist import oracle
 from harness.checklist.counterparts import counterparts
 from harness.checklist.edges import edge_value
 from harness.checklist.outcomes import ChecklistFailure, pending
+from harness.checklist.values import domain_of
 from harness.checklist.world import ChecklistWorld, Flow
 from harness.dataflow.model import RuleKind
 from harness.errors import ConversionError
@@ -25,6 +26,7 @@ __all__ = [
     "edit_both",
     "edit_edges",
     "edit_one",
+    "edit_two_properties",
     "fill_target_edit_source",
     "linked_pair",
     "new_source_record",
@@ -235,11 +237,22 @@ def _two_way_rows(flow: Flow) -> list[MappingRow]:
     return sorted(rows, key=lambda r: r.key)  # prefer properties that do not identify the record
 
 
-def edit_both(world: ChecklistWorld, first: str, later: str) -> None:
+#: the value kinds of ``harness.checklist.values.Domain`` that each conflict kind covers
+_KINDS = {"text": {"text", "code"}, "number": {"number", "money", "whole", "integer"}, "boolean": {"flag", "boolean"}}
+
+
+def edit_both(world: ChecklistWorld, first: str, later: str, *, kind: str | None = None) -> None:
+    """Edit one two-way property (of ``kind``: text, number, boolean) in ``first``, then later in ``later``;
+    the records' modification times must show that order."""
     flow, source_id, target_id = pair(world)
     rows = _two_way_rows(flow)
+    if kind is not None:
+        if kind not in _KINDS:
+            raise ChecklistFailure(f"no such kind of value: {kind!r} (choose from {', '.join(_KINDS)})")
+        rows = [r for r in rows if domain_of(r, site_currency=world.config.site_currency).kind in _KINDS[kind]]
     if not rows:
-        pending("no mapped property of this flow can be edited on both sides and written both ways")
+        what = f"{kind} property" if kind else "property"
+        pending(f"no mapped {what} of this flow can be edited on both sides and written both ways")
     row = rows[0]
     ids = {"source": source_id, "target": target_id}
     for side in (first, later):
@@ -254,6 +267,11 @@ def edit_both(world: ChecklistWorld, first: str, later: str) -> None:
     world.records.edited[later] = {
         row.source.path if later == "source" else row.target.path: world.records.chosen_value
     }
+    check_order(
+        flow,
+        (first, flow.driver(first).read(flow.spec_type(first), ids[first]) or {}),
+        (later, flow.driver(later).read(flow.spec_type(later), ids[later]) or {}),
+    )
 
 
 def _clearable(flow: Flow, side: str, *, exclude: MappingRow | None = None) -> list[MappingRow]:
@@ -478,3 +496,32 @@ def check_order(flow: Flow, first: tuple[str, dict[str, Any]], later: tuple[str,
             expected=f"{first[0]} {first_at.isoformat()} < {later[0]} later",
             actual=f"{later[0]} {later_at.isoformat()}",
         )
+
+
+def edit_two_properties(world: ChecklistWorld, first: str, later: str) -> None:
+    """Edit one two-way property in ``first``, then another, later, in ``later``: no conflict — both edits
+    must survive (a whole-record "later wins" would undo the first)."""
+    flow, source_id, target_id = pair(world)
+    rows = _two_way_rows(flow)
+    if len(rows) < 2:
+        pending("this flow maps fewer than two properties that can be edited on both sides and written both ways")
+    ids = {"source": source_id, "target": target_id}
+    edits: dict[str, tuple[MappingRow, Any]] = {}
+    for side, row in ((first, rows[0]), (later, rows[1])):
+        current = flow.driver(side).read(flow.spec_type(side), ids[side]) or {}
+        value = _new_value(world, flow, side, row, current)
+        if value is None:
+            pending(f"talkqa has no other valid value for {row.label}")
+        world.clock.advance(2)
+        flow.driver(side).edit(flow.spec_type(side), ids[side], {_path(row, side): value})
+        edits[side] = (row, value)
+    world.records.two_edits = edits
+    check_order(
+        flow,
+        (first, flow.driver(first).read(flow.spec_type(first), ids[first]) or {}),
+        (later, flow.driver(later).read(flow.spec_type(later), ids[later]) or {}),
+    )
+
+
+def _path(row: MappingRow, side: str) -> str:
+    return row.source.path if side == "source" else row.target.path

@@ -16,6 +16,7 @@ from harness.mapping.rows import MappingRow
 
 __all__ = [
     "agree",
+    "check_both_edits_kept",
     "check_clear_propagated",
     "check_delete_propagated",
     "check_every_source_linked",
@@ -413,6 +414,29 @@ def check_merged_values(world: ChecklistWorld) -> None:
         raise ChecklistFailure(
             f"{len(expected)} mapped propert{'y does' if len(expected) == 1 else 'ies do'} not hold what the merge "
             "rule gives (an empty value never overwrites a value; otherwise the later record wins)",
+            expected=expected,
+            actual=actual,
+        )
+
+
+def check_both_edits_kept(world: ChecklistWorld) -> None:
+    """Each of two edits, of different properties on different sides, holds on both sides."""
+    flow, source_id, target_id = pair(world)
+    if len(world.records.two_edits) != 2:
+        raise ChecklistFailure("the scenario did not edit two properties on the two sides")
+    links = links_for(world, flow)
+    source, target = _read(flow, "source", source_id), _read(flow, "target", target_id)
+    expected: dict[str, Any] = {}
+    actual: dict[str, Any] = {}
+    for side, (row, value) in world.records.two_edits.items():
+        wanted = _canonical(row, value, side, links)
+        found = {"source": values_of(row, source, "source", links), "target": values_of(row, target, "target", links)}
+        if found != {"source": wanted, "target": wanted}:
+            expected[f"{row.label} (edited in the {side})"] = wanted
+            actual[f"{row.label} (edited in the {side})"] = found
+    if expected:
+        raise ChecklistFailure(
+            "an edit of one property was undone by a later edit of another property in the other record",
             expected=expected,
             actual=actual,
         )

@@ -304,3 +304,20 @@ def a_source_record_merging_with_it(checklist: ChecklistWorld, prop: str, shape:
 @_bind(then, THEN.MERGED_VALUES)
 def the_merge_rule_holds(checklist: ChecklistWorld) -> None:
     checks.check_merged_values(checklist)
+
+
+@_bind(when, WHEN.EDIT_TWO_PROPERTIES)
+def two_properties_are_edited(checklist: ChecklistWorld, first: str, later: str) -> None:
+    actions.edit_two_properties(checklist, first, later)
+
+
+@_bind(when, WHEN.EDIT_BOTH_KIND)
+def a_property_of_a_kind_is_edited_on_both_sides(
+    checklist: ChecklistWorld, datatype: str, first: str, later: str
+) -> None:
+    actions.edit_both(checklist, first, later, kind=datatype)
+
+
+@_bind(then, THEN.BOTH_EDITS_KEPT)
+def both_edits_are_kept(checklist: ChecklistWorld) -> None:
+    checks.check_both_edits_kept(checklist)

@@ -468,6 +468,34 @@ def _merge_differing_scenarios(ctx: SectionContext, rule: Rule) -> list[Scenario
     return out
 
 
+#: the kinds of value a conflict is drawn in, by the spec's data types that hold them (a boolean has two
+#: values: two edits of it that differ from the value before and from each other cannot be drawn)
+_CONFLICT_KINDS = {"text": {"string", "text", "html"}, "number": {"float", "number"}}
+
+
+def _conflict_scenarios(ctx: SectionContext, rule: Rule) -> list[Scenario]:
+    two = (
+        _PAIR,
+        _when(voc.WHEN.EDIT_TWO_PROPERTIES.format(first="<first>", later="<later>")),
+        _SYNC,
+        _then(voc.THEN.BOTH_EDITS_KEPT),
+    )
+    out = [_scenario("CONFLICT_TWO_PROPERTIES", "conflicts", rule.line, two)._replace(examples=_LATEST_EXAMPLES)]
+    types = {p.datatype.strip().strip('"').casefold() for p in ctx.section.properties}
+    kinds = [kind for kind, held_by in _CONFLICT_KINDS.items() if types & held_by]
+    if kinds:
+        steps = (
+            _PAIR,
+            _when(voc.WHEN.EDIT_BOTH_KIND.format(datatype="<datatype>", first="<first>", later="<later>")),
+            _SYNC,
+            _then(voc.THEN.LATER_EDIT_WINS.format(later="<later>")),
+        )
+        rows = tuple((kind, first, later) for kind in kinds for first, later in _SIDE_PAIRS)
+        outline = _scenario("CONFLICT_KIND", "conflicts", rule.line, steps)
+        out.append(outline._replace(examples=(("datatype", "first", "later"), *rows)))
+    return out
+
+
 #: records in a cycle that crashes, and the writes it crashes after (a create may take more than one)
 CRASH_RECORDS = 3
 CRASH_WRITES = (1, 2, 3, 5)
@@ -504,7 +532,7 @@ FAMILY_KINDS = frozenset(
 #: per rule kind, the families of issue 12 that follow the rule's own items
 _FAMILIES = {
     RuleKind.CREATE: (_edge_create_scenarios, _create_fault_scenarios, _crash_scenarios, _volume_scenarios),
-    RuleKind.BIDIRECTIONAL: (_edge_edit_scenarios, _update_fault_scenarios),
+    RuleKind.BIDIRECTIONAL: (_edge_edit_scenarios, _update_fault_scenarios, _conflict_scenarios),
     RuleKind.MERGE: (_merge_differing_scenarios,),
 }
 

@@ -73,6 +73,8 @@ class WHEN:
     )
     CLEAR = "a mapped property of the {side} record is cleared"
     DELETE = "the {side} record is deleted"
+    EDIT_TWO_PROPERTIES = "one mapped property is edited in the {first} record and another later in the {later} record"
+    EDIT_BOTH_KIND = "a mapped {datatype} property is edited in the {first} record and later in the {later} record"
     CRASH_AT_WRITE = "a sync cycle crashes after write {write} and the engine restarts"
     EDIT_EDGE = 'every mapped property of the {side} record that can hold "{edge}" is set to it'
 
@@ -97,6 +99,7 @@ class THEN:
     ROUND_TRIP_SOURCE = "any source record built from the field catalogue crosses to the target and back unchanged"
     ROUND_TRIP_TARGET = "any target record built from the field catalogue crosses to the source and back unchanged"
     MERGED_VALUES = "both records hold, in every mapped property, the value the merge rule gives"
+    BOTH_EDITS_KEPT = "both records hold both edits"
     EVERY_SOURCE_LINKED = "every source record has exactly one target record holding its values"
 
 
@@ -131,6 +134,12 @@ class SCENARIO:
     CREATE_FAULT = "A new {source} record survives <fault> on its create: one {target} record (spec line {line})"
     MERGE_DIFFERING = (
         "A merge on {source_prop} = {target_prop} of records holding <shape> follows the merge rule (spec line {line})"
+    )
+    CONFLICT_TWO_PROPERTIES = (
+        "Edits of two properties, in the <first> record and later the <later> record, both survive (spec line {line})"
+    )
+    CONFLICT_KIND = (
+        "A <datatype> edited in the <first> record and later the <later> record: the later wins (spec line {line})"
     )
     CRASH_AT_WRITE = "A crash after write <write> of a cycle over several records loses nothing (spec line {line})"
     VOLUME = "More {source} records than any page or batch all reach {target} (spec line {line})"

@@ -59,6 +59,8 @@ BROKEN_ENGINES: tuple[BrokenEngine, ...] = (
     BrokenEngine("merge_keeps_target", "on a merge the existing record wins", "a merge: the later record wins"),
     BrokenEngine("merge_overwrites_with_empty", "on a merge empties overwrite", "a merge: empty never overwrites"),
     BrokenEngine("merge_takes_zero_as_empty", "on a merge 0 and false are empty", "a merge: zero and false are values"),
+    BrokenEngine("ignores_target_times", "never reads Squarespace's modifiedOn", "the later edit wins a conflict"),
+    BrokenEngine("conflicts_go_to_source", "every conflict goes to the source", "the later edit wins a conflict"),
     BrokenEngine("cursor_first", "saves its read position before acting", "a crash at any write loses nothing"),
     BrokenEngine(
         "first_batch_only", "one batch of 50 changes, cursor past all", "every record is synced, however many"

@@ -397,3 +397,43 @@ def merge_takes_zero_as_empty(endpoints: Endpoints, clock: Clock) -> ReferenceEn
     """On a merge a zero or a false counts as "no value": an item hidden from the webshop (false) or
     weighing 0 loses to the product's visible flag and weight. Violates: zero and false are values."""
     return ReferenceEngine(endpoints, clock, engine_class=_MergeTakesZeroAsEmpty)
+
+
+# -- conflicts -----------------------------------------------------------------------------------------
+class LosesModificationTimes(SideWrapper):
+    """Reads records without their modification times (a field it never parses)."""
+
+    def changes(self, cursor: str | None, spec_types: Sequence[str]) -> ChangeBatch:
+        batch = self.inner.changes(cursor, spec_types)
+        records = tuple(Record(r.id, r.data, None) for r in batch.records)
+        return ChangeBatch(records, batch.deleted, batch.complete, batch.cursor, batch.calls)
+
+    def fetch(self, ids: Sequence[str]) -> dict[str, Record]:
+        return {k: Record(r.id, r.data, None) for k, r in self.inner.fetch(ids).items()}
+
+
+def ignores_target_times(endpoints: Endpoints, clock: Clock) -> ReferenceEngine:
+    """Never reads Squarespace's modification time (``modifiedOn`` is not parsed): a conflict then always
+    goes to the Exact record, however much later the shop's edit was. Violates: when both sides are
+    edited, the later edit wins."""
+    engine = ReferenceEngine(endpoints, clock)
+    _rewire(engine, lambda side, group, role: LosesModificationTimes(side) if role == "target" else None)
+    return engine
+
+
+def _source_wins_conflicts(source: Any, target: Any, last: Any, **options: Any) -> Decision:
+    same = options["same"]
+    if last is not MISSING and not same(source, last) and not same(target, last) and not same(source, target):
+        return _take(Side.SOURCE, source, target, same, "edited on both sides: the source is the master")
+    return decide(source, target, last, **options)
+
+
+class _ConflictsGoToSource(BrokenSyncEngine):
+    cycle_class = PolicyCycle
+    decide = staticmethod(_source_wins_conflicts)
+
+
+def conflicts_go_to_source(endpoints: Endpoints, clock: Clock) -> ReferenceEngine:
+    """Settles every conflict for the source: a property edited on both sides takes the Exact value,
+    though the shop's edit came later. Violates: when both sides are edited, the later edit wins."""
+    return ReferenceEngine(endpoints, clock, engine_class=_ConflictsGoToSource)
