@@ -7,7 +7,7 @@ from typing import Any
 
 from harness.checklist import oracle
 from harness.checklist.actions import pair
-from harness.checklist.counterparts import counterparts, flow_of, links_for
+from harness.checklist.counterparts import WorldLinks, counterparts, flow_of, links_for
 from harness.checklist.outcomes import ChecklistFailure, pending
 from harness.checklist.world import ChecklistWorld, Flow
 from harness.errors import MappingError
@@ -167,7 +167,12 @@ def values_of(row: MappingRow, data: dict[str, Any], side: str, links: Any) -> A
     value = get_path(data, path)
     if row.is_line_row:
         return [_canonical(row, v, side, links) for v in value or []]
-    return _canonical(row, value, side, links)
+    meant = _canonical(row, value, side, links)
+    if side == "target" and path.endswith(".value"):
+        # a weight with its unit, an amount with its currency: the number alone is half the value
+        currency = links.world.config.site_currency if isinstance(links, WorldLinks) else "EUR"
+        return oracle.in_units(meant, get_path(data, path.removesuffix(".value")), currency=currency)
+    return meant
 
 
 def check_property_equal(world: ChecklistWorld, target_path: str, datatype: str) -> None:

@@ -39,6 +39,7 @@ __all__ = [
     "Meaning",
     "Side",
     "exact_date_time",
+    "in_units",
     "is_empty",
     "meaning",
     "modified_at",
@@ -417,3 +418,30 @@ def modified_at(system: str, record: dict[str, Any]) -> datetime | None:
     else:
         return None
     return found if isinstance(found, datetime) else None
+
+
+# ------------------------------------------------------------------------------------------------ units
+
+
+#: a Squarespace weight's unit, in kilograms (Exact Online holds an item's NetWeight in kilograms)
+_KILOGRAMS = {"KILOGRAM": Decimal(1), "POUND": Decimal("0.45359237")}
+
+
+def in_units(value: Meaning | None, holder: object, *, currency: str) -> Meaning | str | None:
+    """A Squarespace amount or measure read with what gives it its meaning: ``holder`` is the object that
+    holds the value (``{"unit": "POUND", "value": 2.2}``, ``{"currency": "USD", "value": "9.99"}``). A weight
+    becomes kilograms; an amount in another currency than ``currency`` (the site's) means something else
+    than the same number in it, so it is spelled with its currency."""
+    if value is None or not isinstance(holder, dict):
+        return value
+    unit = holder.get("unit")
+    if isinstance(unit, str):
+        if unit == "KILOGRAM" or not isinstance(value, Decimal):
+            return value
+        if unit in _KILOGRAMS:
+            return _unsigned_zero((value * _KILOGRAMS[unit]).normalize())
+        return f"{value} {unit}"
+    code = holder.get("currency")
+    if isinstance(code, str) and code != currency:
+        return f"{value} {code}"
+    return value

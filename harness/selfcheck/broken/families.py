@@ -437,3 +437,24 @@ def conflicts_go_to_source(endpoints: Endpoints, clock: Clock) -> ReferenceEngin
     """Settles every conflict for the source: a property edited on both sides takes the Exact value,
     though the shop's edit came later. Violates: when both sides are edited, the later edit wins."""
     return ReferenceEngine(endpoints, clock, engine_class=_ConflictsGoToSource)
+
+
+# -- a value with its unit -----------------------------------------------------------------------------
+def weight_in_pounds(endpoints: Endpoints, clock: Clock) -> ReferenceEngine:
+    """Sends weights with the unit POUND (the developer's own shop ships in pounds) but the number in
+    kilograms, as Exact holds it: a 10 kg chair is listed, and charged shipping, as 4.5 kg. Violates: a
+    value arrives with its whole meaning — a number with its unit."""
+    engine = ReferenceEngine(endpoints, clock)
+    for side in engine.engine.sides():
+        money = getattr(side, "_money", None)
+        if money is None:
+            continue
+
+        def in_pounds(variant: dict[str, Any], money: Callable[[dict[str, Any]], dict[str, Any]] = money) -> Any:
+            weight = (variant.get("shippingMeasurements") or {}).get("weight")
+            if isinstance(weight, dict):
+                weight["unit"] = "POUND"
+            return money(variant)
+
+        side._money = in_pounds
+    return engine
