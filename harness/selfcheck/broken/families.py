@@ -6,6 +6,8 @@ bookkeeper would see, and which promise of the spec that breaks."""
 
 from __future__ import annotations
 
+import re
+import struct
 import unicodedata
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -119,6 +121,65 @@ def normalises_unicode(endpoints: Endpoints, clock: Clock) -> ReferenceEngine:
 
 def _nfc(value: Any) -> Any:
     return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
+
+
+def collapses_white_space(endpoints: Endpoints, clock: Clock) -> ReferenceEngine:
+    """Collapses runs of white space in texts to one space (a "clean-up" of pasted text): a name typed with
+    two spaces arrives with one. Violates: a string arrives equal."""
+    engine = ReferenceEngine(endpoints, clock)
+    _both_sides_fixes(engine, lambda row, role: _collapse if _text_rows(row, role) and not row.key else None)
+    return engine
+
+
+def _collapse(value: Any) -> Any:
+    return re.sub(r"\s{2,}", " ", value) if isinstance(value, str) else value
+
+
+def folds_to_ascii(endpoints: Endpoints, clock: Clock) -> ReferenceEngine:
+    """Folds texts to ASCII (a transliteration meant for URLs, applied to names): "Crème brûlée" arrives as
+    "Creme brulee", "€" disappears. Violates: a string arrives equal, accents and symbols included."""
+    engine = ReferenceEngine(endpoints, clock)
+    _both_sides_fixes(engine, lambda row, role: _ascii if _text_rows(row, role) else None)
+    return engine
+
+
+def _ascii(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    return unicodedata.normalize("NFKD", value).encode("ascii", errors="ignore").decode("ascii")
+
+
+def latin1_texts(endpoints: Endpoints, clock: Clock) -> ReferenceEngine:
+    """Sends texts through Latin-1 (an old encoding setting): every character Latin-1 lacks — the euro
+    sign, "ĳ", "Œ" — arrives as "?". Violates: a string arrives equal, in any script."""
+    engine = ReferenceEngine(endpoints, clock)
+    _both_sides_fixes(engine, lambda row, role: _latin1 if _text_rows(row, role) else None)
+    return engine
+
+
+def _latin1(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    return value.encode("latin-1", errors="replace").decode("latin-1")
+
+
+def numbers_as_float32(endpoints: Endpoints, clock: Clock) -> ReferenceEngine:
+    """Holds numbers in single precision on the way (a float32 column in its own staging table): a weight
+    of 12.345 kg arrives as 12.345000267028809. Violates: a number arrives equal."""
+    engine = ReferenceEngine(endpoints, clock)
+
+    def fix_for(row: MappingRow, role: str) -> Fix | None:
+        field = row.target if role == "target" else row.source
+        return _float32 if field.kind in {"Double", "number"} and not row.is_line_row else None
+
+    _both_sides_fixes(engine, fix_for)
+    return engine
+
+
+def _float32(value: Any) -> Any:
+    if isinstance(value, float):
+        return float(struct.unpack("f", struct.pack("f", value))[0])
+    return value
 
 
 def cuts_text_by_bytes(endpoints: Endpoints, clock: Clock) -> ReferenceEngine:
