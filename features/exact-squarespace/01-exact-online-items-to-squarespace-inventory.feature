@@ -295,3 +295,21 @@ Feature: Exact Online Items to Squarespace Inventory
       | datatype | first  | later  |
       | text     | source | target |
       | text     | target | source |
+
+  @unmapped @line_16
+  Scenario: An edit in the source record leaves every property the flow does not map alone (spec line 16)
+    Given a linked pair of source and target records
+    And both records hold values in properties the flow does not map
+    When every mapped property of the source record is edited
+    And a sync cycle runs
+    Then every mapped property of the target record equals the source record's
+    And no property the flow does not map has changed in either record
+
+  @unmapped @line_16
+  Scenario: An edit in the target record leaves every property the flow does not map alone (spec line 16)
+    Given a linked pair of source and target records
+    And both records hold values in properties the flow does not map
+    When every mapped property of the target record is edited
+    And a sync cycle runs
+    Then every mapped property of the source record equals the target record's
+    And no property the flow does not map has changed in either record

@@ -28,6 +28,7 @@ __all__ = [
     "edit_one",
     "edit_two_properties",
     "fill_target_edit_source",
+    "fill_unmapped",
     "linked_pair",
     "new_source_record",
     "new_source_record_at_edge",
@@ -525,3 +526,36 @@ def edit_two_properties(world: ChecklistWorld, first: str, later: str) -> None:
 
 def _path(row: MappingRow, side: str) -> str:
     return row.source.path if side == "source" else row.target.path
+
+
+#: properties each system's user can fill that a flow may leave unmapped, with the values the checklist puts
+#: in them (Exact: a note and a search code; Squarespace: a tag and the product's URL slug)
+_UNMAPPED: dict[tuple[str, str], dict[str, Any]] = {
+    ("Exact Online", "items"): {"Notes": "talkqa: a note nobody maps", "SearchCode": "TQKEEP"},
+    ("Squarespace", "inventory"): {"tags": ["talkqa-kept"], "urlSlug": "talkqa-kept-slug"},
+    ("Squarespace", "sesamproducts"): {"tags": ["talkqa-kept"], "urlSlug": "talkqa-kept-slug"},
+}
+
+
+def fill_unmapped(world: ChecklistWorld) -> None:
+    """Put values in properties the flow does not map, on both sides, and remember what each record shows."""
+    flow, source_id, target_id = pair(world)
+    ids = {"source": source_id, "target": target_id}
+    kept: dict[str, dict[str, Any]] = {}
+    for side in ("source", "target"):
+        driver = flow.driver(side)
+        mapped = {(r.source.path if side == "source" else r.target.path).split(".")[0] for r in flow.rows}
+        values = {
+            name: value
+            for name, value in _UNMAPPED.get((driver.system, flow.spec_type(side).casefold()), {}).items()
+            if name not in mapped and not driver.cannot("edit", flow.spec_type(side), name)
+        }
+        if not values:
+            continue
+        driver.edit(flow.spec_type(side), ids[side], values)
+        shown = driver.read(flow.spec_type(side), ids[side]) or {}
+        kept[side] = {name: shown.get(name) for name in values}
+    if not kept:
+        pending("talkqa knows no unmapped property a user of either system can fill in this flow")
+    world.records.unmapped = kept
+    world.sync_until_quiet()  # the fill is no edit of the flow: let the engine see it before the edit

@@ -30,6 +30,7 @@ __all__ = [
     "check_nothing_written",
     "check_other_flows",
     "check_property_equal",
+    "check_unmapped_unchanged",
     "check_value_kept",
     "check_values_equal",
     "values_of",
@@ -444,4 +445,25 @@ def check_both_edits_kept(world: ChecklistWorld) -> None:
             "an edit of one property was undone by a later edit of another property in the other record",
             expected=expected,
             actual=actual,
+        )
+
+
+def check_unmapped_unchanged(world: ChecklistWorld) -> None:
+    """Every unmapped property the scenario filled still holds what it held: the engine wrote only what the
+    flow maps."""
+    flow, source_id, target_id = pair(world)
+    if not world.records.unmapped:
+        raise ChecklistFailure("the scenario filled no unmapped property")
+    ids = {"source": source_id, "target": target_id}
+    changed: dict[str, Any] = {}
+    for side, kept in world.records.unmapped.items():
+        now = _read(flow, side, ids[side])
+        for name, value in kept.items():
+            if now.get(name) != value:
+                changed[f"{flow.name(side)}.{name}"] = {"before": value, "after": now.get(name)}
+    if changed:
+        raise ChecklistFailure(
+            f"{len(changed)} propert{'y' if len(changed) == 1 else 'ies'} the flow does not map changed",
+            expected="unchanged",
+            actual=changed,
         )

@@ -321,3 +321,13 @@ def a_property_of_a_kind_is_edited_on_both_sides(
 @_bind(then, THEN.BOTH_EDITS_KEPT)
 def both_edits_are_kept(checklist: ChecklistWorld) -> None:
     checks.check_both_edits_kept(checklist)
+
+
+@_bind(given, GIVEN.UNMAPPED_VALUES)
+def values_in_unmapped_properties(checklist: ChecklistWorld) -> None:
+    actions.fill_unmapped(checklist)
+
+
+@_bind(then, THEN.UNMAPPED_UNCHANGED)
+def unmapped_properties_unchanged(checklist: ChecklistWorld) -> None:
+    checks.check_unmapped_unchanged(checklist)

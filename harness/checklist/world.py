@@ -144,6 +144,7 @@ class ScenarioRecords:
     write_mark: tuple[int, int] = (0, 0)
     deleted_side: str | None = None
     many: list[str] = field(default_factory=list)  #: the source records of a scenario that makes several
+    unmapped: dict[str, dict[str, Any]] = field(default_factory=dict)  #: side -> unmapped property -> value shown
     two_edits: dict[str, tuple[MappingRow, Any]] = field(default_factory=dict)  #: side -> (row, value) edited
     merge_inputs: tuple[dict[str, Any], dict[str, Any]] | None = None  #: (source values, target record) of a merge
 

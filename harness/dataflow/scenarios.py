@@ -496,6 +496,21 @@ def _conflict_scenarios(ctx: SectionContext, rule: Rule) -> list[Scenario]:
     return out
 
 
+def _unmapped_scenarios(ctx: SectionContext, rule: Rule) -> list[Scenario]:
+    out = []
+    for side, other in _SIDE_PAIRS:
+        steps = (
+            _PAIR,
+            _given(voc.GIVEN.UNMAPPED_VALUES),
+            _EDIT[side],
+            _SYNC,
+            _EQUAL[other],
+            _then(voc.THEN.UNMAPPED_UNCHANGED),
+        )
+        out.append(_scenario("UNMAPPED", "unmapped", rule.line, steps, side=side))
+    return out
+
+
 #: records in a cycle that crashes, and the writes it crashes after (a create may take more than one)
 CRASH_RECORDS = 3
 CRASH_WRITES = (1, 2, 3, 5)
@@ -532,7 +547,7 @@ FAMILY_KINDS = frozenset(
 #: per rule kind, the families of issue 12 that follow the rule's own items
 _FAMILIES = {
     RuleKind.CREATE: (_edge_create_scenarios, _create_fault_scenarios, _crash_scenarios, _volume_scenarios),
-    RuleKind.BIDIRECTIONAL: (_edge_edit_scenarios, _update_fault_scenarios, _conflict_scenarios),
+    RuleKind.BIDIRECTIONAL: (_edge_edit_scenarios, _update_fault_scenarios, _conflict_scenarios, _unmapped_scenarios),
     RuleKind.MERGE: (_merge_differing_scenarios,),
 }
 

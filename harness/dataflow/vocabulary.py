@@ -53,6 +53,7 @@ class GIVEN:
     TOKENS_EXPIRED = "the access tokens of both systems have expired"
     WRITE_FAULT = 'the {side} system fails its next {n:d} "{what}" calls with "{fault}"'
     NEW_SOURCE_RECORD_MERGING = 'a new source record that matches it on "{prop}" and holds "{shape}"'
+    UNMAPPED_VALUES = "both records hold values in properties the flow does not map"
     MANY_SOURCE_RECORDS = "{n:d} new source records"
     NEW_SOURCE_RECORD_EDGE = 'a new source record whose properties hold "{edge}" where they can'
 
@@ -100,6 +101,7 @@ class THEN:
     ROUND_TRIP_TARGET = "any target record built from the field catalogue crosses to the source and back unchanged"
     MERGED_VALUES = "both records hold, in every mapped property, the value the merge rule gives"
     BOTH_EDITS_KEPT = "both records hold both edits"
+    UNMAPPED_UNCHANGED = "no property the flow does not map has changed in either record"
     EVERY_SOURCE_LINKED = "every source record has exactly one target record holding its values"
 
 
@@ -141,6 +143,7 @@ class SCENARIO:
     CONFLICT_KIND = (
         "A <datatype> edited in the <first> record and later the <later> record: the later wins (spec line {line})"
     )
+    UNMAPPED = "An edit in the {side} record leaves every property the flow does not map alone (spec line {line})"
     CRASH_AT_WRITE = "A crash after write <write> of a cycle over several records loses nothing (spec line {line})"
     VOLUME = "More {source} records than any page or batch all reach {target} (spec line {line})"
     EDGE_CREATE = "A new {source} record holding an edge value (<edge>) is created unchanged (spec line {line})"

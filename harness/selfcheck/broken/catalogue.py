@@ -64,6 +64,8 @@ BROKEN_ENGINES: tuple[BrokenEngine, ...] = (
     BrokenEngine("merge_overwrites_with_empty", "on a merge empties overwrite", "a merge: empty never overwrites"),
     BrokenEngine("merge_takes_zero_as_empty", "on a merge 0 and false are empty", "a merge: zero and false are values"),
     BrokenEngine("weight_in_pounds", "sends kilograms as pounds", "a number arrives with its unit"),
+    BrokenEngine("resets_unmapped_product_fields", "updates products from a template", "unmapped fields stay alone"),
+    BrokenEngine("blanks_unmapped_item_fields", "updates items from an empty item", "unmapped fields stay alone"),
     BrokenEngine("ignores_target_times", "never reads Squarespace's modifiedOn", "the later edit wins a conflict"),
     BrokenEngine("conflicts_go_to_source", "every conflict goes to the source", "the later edit wins a conflict"),
     BrokenEngine("cursor_first", "saves its read position before acting", "a crash at any write loses nothing"),

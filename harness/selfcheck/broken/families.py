@@ -519,3 +519,35 @@ def weight_in_pounds(endpoints: Endpoints, clock: Clock) -> ReferenceEngine:
 
         side._money = in_pounds
     return engine
+
+
+# -- what the spec does not map ------------------------------------------------------------------------
+def resets_unmapped_product_fields(endpoints: Endpoints, clock: Clock) -> ReferenceEngine:
+    """Updates a product from a full template (mapped values over the defaults of a new product): every
+    update also sends ``tags: []`` and an empty URL slug, so the merchant's tags and the product's address
+    are wiped whenever an item changes. Violates: an edit leaves what the flow does not map alone."""
+    engine = ReferenceEngine(endpoints, clock)
+    client = engine.squarespace
+    update = client.update_product
+
+    def from_template(product_id: str, changes: dict[str, Any]) -> Any:
+        return update(product_id, {"tags": [], "urlSlug": f"p-{product_id[-8:]}", **changes})
+
+    client.update_product = from_template  # type: ignore[method-assign]
+    return engine
+
+
+def blanks_unmapped_item_fields(endpoints: Endpoints, clock: Clock) -> ReferenceEngine:
+    """Updates an Exact item with a body built from an empty item, so fields the flow does not map go out
+    as null: the bookkeeper's notes and search code are wiped whenever the shop changes a product.
+    Violates: an edit leaves what the flow does not map alone."""
+    engine = ReferenceEngine(endpoints, clock)
+    client = engine.exact
+    update = client.update
+
+    def from_empty_item(resource: str, key: str, body: Mapping[str, Any]) -> None:
+        blank = {"Notes": None, "SearchCode": None} if resource.endswith("Items") else {}
+        update(resource, key, {**blank, **body})
+
+    client.update = from_empty_item  # type: ignore[method-assign]
+    return engine
