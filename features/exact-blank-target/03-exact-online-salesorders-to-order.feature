@@ -142,6 +142,14 @@ Feature: Exact Online Salesorders to  Order
     Then exactly one target record exists for the source record
     And every mapped property of the target record equals the source record's
 
+  @deferred @line_60
+  Scenario: A Exact Online Salesorders record whose referenced records are not synchronized yet arrives once they are (spec line 60)
+    Given a new source record with lines whose referenced records are not synchronized yet
+    And the target system fails its next 2 "referenced create" calls with "a refusal"
+    When sync cycles run until a cycle writes nothing
+    Then every line of the target record points at the linked counterpart of its item
+    And exactly one target record exists for the source record
+
   @write_faults @line_62
   Scenario Outline: A new Exact Online Salesorders record survives <fault> on its create: one Order record (spec line 62)
     Given a new source record

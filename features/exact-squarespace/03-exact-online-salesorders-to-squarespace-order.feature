@@ -152,6 +152,14 @@ Feature: Exact Online Salesorders to Squarespace Order
     Then exactly one target record exists for the source record
     And every mapped property of the target record equals the source record's
 
+  @deferred @line_82
+  Scenario: A Exact Online Salesorders record whose referenced records are not synchronized yet arrives once they are (spec line 82)
+    Given a new source record with lines whose referenced records are not synchronized yet
+    And the target system fails its next 2 "referenced create" calls with "a refusal"
+    When sync cycles run until a cycle writes nothing
+    Then every line of the target record points at the linked counterpart of its item
+    And exactly one target record exists for the source record
+
   @edge_values @line_84
   Scenario Outline: A new Exact Online Salesorders record holding an edge value (<edge>) is created unchanged (spec line 84)
     Given a new source record whose properties hold "<edge>" where they can

@@ -54,17 +54,22 @@ def _record_values(world: ChecklistWorld, mapping: SectionMapping) -> dict[str, 
 
 
 def new_source_record(
-    world: ChecklistWorld, *, with_lines: bool = False, overrides: dict[str, Any] | None = None
+    world: ChecklistWorld,
+    *,
+    with_lines: bool = False,
+    overrides: dict[str, Any] | None = None,
+    references_synced: bool = True,
 ) -> str:
     """A complete new source record (every mapped property set, ``overrides`` by source path win),
-    matching nothing in the target."""
+    matching nothing in the target; the records its lines refer to are synced first, unless
+    ``references_synced`` is False."""
     flow = world.require_mapping()
     reason = flow.source.cannot("create", flow.source_type)
     if reason:
         pending(reason)
     values = {**_record_values(world, flow.mapping), **(overrides or {})}
     if flow.mapping.lines is not None:
-        values[flow.mapping.lines.source_collection] = _lines(world, flow)
+        values[flow.mapping.lines.source_collection] = _lines(world, flow, synced=references_synced)
     elif with_lines:
         pending(f"{flow.section.source} records hold no lines in this flow's mapping")
     world.records.targets_before = {rid for rid, _ in flow.target.records(flow.target_type)}
@@ -73,10 +78,10 @@ def new_source_record(
     return source_id
 
 
-def _lines(world: ChecklistWorld, flow: Flow) -> list[dict[str, Any]]:
+def _lines(world: ChecklistWorld, flow: Flow, *, synced: bool = True) -> list[dict[str, Any]]:
     group = flow.mapping.lines
     assert group is not None
-    referenced = _referenced_records(world, flow)
+    referenced = _referenced_records(world, flow, synced=synced)
     lines = []
     for reference in referenced:
         line: dict[str, Any] = {}
@@ -87,8 +92,8 @@ def _lines(world: ChecklistWorld, flow: Flow) -> list[dict[str, Any]]:
     return lines
 
 
-def _referenced_records(world: ChecklistWorld, flow: Flow) -> list[str]:
-    """Source records the new record's lines refer to, created and synced first (so they are linked)."""
+def _referenced_records(world: ChecklistWorld, flow: Flow, *, synced: bool = True) -> list[str]:
+    """Source records the new record's lines refer to, created and (unless not ``synced``) synced first."""
     titles = tuple(t for row in flow.mapping.reference_rows for t in row.via)
     mappings = [m for m in world.config.mappings if m.section.title in titles]
     if not mappings:
@@ -99,7 +104,8 @@ def _referenced_records(world: ChecklistWorld, flow: Flow) -> list[str]:
         for mapping in mappings:
             values.update(_record_values(world, mapping))
         made.append(flow.source.create(mappings[0].section.source_type, values))
-    world.sync_until_quiet()
+    if synced:
+        world.sync_until_quiet()
     return made
 
 

@@ -331,3 +331,8 @@ def values_in_unmapped_properties(checklist: ChecklistWorld) -> None:
 @_bind(then, THEN.UNMAPPED_UNCHANGED)
 def unmapped_properties_unchanged(checklist: ChecklistWorld) -> None:
     checks.check_unmapped_unchanged(checklist)
+
+
+@_bind(given, GIVEN.ORDER_BEFORE_ITEMS)
+def a_record_whose_references_are_not_synced(checklist: ChecklistWorld) -> None:
+    actions.new_source_record(checklist, with_lines=True, references_synced=False)

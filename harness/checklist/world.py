@@ -66,6 +66,8 @@ _WRITES: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
     ("Squarespace", "update"): (("POST", r"/commerce/(products/[^/]+(/variants/[^/]+)?|inventory/adjustments)$"),),
     ("Squarespace", "delete"): (("DELETE", r"/commerce/products/"),),
     ("Squarespace", "create"): (("POST", r"/commerce/(products|orders)$"),),
+    # the records an order's lines refer to: its items' products
+    ("Squarespace", "referenced create"): (("POST", r"/commerce/products$"),),
 }
 
 
@@ -312,16 +314,22 @@ class ChecklistWorld:
 
     def inject_write_fault(self, side: str, what: str, fault: str, times: int) -> None:
         """The next ``times`` calls of one kind of write (update, delete, create) to ``side``'s system fail:
-        ``a server error`` (a 500, nothing done) or ``a lost answer`` (done, the answer never arrives)."""
+        ``a server error`` (a 500, nothing done), ``a refusal`` (a 400, nothing done) or ``a lost answer``
+        (done, the answer never arrives)."""
         driver = self.require_flow().driver(side)
         where = _WRITES.get((driver.system, what))
         if where is None:
             raise ChecklistFailure(f"talkqa knows no {what} call of {driver.system}")
-        kinds = {"a server error": FaultKind.STATUS, "a lost answer": FaultKind.LOST_RESPONSE}
+        kinds = {
+            "a server error": (FaultKind.STATUS, 500),
+            "a refusal": (FaultKind.STATUS, 400),
+            "a lost answer": (FaultKind.LOST_RESPONSE, 500),
+        }
         if fault not in kinds:
             raise ChecklistFailure(f"no such write fault: {fault!r} (choose from {', '.join(kinds)})")
+        kind, status = kinds[fault]
         for method, path in where:
-            driver.service.faults.inject(kinds[fault], status=500, times=times, method=method, path=path, regex=True)
+            driver.service.faults.inject(kind, status=status, times=times, method=method, path=path, regex=True)
 
     def expire_tokens(self) -> None:
         for driver in self.drivers.values():

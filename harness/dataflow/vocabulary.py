@@ -54,6 +54,7 @@ class GIVEN:
     WRITE_FAULT = 'the {side} system fails its next {n:d} "{what}" calls with "{fault}"'
     NEW_SOURCE_RECORD_MERGING = 'a new source record that matches it on "{prop}" and holds "{shape}"'
     UNMAPPED_VALUES = "both records hold values in properties the flow does not map"
+    ORDER_BEFORE_ITEMS = "a new source record with lines whose referenced records are not synchronized yet"
     MANY_SOURCE_RECORDS = "{n:d} new source records"
     NEW_SOURCE_RECORD_EDGE = 'a new source record whose properties hold "{edge}" where they can'
 
@@ -144,6 +145,9 @@ class SCENARIO:
         "A <datatype> edited in the <first> record and later the <later> record: the later wins (spec line {line})"
     )
     UNMAPPED = "An edit in the {side} record leaves every property the flow does not map alone (spec line {line})"
+    DEFERRED = (
+        "A {source} record whose referenced records are not synchronized yet arrives once they are (spec line {line})"
+    )
     CRASH_AT_WRITE = "A crash after write <write> of a cycle over several records loses nothing (spec line {line})"
     VOLUME = "More {source} records than any page or batch all reach {target} (spec line {line})"
     EDGE_CREATE = "A new {source} record holding an edge value (<edge>) is created unchanged (spec line {line})"

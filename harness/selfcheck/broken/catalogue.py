@@ -68,6 +68,7 @@ BROKEN_ENGINES: tuple[BrokenEngine, ...] = (
     BrokenEngine("blanks_unmapped_item_fields", "updates items from an empty item", "unmapped fields stay alone"),
     BrokenEngine("ignores_target_times", "never reads Squarespace's modifiedOn", "the later edit wins a conflict"),
     BrokenEngine("conflicts_go_to_source", "every conflict goes to the source", "the later edit wins a conflict"),
+    BrokenEngine("never_defers", "imports an order before its items are linked", "deferred work completes"),
     BrokenEngine("cursor_first", "saves its read position before acting", "a crash at any write loses nothing"),
     BrokenEngine(
         "first_batch_only", "one batch of 50 changes, cursor past all", "every record is synced, however many"

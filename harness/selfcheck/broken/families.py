@@ -551,3 +551,23 @@ def blanks_unmapped_item_fields(endpoints: Endpoints, clock: Clock) -> Reference
 
     client.update = from_empty_item  # type: ignore[method-assign]
     return engine
+
+
+# -- deferred work ----------------------------------------------------------------------------------
+class NeverDefersCycle(SyncCycle):
+    """Never waits for a record's references to be linked: it goes ahead with whatever it has."""
+
+    @staticmethod
+    def _unlinked_references(g: Group, source: Record, refs: Any) -> str | None:
+        return None
+
+
+class _NeverDefers(BrokenSyncEngine):
+    cycle_class = NeverDefersCycle
+
+
+def never_defers(endpoints: Endpoints, clock: Clock) -> ReferenceEngine:
+    """Never defers an order whose items have no counterpart yet: it tries the import at once, cannot
+    say which variants the lines are, reports a problem and moves on — the order never reaches the shop,
+    though its items arrive a cycle later. Violates: work the engine must defer completes."""
+    return ReferenceEngine(endpoints, clock, engine_class=_NeverDefers)
