@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.talkqa-installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean selfcheck mutate
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "talkqa needs Python 3.11 or newer on PATH" >&2; exit 2; }
@@ -26,6 +26,18 @@ lint: $(STAMP)
 	$(BIN)/ruff check harness steps tests bench fixtures
 	$(BIN)/ruff format --check harness steps tests bench fixtures
 	$(BIN)/mypy
+
+# Every broken engine against the whole checklist, each caught by the item stating its promise (minutes).
+selfcheck: $(STAMP)
+	$(BIN)/python -m pytest -p no:cacheprovider -m selfcheck -k "not shipped" tests/checklist/test_selfcheck_faults.py
+
+# Mutation testing of the engine's decision and conversion modules against the checklist: prints the score.
+# Survivors and why they live: mutation-survivors.md (next to the [tool.mutmut] configuration).
+mutate: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[mutation]'
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children 2 || true
+	$(BIN)/python bench/mutation_score.py
 
 bench: $(STAMP)
 	for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done

@@ -141,3 +141,129 @@ Feature: Exact Online Salesorders to  Order
     And sync cycles run until a cycle writes nothing
     Then exactly one target record exists for the source record
     And every mapped property of the target record equals the source record's
+
+  @deferred @line_60
+  Scenario: A Exact Online Salesorders record whose referenced records are not synchronized yet arrives once they are (spec line 60)
+    Given a new source record with lines whose referenced records are not synchronized yet
+    And the target system fails its next 2 "referenced create" calls with "a refusal"
+    When sync cycles run until a cycle writes nothing
+    Then every line of the target record points at the linked counterpart of its item
+    And exactly one target record exists for the source record
+
+  @write_faults @line_62
+  Scenario Outline: A new Exact Online Salesorders record survives <fault> on its create: one Order record (spec line 62)
+    Given a new source record
+    And the target system fails its next 6 "create" calls with "<fault>"
+    When sync cycles run until a cycle writes nothing
+    Then a target record linked to the source record exists
+    And exactly one target record exists for the source record
+    And every mapped property of the target record equals the source record's
+
+    Examples:
+      | fault          |
+      | a server error |
+      | a lost answer  |
+
+  @crashes @line_62
+  Scenario Outline: A crash after write <write> of a cycle over several records loses nothing (spec line 62)
+    Given 3 new source records
+    When a sync cycle crashes after write <write> and the engine restarts
+    And sync cycles run until a cycle writes nothing
+    Then every source record has exactly one target record holding its values
+
+    Examples:
+      | write |
+      | 1     |
+      | 2     |
+      | 3     |
+      | 5     |
+
+  @volume @line_62
+  Scenario: More Exact Online Salesorders records than any page or batch all reach Order (spec line 62)
+    Given 60 new source records
+    When sync cycles run until a cycle writes nothing
+    Then every source record has exactly one target record holding its values
+
+  @write_faults @line_64
+  Scenario Outline: An edit in the source record survives <fault> on the target's update (spec line 64)
+    Given a linked pair of source and target records
+    And the target system fails its next 6 "update" calls with "<fault>"
+    When every mapped property of the source record is edited
+    And sync cycles run until a cycle writes nothing
+    Then every mapped property of the target record equals the source record's
+    And exactly one target record exists for the source record
+
+    Examples:
+      | fault          |
+      | a server error |
+      | a lost answer  |
+
+  @write_faults @line_64
+  Scenario Outline: An edit in the target record survives <fault> on the source's update (spec line 64)
+    Given a linked pair of source and target records
+    And the source system fails its next 6 "update" calls with "<fault>"
+    When every mapped property of the target record is edited
+    And sync cycles run until a cycle writes nothing
+    Then every mapped property of the source record equals the target record's
+    And exactly one target record exists for the source record
+
+    Examples:
+      | fault          |
+      | a server error |
+      | a lost answer  |
+
+  @write_faults @line_64
+  Scenario Outline: A delete in the source record survives <fault> on the target's delete (spec line 64)
+    Given a linked pair of source and target records
+    And the target system fails its next 6 "delete" calls with "<fault>"
+    When the source record is deleted
+    And sync cycles run until a cycle writes nothing
+    Then the target record is deleted, or unlinked where the target system cannot delete it
+
+    Examples:
+      | fault          |
+      | a server error |
+      | a lost answer  |
+
+  @write_faults @line_64
+  Scenario Outline: A delete in the target record survives <fault> on the source's delete (spec line 64)
+    Given a linked pair of source and target records
+    And the source system fails its next 6 "delete" calls with "<fault>"
+    When the target record is deleted
+    And sync cycles run until a cycle writes nothing
+    Then the source record is deleted, or unlinked where the source system cannot delete it
+
+    Examples:
+      | fault          |
+      | a server error |
+      | a lost answer  |
+
+  @conflicts @line_64
+  Scenario Outline: Edits of two properties, in the <first> record and later the <later> record, both survive (spec line 64)
+    Given a linked pair of source and target records
+    When one mapped property is edited in the <first> record and another later in the <later> record
+    And a sync cycle runs
+    Then both records hold both edits
+
+    Examples:
+      | first  | later  |
+      | source | target |
+      | target | source |
+
+  @unmapped @line_64
+  Scenario: An edit in the source record leaves every property the flow does not map alone (spec line 64)
+    Given a linked pair of source and target records
+    And both records hold values in properties the flow does not map
+    When every mapped property of the source record is edited
+    And a sync cycle runs
+    Then every mapped property of the target record equals the source record's
+    And no property the flow does not map has changed in either record
+
+  @unmapped @line_64
+  Scenario: An edit in the target record leaves every property the flow does not map alone (spec line 64)
+    Given a linked pair of source and target records
+    And both records hold values in properties the flow does not map
+    When every mapped property of the target record is edited
+    And a sync cycle runs
+    Then every mapped property of the source record equals the target record's
+    And no property the flow does not map has changed in either record

@@ -8,9 +8,12 @@ from typing import Any
 
 from harness.checklist import oracle
 from harness.checklist.counterparts import counterparts
+from harness.checklist.edges import edge_value
 from harness.checklist.outcomes import ChecklistFailure, pending
+from harness.checklist.values import domain_of
 from harness.checklist.world import ChecklistWorld, Flow
 from harness.dataflow.model import RuleKind
+from harness.errors import ConversionError
 from harness.mapping.paths import get_path
 from harness.mapping.rows import MappingRow
 from harness.mapping.sections import SectionMapping
@@ -18,13 +21,20 @@ from harness.mapping.sections import SectionMapping
 __all__ = [
     "clear_one",
     "delete_record",
+    "edge_overrides",
     "edit_all",
     "edit_both",
+    "edit_edges",
     "edit_one",
+    "edit_two_properties",
     "fill_target_edit_source",
+    "fill_unmapped",
     "linked_pair",
     "new_source_record",
+    "new_source_record_at_edge",
     "new_source_record_matching",
+    "new_source_record_merging",
+    "new_source_records",
     "new_target_record_with",
     "pair",
 ]
@@ -44,17 +54,22 @@ def _record_values(world: ChecklistWorld, mapping: SectionMapping) -> dict[str, 
 
 
 def new_source_record(
-    world: ChecklistWorld, *, with_lines: bool = False, overrides: dict[str, Any] | None = None
+    world: ChecklistWorld,
+    *,
+    with_lines: bool = False,
+    overrides: dict[str, Any] | None = None,
+    references_synced: bool = True,
 ) -> str:
     """A complete new source record (every mapped property set, ``overrides`` by source path win),
-    matching nothing in the target."""
+    matching nothing in the target; the records its lines refer to are synced first, unless
+    ``references_synced`` is False."""
     flow = world.require_mapping()
     reason = flow.source.cannot("create", flow.source_type)
     if reason:
         pending(reason)
     values = {**_record_values(world, flow.mapping), **(overrides or {})}
     if flow.mapping.lines is not None:
-        values[flow.mapping.lines.source_collection] = _lines(world, flow)
+        values[flow.mapping.lines.source_collection] = _lines(world, flow, synced=references_synced)
     elif with_lines:
         pending(f"{flow.section.source} records hold no lines in this flow's mapping")
     world.records.targets_before = {rid for rid, _ in flow.target.records(flow.target_type)}
@@ -63,10 +78,10 @@ def new_source_record(
     return source_id
 
 
-def _lines(world: ChecklistWorld, flow: Flow) -> list[dict[str, Any]]:
+def _lines(world: ChecklistWorld, flow: Flow, *, synced: bool = True) -> list[dict[str, Any]]:
     group = flow.mapping.lines
     assert group is not None
-    referenced = _referenced_records(world, flow)
+    referenced = _referenced_records(world, flow, synced=synced)
     lines = []
     for reference in referenced:
         line: dict[str, Any] = {}
@@ -77,8 +92,8 @@ def _lines(world: ChecklistWorld, flow: Flow) -> list[dict[str, Any]]:
     return lines
 
 
-def _referenced_records(world: ChecklistWorld, flow: Flow) -> list[str]:
-    """Source records the new record's lines refer to, created and synced first (so they are linked)."""
+def _referenced_records(world: ChecklistWorld, flow: Flow, *, synced: bool = True) -> list[str]:
+    """Source records the new record's lines refer to, created and (unless not ``synced``) synced first."""
     titles = tuple(t for row in flow.mapping.reference_rows for t in row.via)
     mappings = [m for m in world.config.mappings if m.section.title in titles]
     if not mappings:
@@ -89,7 +104,8 @@ def _referenced_records(world: ChecklistWorld, flow: Flow) -> list[str]:
         for mapping in mappings:
             values.update(_record_values(world, mapping))
         made.append(flow.source.create(mappings[0].section.source_type, values))
-    world.sync_until_quiet()
+    if synced:
+        world.sync_until_quiet()
     return made
 
 
@@ -228,11 +244,22 @@ def _two_way_rows(flow: Flow) -> list[MappingRow]:
     return sorted(rows, key=lambda r: r.key)  # prefer properties that do not identify the record
 
 
-def edit_both(world: ChecklistWorld, first: str, later: str) -> None:
+#: the value kinds of ``harness.checklist.values.Domain`` that each conflict kind covers
+_KINDS = {"text": {"text", "code"}, "number": {"number", "money", "whole", "integer"}, "boolean": {"flag", "boolean"}}
+
+
+def edit_both(world: ChecklistWorld, first: str, later: str, *, kind: str | None = None) -> None:
+    """Edit one two-way property (of ``kind``: text, number, boolean) in ``first``, then later in ``later``;
+    the records' modification times must show that order."""
     flow, source_id, target_id = pair(world)
     rows = _two_way_rows(flow)
+    if kind is not None:
+        if kind not in _KINDS:
+            raise ChecklistFailure(f"no such kind of value: {kind!r} (choose from {', '.join(_KINDS)})")
+        rows = [r for r in rows if domain_of(r, site_currency=world.config.site_currency).kind in _KINDS[kind]]
     if not rows:
-        pending("no mapped property of this flow can be edited on both sides and written both ways")
+        what = f"{kind} property" if kind else "property"
+        pending(f"no mapped {what} of this flow can be edited on both sides and written both ways")
     row = rows[0]
     ids = {"source": source_id, "target": target_id}
     for side in (first, later):
@@ -247,6 +274,11 @@ def edit_both(world: ChecklistWorld, first: str, later: str) -> None:
     world.records.edited[later] = {
         row.source.path if later == "source" else row.target.path: world.records.chosen_value
     }
+    check_order(
+        flow,
+        (first, flow.driver(first).read(flow.spec_type(first), ids[first]) or {}),
+        (later, flow.driver(later).read(flow.spec_type(later), ids[later]) or {}),
+    )
 
 
 def _clearable(flow: Flow, side: str, *, exclude: MappingRow | None = None) -> list[MappingRow]:
@@ -321,3 +353,215 @@ def delete_record(world: ChecklistWorld, side: str) -> None:
     world.records.targets_before = {rid for rid, _ in flow.target.records(flow.target_type)}
     flow.driver(side).delete(flow.spec_type(side), source_id if side == "source" else target_id)
     world.records.deleted_side = side
+
+
+# -- the families of issue 12: edge values, merges that differ, faults on every write, ... --------------
+def edge_overrides(world: ChecklistWorld, edge: str) -> dict[str, Any]:
+    """Source values at ``edge`` for every row of the flow that can hold it, by source path."""
+    flow = world.require_mapping()
+    out: dict[str, Any] = {}
+    for row in flow.rows:
+        value = edge_value(row, edge, site_currency=world.config.site_currency)
+        if value is not None:
+            out[row.source.path] = value
+    if not out:
+        pending(f"no mapped property of this flow can hold {edge} on both sides")
+    return out
+
+
+def new_source_record_at_edge(world: ChecklistWorld, edge: str) -> None:
+    new_source_record(world, overrides=edge_overrides(world, edge))
+
+
+def edit_edges(world: ChecklistWorld, side: str, edge: str) -> None:
+    """Set every mapped property of ``side`` that can hold ``edge`` (and a person can edit) to it."""
+    flow, source_id, target_id = pair(world)
+    receiving = "target" if side == "source" else "source"
+    changes: dict[str, Any] = {}
+    reasons: list[str] = []
+    for row in flow.rows:
+        value = edge_value(row, edge, site_currency=world.config.site_currency)
+        if value is None:
+            continue
+        receiver = row.target if receiving == "target" else row.source
+        carried = row.flows_to_target if receiving == "target" else row.flows_to_source
+        reason = _editable(flow, side, row) or (None if carried else f"{row.label} never flows to the {receiving}")
+        if reason is None and not receiver.writable_on_update:
+            reason = f"{receiver.label} cannot change after creation"
+        if reason:
+            reasons.append(reason)
+            continue
+        changes[row.source.path if side == "source" else row.target.path] = (
+            value if side == "source" else oracle.written_in_target(row, value)
+        )
+    if not changes:
+        why = "; ".join(dict.fromkeys(reasons)) or f"no mapped property can hold {edge} on both sides"
+        pending(f"no property of the {side} record can be set to {edge} and carried: {why}")
+    # Start from other values, so that the edge value is a change however the pair was drawn.
+    record_id = source_id if side == "source" else target_id
+    current = flow.driver(side).read(flow.spec_type(side), record_id) or {}
+    away = {}
+    for path, value in changes.items():
+        if _means(flow, side, path, current, value):
+            row = _row_at(flow, side, path)
+            other = world.values.source(row, unlike=value if side == "source" else None)
+            if side == "target":
+                other = world.values.target(row, unlike=value)
+            if other is None:
+                pending(f"talkqa has no value other than {edge} for {row.label}")
+            away[path] = other
+    if away:
+        world.clock.advance(2)
+        flow.driver(side).edit(flow.spec_type(side), record_id, away)
+        world.sync_until_quiet()
+    world.clock.advance(2)
+    flow.driver(side).edit(flow.spec_type(side), record_id, changes)
+    world.records.edited[side] = changes
+
+
+def _row_at(flow: Flow, side: str, path: str) -> MappingRow:
+    return next(r for r in flow.rows if (r.source.path if side == "source" else r.target.path) == path)
+
+
+def _means(flow: Flow, side: str, path: str, current: dict[str, Any], value: Any) -> bool:
+    row = _row_at(flow, side, path)
+    held = get_path(current, path)
+    return bool(oracle.meaning(row, held, side=side) == oracle.meaning(row, value, side=side))
+
+
+def new_source_records(world: ChecklistWorld, n: int) -> None:
+    """``n`` new complete source records, at distinct instants, none matching a target record."""
+    flow = world.require_mapping()
+    if flow.mapping.lines is not None:
+        pending(f"{flow.section.source} records hold lines: talkqa makes many records of flows without lines")
+    world.records.many = []
+    for _ in range(n):
+        world.clock.advance(0.01)
+        world.records.many.append(new_source_record(world))
+
+
+def new_source_record_merging(world: ChecklistWorld, source_path: str, shape: str) -> None:
+    """A new source record, made after the target record it matches, holding ``shape`` in the properties
+    both records map: ``other values`` (every one differs), ``empty values`` (empty wherever the source can
+    be empty) or ``zero and false`` (where a property can hold them)."""
+    flow = world.require_mapping()
+    row = world.records.chosen_row
+    if row is None or row.source.path != source_path:
+        raise ChecklistFailure(f"no target record was made for {source_path} to match")
+    target_id = world.records.matched_target
+    assert target_id is not None
+    target_now = flow.target.read(flow.target_type, target_id) or {}
+    values = _record_values(world, flow.mapping)
+    for other in flow.rows:
+        if other.key or other.is_reference or other.is_line_row or other.source.path not in values:
+            continue
+        if shape == "other values":
+            held = get_path(target_now, other.target.path)
+            for _ in range(5):
+                drawn = world.values.source(other)
+                if drawn is not None and not _same(other, drawn, held):
+                    values[other.source.path] = drawn
+                    break
+        elif shape == "empty values":
+            if not _editable(flow, "source", other, "clear"):
+                values[other.source.path] = None
+        elif shape == "zero and false":
+            for edge in ("zero", "false"):
+                value = edge_value(other, edge, site_currency=world.config.site_currency)
+                if value is not None:
+                    values[other.source.path] = value
+        else:
+            raise ChecklistFailure(f"no such merge shape: {shape!r}")
+    values[source_path] = world.records.chosen_value
+    world.clock.advance(2)  # the source record is the later one: its modification time must show it
+    world.records.targets_before = {rid for rid, _ in flow.target.records(flow.target_type)}
+    world.records.source_id = flow.source.create(flow.source_type, values)
+    world.records.merge_inputs = (values, target_now)
+    source_now = flow.source.read(flow.source_type, world.records.source_id) or {}
+    check_order(flow, ("target", target_now), ("source", source_now))
+
+
+def _same(row: MappingRow, source_value: Any, target_value: Any) -> bool:
+    try:
+        return oracle.same(row, source_value, target_value)
+    except ConversionError:
+        return False
+
+
+def check_order(flow: Flow, first: tuple[str, dict[str, Any]], later: tuple[str, dict[str, Any]]) -> None:
+    """The records' own modification times show ``later`` modified after ``first`` — as the scenario
+    intends; otherwise the scenario would test nothing (an engine letting the later record win would pass
+    by accident), so it fails as a fault of the checklist's world."""
+    first_at = oracle.modified_at(flow.driver(first[0]).system, first[1])
+    later_at = oracle.modified_at(flow.driver(later[0]).system, later[1])
+    if first_at is None or later_at is None:
+        return  # a system that shows no modification time: nothing to hold the order to
+    if not first_at < later_at:
+        raise ChecklistFailure(
+            f"the scenario meant the {later[0]} record to be modified after the {first[0]} record, but their "
+            "modification times do not show it",
+            expected=f"{first[0]} {first_at.isoformat()} < {later[0]} later",
+            actual=f"{later[0]} {later_at.isoformat()}",
+        )
+
+
+def edit_two_properties(world: ChecklistWorld, first: str, later: str) -> None:
+    """Edit one two-way property in ``first``, then another, later, in ``later``: no conflict — both edits
+    must survive (a whole-record "later wins" would undo the first)."""
+    flow, source_id, target_id = pair(world)
+    rows = _two_way_rows(flow)
+    if len(rows) < 2:
+        pending("this flow maps fewer than two properties that can be edited on both sides and written both ways")
+    ids = {"source": source_id, "target": target_id}
+    edits: dict[str, tuple[MappingRow, Any]] = {}
+    for side, row in ((first, rows[0]), (later, rows[1])):
+        current = flow.driver(side).read(flow.spec_type(side), ids[side]) or {}
+        value = _new_value(world, flow, side, row, current)
+        if value is None:
+            pending(f"talkqa has no other valid value for {row.label}")
+        world.clock.advance(2)
+        flow.driver(side).edit(flow.spec_type(side), ids[side], {_path(row, side): value})
+        edits[side] = (row, value)
+    world.records.two_edits = edits
+    check_order(
+        flow,
+        (first, flow.driver(first).read(flow.spec_type(first), ids[first]) or {}),
+        (later, flow.driver(later).read(flow.spec_type(later), ids[later]) or {}),
+    )
+
+
+def _path(row: MappingRow, side: str) -> str:
+    return row.source.path if side == "source" else row.target.path
+
+
+#: properties each system's user can fill that a flow may leave unmapped, with the values the checklist puts
+#: in them (Exact: a note and a search code; Squarespace: a tag and the product's URL slug)
+_UNMAPPED: dict[tuple[str, str], dict[str, Any]] = {
+    ("Exact Online", "items"): {"Notes": "talkqa: a note nobody maps", "SearchCode": "TQKEEP"},
+    ("Squarespace", "inventory"): {"tags": ["talkqa-kept"], "urlSlug": "talkqa-kept-slug"},
+    ("Squarespace", "sesamproducts"): {"tags": ["talkqa-kept"], "urlSlug": "talkqa-kept-slug"},
+}
+
+
+def fill_unmapped(world: ChecklistWorld) -> None:
+    """Put values in properties the flow does not map, on both sides, and remember what each record shows."""
+    flow, source_id, target_id = pair(world)
+    ids = {"source": source_id, "target": target_id}
+    kept: dict[str, dict[str, Any]] = {}
+    for side in ("source", "target"):
+        driver = flow.driver(side)
+        mapped = {(r.source.path if side == "source" else r.target.path).split(".")[0] for r in flow.rows}
+        values = {
+            name: value
+            for name, value in _UNMAPPED.get((driver.system, flow.spec_type(side).casefold()), {}).items()
+            if name not in mapped and not driver.cannot("edit", flow.spec_type(side), name)
+        }
+        if not values:
+            continue
+        driver.edit(flow.spec_type(side), ids[side], values)
+        shown = driver.read(flow.spec_type(side), ids[side]) or {}
+        kept[side] = {name: shown.get(name) for name in values}
+    if not kept:
+        pending("talkqa knows no unmapped property a user of either system can fill in this flow")
+    world.records.unmapped = kept
+    world.sync_until_quiet()  # the fill is no edit of the flow: let the engine see it before the edit

@@ -8,7 +8,7 @@ from typing import Any
 
 from harness.checklist import oracle
 from harness.checklist.actions import pair
-from harness.checklist.counterparts import counterparts, flow_of, links_for
+from harness.checklist.counterparts import WorldLinks, counterparts, flow_of, links_for
 from harness.checklist.outcomes import ChecklistFailure, pending
 from harness.checklist.world import ChecklistWorld, Flow
 from harness.errors import MappingError
@@ -17,17 +17,21 @@ from harness.mapping.rows import MappingRow
 
 __all__ = [
     "agree",
+    "check_both_edits_kept",
     "check_clear_propagated",
     "check_delete_propagated",
+    "check_every_source_linked",
     "check_exactly_one_target",
     "check_later_wins",
     "check_lines",
     "check_linked_target",
     "check_linked_to_match",
+    "check_merged_values",
     "check_no_target_created",
     "check_nothing_written",
     "check_other_flows",
     "check_property_equal",
+    "check_unmapped_unchanged",
     "check_value_kept",
     "check_values_equal",
     "values_of",
@@ -173,7 +177,12 @@ def values_of(row: MappingRow, data: dict[str, Any], side: str, links: Any) -> A
     value = get_path(data, path)
     if row.is_line_row:
         return [_canonical(row, v, side, links) for v in value or []]
-    return _canonical(row, value, side, links)
+    meant = _canonical(row, value, side, links)
+    if side == "target" and path.endswith(".value"):
+        # a weight with its unit, an amount with its currency: the number alone is half the value
+        currency = links.world.config.site_currency if isinstance(links, WorldLinks) else "EUR"
+        return oracle.in_units(meant, get_path(data, path.removesuffix(".value")), currency=currency)
+    return meant
 
 
 def check_property_equal(world: ChecklistWorld, target_path: str, datatype: str) -> None:
@@ -342,4 +351,128 @@ def check_lines(world: ChecklistWorld) -> None:
     if mismatches:
         raise ChecklistFailure(
             "the target's lines do not match the source's lines", expected="equal lines", actual=mismatches
+        )
+
+
+def check_every_source_linked(world: ChecklistWorld) -> None:
+    """Each of the scenario's source records has one counterpart, and it holds the record's values."""
+    flow = world.require_mapping()
+    if not world.records.many:
+        raise ChecklistFailure("the scenario made no source records to look for")
+    links = links_for(world, flow)
+    missing: list[str] = []
+    doubled: dict[str, int] = {}
+    wrong: dict[str, dict[str, Any]] = {}
+    for source_id in world.records.many:
+        found = counterparts(world, flow, source_id)
+        if not found:
+            missing.append(source_id)
+            continue
+        if len(found) > 1:
+            doubled[source_id] = len(found)
+            continue
+        source, target = _read(flow, "source", source_id), _read(flow, "target", found[0])
+        for row in flow.rows:
+            if not _carries(row, "target"):
+                continue
+            s_value, t_value = values_of(row, source, "source", links), values_of(row, target, "target", links)
+            if not agree(flow, row, s_value, t_value, links):
+                wrong.setdefault(source_id, {})[row.label] = {"source": s_value, "target": t_value}
+    if missing or doubled or wrong:
+        total = len(world.records.many)
+        raise ChecklistFailure(
+            f"of {total} {flow.section.source} records, {len(missing)} have no {flow.section.target} record, "
+            f"{len(doubled)} have more than one, {len(wrong)} have one holding other values",
+            expected=f"{total} records, each with one counterpart holding its values",
+            actual={
+                "missing": missing[:10],
+                "duplicated": dict(list(doubled.items())[:10]),
+                "wrong": dict(list(wrong.items())[:5]),
+            },
+        )
+
+
+def check_merged_values(world: ChecklistWorld) -> None:
+    """After a merge, every mapped property holds what the merge rule gives: an empty value never
+    overwrites a value; otherwise the later record (the source, made after the target) wins. A one-way
+    row takes the value of the side it flows from, an empty one included (Talk's rule for one-way rows)."""
+    flow = world.require_mapping()
+    if world.records.merge_inputs is None or world.records.source_id is None:
+        raise ChecklistFailure("no merge was set up before this step")
+    made, target_before = world.records.merge_inputs
+    found = counterparts(world, flow, world.records.source_id)
+    if len(found) != 1:
+        raise ChecklistFailure("the source record has no single counterpart", expected=1, actual=len(found))
+    links = links_for(world, flow)
+    source = _read(flow, "source", world.records.source_id)
+    target = _read(flow, "target", found[0])
+    expected: dict[str, Any] = {}
+    actual: dict[str, Any] = {}
+    for row in flow.rows:
+        if row.key or row.is_reference or row.is_line_row:
+            continue
+        was_source = _canonical(row, made.get(row.source.path), "source", links)
+        was_target = values_of(row, target_before, "target", links)
+        if agree(flow, row, None, was_target, links):
+            was_target = None  # what the target shows when it holds nothing
+        if row.flows_to_target and row.flows_to_source:
+            wanted = was_target if was_source is None else was_source
+        elif row.flows_to_target:
+            wanted = was_source
+        else:
+            wanted = was_target
+        now = {"source": values_of(row, source, "source", links), "target": values_of(row, target, "target", links)}
+        if not agree(flow, row, wanted, now["target"], links) or (row.flows_to_source and now["source"] != wanted):
+            expected[row.label] = wanted
+            actual[row.label] = now
+    if expected:
+        raise ChecklistFailure(
+            f"{len(expected)} mapped propert{'y does' if len(expected) == 1 else 'ies do'} not hold what the merge "
+            "rule gives (an empty value never overwrites a value; otherwise the later record wins)",
+            expected=expected,
+            actual=actual,
+        )
+
+
+def check_both_edits_kept(world: ChecklistWorld) -> None:
+    """Each of two edits, of different properties on different sides, holds on both sides."""
+    flow, source_id, target_id = pair(world)
+    if len(world.records.two_edits) != 2:
+        raise ChecklistFailure("the scenario did not edit two properties on the two sides")
+    links = links_for(world, flow)
+    source, target = _read(flow, "source", source_id), _read(flow, "target", target_id)
+    expected: dict[str, Any] = {}
+    actual: dict[str, Any] = {}
+    for side, (row, value) in world.records.two_edits.items():
+        wanted = _canonical(row, value, side, links)
+        found = {"source": values_of(row, source, "source", links), "target": values_of(row, target, "target", links)}
+        if found != {"source": wanted, "target": wanted}:
+            expected[f"{row.label} (edited in the {side})"] = wanted
+            actual[f"{row.label} (edited in the {side})"] = found
+    if expected:
+        raise ChecklistFailure(
+            "an edit of one property was undone by a later edit of another property in the other record",
+            expected=expected,
+            actual=actual,
+        )
+
+
+def check_unmapped_unchanged(world: ChecklistWorld) -> None:
+    """Every unmapped property the scenario filled still holds what it held: the engine wrote only what the
+    flow maps."""
+    flow, source_id, target_id = pair(world)
+    if not world.records.unmapped:
+        raise ChecklistFailure("the scenario filled no unmapped property")
+    ids = {"source": source_id, "target": target_id}
+    changed: dict[str, Any] = {}
+    for side, kept in world.records.unmapped.items():
+        now = _read(flow, side, ids[side])
+        for name, value in kept.items():
+            if now.get(name) != value:
+                changed[f"{flow.name(side)}.{name}"] = {"before": value, "after": now.get(name)}
+    if changed:
+        raise ChecklistFailure(
+            f"{len(changed)} propert{'y' if len(changed) == 1 else 'ies'} the flow does not map changed",
+            expected="unchanged",
+            actual=changed,
         )

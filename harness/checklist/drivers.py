@@ -200,7 +200,11 @@ _MERCHANT_EDITS = {
     "variants.stock.unlimited",
     "variants.shippingMeasurements.weight.value",
 }
-_SHOWN_WHEN_EMPTY = {"variants.shippingMeasurements.weight.value": 0.0, "variants.stock.quantity": 0}
+_SHOWN_WHEN_EMPTY = {
+    "variants.shippingMeasurements.weight.value": 0.0,
+    "variants.stock.quantity": 0,
+    "variants.pricing.basePrice.value": "0.00",  # a variant always has a price: with none, 0.00
+}
 #: what a merchant can leave empty (numbers, flags, the name and the SKU always hold a value)
 _CLEARABLE = {"description", "urlSlug", "tags"}
 _CREATE_ARGUMENTS = {

@@ -35,7 +35,17 @@ from harness.errors import ConversionError
 from harness.mapping.kinds import Domain, row_domains
 from harness.mapping.rows import IdLinks, MappingRow
 
-__all__ = ["Meaning", "Side", "exact_date_time", "is_empty", "meaning", "same", "written_in_target"]
+__all__ = [
+    "Meaning",
+    "Side",
+    "exact_date_time",
+    "in_units",
+    "is_empty",
+    "meaning",
+    "modified_at",
+    "same",
+    "written_in_target",
+]
 
 Meaning: TypeAlias = str | int | Decimal | bool | datetime
 Side: TypeAlias = str  #: "source" or "target"
@@ -393,3 +403,45 @@ def written_in_target(row: MappingRow, source_value: object) -> Any:
         return row.target.check(_write(row.target.kind, target_domain, shown))
 
     return _labelled(row, write)
+
+
+# ------------------------------------------------------------------------------------------------ time
+
+
+def modified_at(system: str, record: dict[str, Any]) -> datetime | None:
+    """When a record was last modified, as its system shows it: Exact's ``Modified`` (``/Date(ms)/``),
+    Squarespace's ``modifiedOn`` (ISO 8601); None when the record shows no such time."""
+    if system == "Exact Online":
+        found = _read_exact_moment(record.get("Modified"))
+    elif system == "Squarespace":
+        found = _read_squarespace_moment(record.get("modifiedOn"))
+    else:
+        return None
+    return found if isinstance(found, datetime) else None
+
+
+# ------------------------------------------------------------------------------------------------ units
+
+
+#: a Squarespace weight's unit, in kilograms (Exact Online holds an item's NetWeight in kilograms)
+_KILOGRAMS = {"KILOGRAM": Decimal(1), "POUND": Decimal("0.45359237")}
+
+
+def in_units(value: Meaning | None, holder: object, *, currency: str) -> Meaning | str | None:
+    """A Squarespace amount or measure read with what gives it its meaning: ``holder`` is the object that
+    holds the value (``{"unit": "POUND", "value": 2.2}``, ``{"currency": "USD", "value": "9.99"}``). A weight
+    becomes kilograms; an amount in another currency than ``currency`` (the site's) means something else
+    than the same number in it, so it is spelled with its currency."""
+    if value is None or not isinstance(holder, dict):
+        return value
+    unit = holder.get("unit")
+    if isinstance(unit, str):
+        if unit == "KILOGRAM" or not isinstance(value, Decimal):
+            return value
+        if unit in _KILOGRAMS:
+            return _unsigned_zero((value * _KILOGRAMS[unit]).normalize())
+        return f"{value} {unit}"
+    code = holder.get("currency")
+    if isinstance(code, str) and code != currency:
+        return f"{value} {code}"
+    return value

@@ -18,7 +18,7 @@ from typing import Any
 from pytest_bdd import given, parsers, then, when
 
 from harness.checklist import actions, checks
-from harness.checklist.outcomes import pending
+from harness.checklist.outcomes import ChecklistFailure, pending
 from harness.checklist.roundtrip import round_trip
 from harness.checklist.world import ChecklistWorld
 from harness.dataflow.vocabulary import GIVEN, THEN, WHEN, step_converters, step_pattern
@@ -259,3 +259,80 @@ def round_trip_from_the_source(checklist: ChecklistWorld, checklist_world_factor
 @_bind(then, THEN.ROUND_TRIP_TARGET)
 def round_trip_from_the_target(checklist: ChecklistWorld, checklist_world_factory: Any) -> None:
     round_trip(checklist, checklist_world_factory, "target")
+
+
+# -- the families of issue 12 --------------------------------------------------------------------
+
+
+@_bind(given, GIVEN.NEW_SOURCE_RECORD_EDGE)
+def a_new_source_record_at_an_edge(checklist: ChecklistWorld, edge: str) -> None:
+    actions.new_source_record_at_edge(checklist, edge)
+
+
+@_bind(when, WHEN.EDIT_EDGE)
+def properties_are_set_to_an_edge(checklist: ChecklistWorld, side: str, edge: str) -> None:
+    actions.edit_edges(checklist, side, edge)
+
+
+@_bind(given, GIVEN.WRITE_FAULT)
+def the_system_fails_its_writes(checklist: ChecklistWorld, side: str, n: int, what: str, fault: str) -> None:
+    checklist.inject_write_fault(side, what, fault, n)
+
+
+@_bind(given, GIVEN.MANY_SOURCE_RECORDS)
+def many_new_source_records(checklist: ChecklistWorld, n: int) -> None:
+    actions.new_source_records(checklist, n)
+
+
+@_bind(when, WHEN.CRASH_AT_WRITE)
+def a_cycle_crashes_after_a_write(checklist: ChecklistWorld, write: str) -> None:
+    if not write.isdigit() or int(write) < 1:
+        raise ChecklistFailure(f"a cycle crashes after a write counted from 1, not after {write!r}")
+    checklist.crash_and_restart(after_writes=int(write))
+
+
+@_bind(then, THEN.EVERY_SOURCE_LINKED)
+def every_source_record_is_linked(checklist: ChecklistWorld) -> None:
+    checks.check_every_source_linked(checklist)
+
+
+@_bind(given, GIVEN.NEW_SOURCE_RECORD_MERGING)
+def a_source_record_merging_with_it(checklist: ChecklistWorld, prop: str, shape: str) -> None:
+    actions.new_source_record_merging(checklist, prop, shape)
+
+
+@_bind(then, THEN.MERGED_VALUES)
+def the_merge_rule_holds(checklist: ChecklistWorld) -> None:
+    checks.check_merged_values(checklist)
+
+
+@_bind(when, WHEN.EDIT_TWO_PROPERTIES)
+def two_properties_are_edited(checklist: ChecklistWorld, first: str, later: str) -> None:
+    actions.edit_two_properties(checklist, first, later)
+
+
+@_bind(when, WHEN.EDIT_BOTH_KIND)
+def a_property_of_a_kind_is_edited_on_both_sides(
+    checklist: ChecklistWorld, datatype: str, first: str, later: str
+) -> None:
+    actions.edit_both(checklist, first, later, kind=datatype)
+
+
+@_bind(then, THEN.BOTH_EDITS_KEPT)
+def both_edits_are_kept(checklist: ChecklistWorld) -> None:
+    checks.check_both_edits_kept(checklist)
+
+
+@_bind(given, GIVEN.UNMAPPED_VALUES)
+def values_in_unmapped_properties(checklist: ChecklistWorld) -> None:
+    actions.fill_unmapped(checklist)
+
+
+@_bind(then, THEN.UNMAPPED_UNCHANGED)
+def unmapped_properties_unchanged(checklist: ChecklistWorld) -> None:
+    checks.check_unmapped_unchanged(checklist)
+
+
+@_bind(given, GIVEN.ORDER_BEFORE_ITEMS)
+def a_record_whose_references_are_not_synced(checklist: ChecklistWorld) -> None:
+    actions.new_source_record(checklist, with_lines=True, references_synced=False)

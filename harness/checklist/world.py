@@ -59,6 +59,17 @@ _SQUARESPACE_HOST = SQUARESPACE.base_url
 SHOP_PRODUCTS = PAGE_SIZE + 5
 #: where a rate limit applies on each system (a regex on the request path; None: every call)
 _RATE_LIMITED_PATHS = {"Exact Online": r"^/api/v1/", "Squarespace": None}
+#: (system, kind of write) -> the calls (method, path regex) that make it
+_WRITES: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
+    ("Exact Online", "update"): (("PUT", r"^/api/v1/"),),
+    ("Exact Online", "delete"): (("DELETE", r"^/api/v1/"),),
+    ("Exact Online", "create"): (("POST", r"^/api/v1/"),),
+    ("Squarespace", "update"): (("POST", r"/commerce/(products/[^/]+(/variants/[^/]+)?|inventory/adjustments)$"),),
+    ("Squarespace", "delete"): (("DELETE", r"/commerce/products/"),),
+    ("Squarespace", "create"): (("POST", r"/commerce/(products|orders)$"),),
+    # the records an order's lines refer to: its items' products
+    ("Squarespace", "referenced create"): (("POST", r"/commerce/products$"),),
+}
 
 
 @cache
@@ -135,6 +146,10 @@ class ScenarioRecords:
     chosen_value: Any = None
     write_mark: tuple[int, int] = (0, 0)
     deleted_side: str | None = None
+    many: list[str] = field(default_factory=list)  #: the source records of a scenario that makes several
+    unmapped: dict[str, dict[str, Any]] = field(default_factory=dict)  #: side -> unmapped property -> value shown
+    two_edits: dict[str, tuple[MappingRow, Any]] = field(default_factory=dict)  #: side -> (row, value) edited
+    merge_inputs: tuple[dict[str, Any], dict[str, Any]] | None = None  #: (source values, target record) of a merge
 
 
 class ChecklistWorld:
@@ -278,16 +293,18 @@ class ChecklistWorld:
     def restart(self) -> None:
         self.sut.restart()
 
-    def crash_and_restart(self) -> None:
-        """Crash the SUT after its first write (every call after it times out), then restart it."""
-        switch = Blackout(after_writes=1)
+    def crash_and_restart(self, *, after_writes: int = 1) -> None:
+        """Crash the SUT after its ``after_writes``-th write (every call after it times out), then restart it."""
+        switch = Blackout(after_writes=after_writes)
         self.exact.blackout = self.squarespace.blackout = switch
         try:
             self.sync(must_succeed=False)
         finally:
             self.exact.blackout = self.squarespace.blackout = None
-        if switch.writes_seen == 0:
-            self.notes.append("the cycle made no write, so there was nothing to crash after")
+        if switch.writes_seen < after_writes:
+            self.notes.append(
+                f"the cycle made {switch.writes_seen} write(s), so there was no write {after_writes} to crash after"
+            )
         self.restart()
 
     # -- calls, faults, evidence -------------------------------------------------------------------
@@ -304,6 +321,25 @@ class ChecklistWorld:
         driver = self.require_flow().driver(side)
         path = _RATE_LIMITED_PATHS.get(driver.system) if kind is FaultKind.STATUS and status == 429 else None
         driver.service.faults.inject(kind, status=status, times=times, path=path, regex=path is not None)
+
+    def inject_write_fault(self, side: str, what: str, fault: str, times: int) -> None:
+        """The next ``times`` calls of one kind of write (update, delete, create) to ``side``'s system fail:
+        ``a server error`` (a 500, nothing done), ``a refusal`` (a 400, nothing done) or ``a lost answer``
+        (done, the answer never arrives)."""
+        driver = self.require_flow().driver(side)
+        where = _WRITES.get((driver.system, what))
+        if where is None:
+            raise ChecklistFailure(f"talkqa knows no {what} call of {driver.system}")
+        kinds = {
+            "a server error": (FaultKind.STATUS, 500),
+            "a refusal": (FaultKind.STATUS, 400),
+            "a lost answer": (FaultKind.LOST_RESPONSE, 500),
+        }
+        if fault not in kinds:
+            raise ChecklistFailure(f"no such write fault: {fault!r} (choose from {', '.join(kinds)})")
+        kind, status = kinds[fault]
+        for method, path in where:
+            driver.service.faults.inject(kind, status=status, times=times, method=method, path=path, regex=True)
 
     def expire_tokens(self) -> None:
         for driver in self.drivers.values():

@@ -16,6 +16,8 @@ from harness.systems import KNOWN_SYSTEMS, resolve_system
 
 __all__ = [
     "CREATING_KINDS",
+    "EDGES",
+    "FAMILY_KINDS",
     "OUTLINE_PARAMS",
     "Scenario",
     "SectionContext",
@@ -33,7 +35,9 @@ CREATING_KINDS = frozenset(
 
 #: The Examples columns of our Scenario Outlines. pytest-bdd substitutes ``<name>`` for these in every
 #: step and name of an outline (the Background included), so spec text must never spell them.
-OUTLINE_PARAMS = frozenset({"source", "target", "datatype", "line", "first", "later"})
+OUTLINE_PARAMS = frozenset(
+    {"source", "target", "datatype", "line", "first", "later", "edge", "fault", "write", "shape"}
+)
 _PARAM_RE = re.compile(r"<(.+?)>")  # the pattern pytest-bdd renders outlines with
 _LINE_BREAKS = str.maketrans(dict.fromkeys("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029", " "))
 _NO_MATCH_RE = re.compile(r"a new (.+?) will be created", re.IGNORECASE)
@@ -366,6 +370,232 @@ def _resilience_scenarios(ctx: SectionContext) -> list[Scenario]:
     return [_scenario(name, "resilience", line, steps) for name, steps in _RESILIENCE_STEPS[creates].items()]
 
 
+# -- the families of issue 12: values at the edges, merges that differ, faults on every write, ... -----
+#: the edge values (``harness.checklist.edges`` draws them), as the steps name them
+EDGES = (
+    "zero",
+    "false",
+    "a fractional number",
+    "white space around the text",
+    "another Unicode normal form",
+    "multi-byte text at the length limit",
+)
+
+
+#: the data types (the spec's property tables) a property must have for an edge to apply to it
+_EDGE_TYPES = {
+    "zero": {"integer", "float", "number"},
+    "false": {"boolean"},
+    "a fractional number": {"float", "number"},
+}
+
+
+def _edges(ctx: SectionContext) -> list[str]:
+    """The edges some property of the section can hold, by its data types (a text edge needs a string)."""
+    types = {p.datatype.strip().strip('"').casefold() for p in ctx.section.properties}
+    return [e for e in EDGES if types & _EDGE_TYPES.get(e, {"string", "text", "html"})]
+
+
+def _edge_examples(ctx: SectionContext) -> tuple[tuple[str, ...], ...]:
+    return (("edge",), *((edge,) for edge in _edges(ctx)))
+
+
+def _edge_create_scenarios(ctx: SectionContext, rule: Rule) -> list[Scenario]:
+    examples = _edge_examples(ctx)
+    if len(examples) == 1:
+        return []
+    steps = (_given(voc.GIVEN.NEW_SOURCE_RECORD_EDGE.format(edge="<edge>")), _SYNC, _EXISTS, _EQUAL["target"])
+    outline = _scenario("EDGE_CREATE", "edge_values", rule.line, steps, source=ctx.section.source)
+    return [outline._replace(examples=examples)]
+
+
+def _edge_edit_scenarios(ctx: SectionContext, rule: Rule) -> list[Scenario]:
+    examples = _edge_examples(ctx)
+    if len(examples) == 1:
+        return []
+    names = {"source": ctx.section.source, "target": ctx.section.target}
+    out = []
+    for side, other in _SIDE_PAIRS:
+        steps = (_PAIR, _when(voc.WHEN.EDIT_EDGE.format(side=side, edge="<edge>")), _SYNC, _EQUAL[other])
+        outline = _scenario("EDGE_EDIT", "edge_values", rule.line, steps, side=side, side_name=names[side])
+        out.append(outline._replace(examples=examples))
+    return out
+
+
+#: the write faults: a refusal the client's retries do not outlast, and a write acted on whose answer is lost
+WRITE_FAULTS = ("a server error", "a lost answer")
+#: how many calls in a row a write fault hits: more than a client's usual retries, so a write fails outright
+WRITE_FAULT_CALLS = 6
+_FAULT_EXAMPLES = (("fault",), *((fault,) for fault in WRITE_FAULTS))
+
+
+def _write_fault(side: str, what: str) -> Step:
+    return _given(voc.GIVEN.WRITE_FAULT.format(side=side, n=WRITE_FAULT_CALLS, what=what, fault="<fault>"))
+
+
+def _update_fault_scenarios(ctx: SectionContext, rule: Rule) -> list[Scenario]:
+    out = []
+    for side, other in _SIDE_PAIRS:
+        steps: tuple[Step, ...] = (
+            _PAIR,
+            _write_fault(other, "update"),
+            _EDIT[side],
+            _QUIET,
+            _EQUAL[other],
+            _ONE_TARGET,
+        )
+        outline = _scenario("WRITE_FAULT", "write_faults", rule.line, steps, side=side, other=other)
+        out.append(outline._replace(examples=_FAULT_EXAMPLES))
+    for side, other in _SIDE_PAIRS:
+        steps = (
+            _PAIR,
+            _write_fault(other, "delete"),
+            _when(voc.WHEN.DELETE.format(side=side)),
+            _QUIET,
+            _then(voc.THEN.DELETE_PROPAGATED.format(other=other)),
+        )
+        outline = _scenario("DELETE_FAULT", "write_faults", rule.line, steps, side=side, other=other)
+        out.append(outline._replace(examples=_FAULT_EXAMPLES))
+    return out
+
+
+def _create_fault_scenarios(ctx: SectionContext, rule: Rule) -> list[Scenario]:
+    steps = (_NEW, _write_fault("target", "create"), _QUIET, _EXISTS, _ONE_TARGET, _EQUAL["target"])
+    names = {"source": ctx.section.source, "target": ctx.section.target}
+    return [_scenario("CREATE_FAULT", "write_faults", rule.line, steps, **names)._replace(examples=_FAULT_EXAMPLES)]
+
+
+#: what the source record of a merge holds, against a target record that holds other values throughout
+MERGE_SHAPES = ("other values", "empty values", "zero and false")
+
+
+def _merge_differing_scenarios(ctx: SectionContext, rule: Rule) -> list[Scenario]:
+    out = []
+    for criterion in ctx.section.merge_criteria:
+        steps = (
+            _given(voc.GIVEN.TARGET_RECORD_WITH_VALUE.format(prop=step_value(criterion.target))),
+            _given(voc.GIVEN.NEW_SOURCE_RECORD_MERGING.format(prop=step_value(criterion.source), shape="<shape>")),
+            _SYNC,
+            _then(voc.THEN.LINKED_TO_MATCH),
+            _then(voc.THEN.MERGED_VALUES),
+        )
+        names = {"source_prop": criterion.source, "target_prop": criterion.target}
+        outline = _scenario("MERGE_DIFFERING", "merges", criterion.line, steps, **names)
+        out.append(outline._replace(examples=(("shape",), *((shape,) for shape in MERGE_SHAPES))))
+    return out
+
+
+#: the kinds of value a conflict is drawn in, by the spec's data types that hold them (a boolean has two
+#: values: two edits of it that differ from the value before and from each other cannot be drawn)
+_CONFLICT_KINDS = {"text": {"string", "text", "html"}, "number": {"float", "number"}}
+
+
+def _conflict_scenarios(ctx: SectionContext, rule: Rule) -> list[Scenario]:
+    two = (
+        _PAIR,
+        _when(voc.WHEN.EDIT_TWO_PROPERTIES.format(first="<first>", later="<later>")),
+        _SYNC,
+        _then(voc.THEN.BOTH_EDITS_KEPT),
+    )
+    out = [_scenario("CONFLICT_TWO_PROPERTIES", "conflicts", rule.line, two)._replace(examples=_LATEST_EXAMPLES)]
+    types = {p.datatype.strip().strip('"').casefold() for p in ctx.section.properties}
+    kinds = [kind for kind, held_by in _CONFLICT_KINDS.items() if types & held_by]
+    if kinds:
+        steps = (
+            _PAIR,
+            _when(voc.WHEN.EDIT_BOTH_KIND.format(datatype="<datatype>", first="<first>", later="<later>")),
+            _SYNC,
+            _then(voc.THEN.LATER_EDIT_WINS.format(later="<later>")),
+        )
+        rows = tuple((kind, first, later) for kind in kinds for first, later in _SIDE_PAIRS)
+        outline = _scenario("CONFLICT_KIND", "conflicts", rule.line, steps)
+        out.append(outline._replace(examples=(("datatype", "first", "later"), *rows)))
+    return out
+
+
+def _unmapped_scenarios(ctx: SectionContext, rule: Rule) -> list[Scenario]:
+    out = []
+    for side, other in _SIDE_PAIRS:
+        steps = (
+            _PAIR,
+            _given(voc.GIVEN.UNMAPPED_VALUES),
+            _EDIT[side],
+            _SYNC,
+            _EQUAL[other],
+            _then(voc.THEN.UNMAPPED_UNCHANGED),
+        )
+        out.append(_scenario("UNMAPPED", "unmapped", rule.line, steps, side=side))
+    return out
+
+
+def _deferred_scenario(ctx: SectionContext) -> Scenario:
+    """Work the engine must defer: the records a new record's lines refer to are refused once by the target,
+    so in the first cycle they have no counterpart when the record itself comes up."""
+    steps = (
+        _given(voc.GIVEN.ORDER_BEFORE_ITEMS),
+        _given(voc.GIVEN.WRITE_FAULT.format(side="target", n=2, what="referenced create", fault="a refusal")),
+        _QUIET,
+        _then(voc.THEN.LINES_POINT_AT_COUNTERPARTS),
+        _ONE_TARGET,
+    )
+    s = ctx.section
+    return _scenario("DEFERRED", "deferred", s.line, steps, source=s.source)
+
+
+#: records in a cycle that crashes, and the writes it crashes after (a create may take more than one)
+CRASH_RECORDS = 3
+CRASH_WRITES = (1, 2, 3, 5)
+#: records of the volume item: more than a Squarespace page (50) and an inventory adjustment batch (50)
+VOLUME_RECORDS = 60
+
+
+def _crash_scenarios(ctx: SectionContext, rule: Rule) -> list[Scenario]:
+    steps = (
+        _given(voc.GIVEN.MANY_SOURCE_RECORDS.format(n=CRASH_RECORDS)),
+        _when(voc.WHEN.CRASH_AT_WRITE.format(write="<write>")),
+        _QUIET,
+        _then(voc.THEN.EVERY_SOURCE_LINKED),
+    )
+    examples = (("write",), *((str(n),) for n in CRASH_WRITES))
+    return [_scenario("CRASH_AT_WRITE", "crashes", rule.line, steps)._replace(examples=examples)]
+
+
+def _volume_scenarios(ctx: SectionContext, rule: Rule) -> list[Scenario]:
+    steps = (
+        _given(voc.GIVEN.MANY_SOURCE_RECORDS.format(n=VOLUME_RECORDS)),
+        _QUIET,
+        _then(voc.THEN.EVERY_SOURCE_LINKED),
+    )
+    names = {"source": ctx.section.source, "target": ctx.section.target}
+    return [_scenario("VOLUME", "volume", rule.line, steps, **names)]
+
+
+#: the tags (kinds) of the families' items
+FAMILY_KINDS = frozenset(
+    {"edge_values", "merges", "write_faults", "crashes", "volume", "unmapped", "conflicts", "deferred"}
+)
+
+#: per rule kind, the families of issue 12 that follow the rule's own items
+_FAMILIES = {
+    RuleKind.CREATE: (_edge_create_scenarios, _create_fault_scenarios, _crash_scenarios, _volume_scenarios),
+    RuleKind.BIDIRECTIONAL: (_edge_edit_scenarios, _update_fault_scenarios, _conflict_scenarios, _unmapped_scenarios),
+    RuleKind.MERGE: (_merge_differing_scenarios,),
+}
+
+
+def _family_scenarios(ctx: SectionContext) -> list[Scenario]:
+    """The items of issue 12's families, after the section's own: per rule, in rule order."""
+    out: list[Scenario] = []
+    done: set[RuleKind] = set()
+    for rule in ctx.section.rules:
+        if rule.kind in _PER_SECTION and rule.kind in done:
+            continue  # a table the section shares: its items are written once
+        done.add(rule.kind)
+        for family in _FAMILIES.get(rule.kind, ()):
+            out.extend(family(ctx, rule))
+    return out
+
+
 _PER_RULE = {
     RuleKind.CREATE: _create_scenarios,
     RuleKind.LINK_REQUIRED: _link_required_scenarios,
@@ -397,6 +627,9 @@ def section_scenarios(ctx: SectionContext) -> list[Scenario]:
     if _has_lines(ctx.source_resolved, s.source_type) or _has_lines(ctx.target_resolved, s.target_type):
         out.append(_scenario("LINES", "lines", s.line, _LINES_STEPS, source=s.source, target=s.target))
     out.extend(_resilience_scenarios(ctx))
+    if _has_lines(ctx.source_resolved, s.source_type) or _has_lines(ctx.target_resolved, s.target_type):
+        out.append(_deferred_scenario(ctx))
+    out.extend(_family_scenarios(ctx))
     # pytest-bdd keys scenarios by name: a repeated name would silently hide a checklist item.
     seen: dict[str, Scenario] = {}
     for scenario in out:

@@ -51,6 +51,12 @@ class GIVEN:
     FAULTS = "the {side} system answers its next {n:d} calls with {status:d}"
     TIMEOUTS = "the {side} system times out on its next {n:d} calls"
     TOKENS_EXPIRED = "the access tokens of both systems have expired"
+    WRITE_FAULT = 'the {side} system fails its next {n:d} "{what}" calls with "{fault}"'
+    NEW_SOURCE_RECORD_MERGING = 'a new source record that matches it on "{prop}" and holds "{shape}"'
+    UNMAPPED_VALUES = "both records hold values in properties the flow does not map"
+    ORDER_BEFORE_ITEMS = "a new source record with lines whose referenced records are not synchronized yet"
+    MANY_SOURCE_RECORDS = "{n:d} new source records"
+    NEW_SOURCE_RECORD_EDGE = 'a new source record whose properties hold "{edge}" where they can'
 
 
 class WHEN:
@@ -69,6 +75,10 @@ class WHEN:
     )
     CLEAR = "a mapped property of the {side} record is cleared"
     DELETE = "the {side} record is deleted"
+    EDIT_TWO_PROPERTIES = "one mapped property is edited in the {first} record and another later in the {later} record"
+    EDIT_BOTH_KIND = "a mapped {datatype} property is edited in the {first} record and later in the {later} record"
+    CRASH_AT_WRITE = "a sync cycle crashes after write {write} and the engine restarts"
+    EDIT_EDGE = 'every mapped property of the {side} record that can hold "{edge}" is set to it'
 
 
 class THEN:
@@ -90,6 +100,10 @@ class THEN:
     PROPERTIES_FROM_MAPPING = "the properties come from a mapping file and are reported as assumed"
     ROUND_TRIP_SOURCE = "any source record built from the field catalogue crosses to the target and back unchanged"
     ROUND_TRIP_TARGET = "any target record built from the field catalogue crosses to the source and back unchanged"
+    MERGED_VALUES = "both records hold, in every mapped property, the value the merge rule gives"
+    BOTH_EDITS_KEPT = "both records hold both edits"
+    UNMAPPED_UNCHANGED = "no property the flow does not map has changed in either record"
+    EVERY_SOURCE_LINKED = "every source record has exactly one target record holding its values"
 
 
 class SCENARIO:
@@ -118,6 +132,26 @@ class SCENARIO:
     SERVER_ERRORS = "The flow keeps working through server errors and time-outs (spec line {line})"
     TOKEN_EXPIRY = "The flow keeps working when access tokens expire (spec line {line})"
     RESTART = "A crash and a restart neither duplicate nor lose a record (spec line {line})"
+    WRITE_FAULT = "An edit in the {side} record survives <fault> on the {other}'s update (spec line {line})"
+    DELETE_FAULT = "A delete in the {side} record survives <fault> on the {other}'s delete (spec line {line})"
+    CREATE_FAULT = "A new {source} record survives <fault> on its create: one {target} record (spec line {line})"
+    MERGE_DIFFERING = (
+        "A merge on {source_prop} = {target_prop} of records holding <shape> follows the merge rule (spec line {line})"
+    )
+    CONFLICT_TWO_PROPERTIES = (
+        "Edits of two properties, in the <first> record and later the <later> record, both survive (spec line {line})"
+    )
+    CONFLICT_KIND = (
+        "A <datatype> edited in the <first> record and later the <later> record: the later wins (spec line {line})"
+    )
+    UNMAPPED = "An edit in the {side} record leaves every property the flow does not map alone (spec line {line})"
+    DEFERRED = (
+        "A {source} record whose referenced records are not synchronized yet arrives once they are (spec line {line})"
+    )
+    CRASH_AT_WRITE = "A crash after write <write> of a cycle over several records loses nothing (spec line {line})"
+    VOLUME = "More {source} records than any page or batch all reach {target} (spec line {line})"
+    EDGE_CREATE = "A new {source} record holding an edge value (<edge>) is created unchanged (spec line {line})"
+    EDGE_EDIT = "An edge value (<edge>) edited in the {side} record ({side_name}) arrives unchanged (spec line {line})"
 
 
 #: Said in a feature's description when a section's property table is empty.

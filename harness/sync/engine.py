@@ -123,8 +123,12 @@ class SyncCycle:
                 if target is not None:
                     self.pairs.reconcile(g, source, target)
                     done.add(source.id)
-            elif self._create_or_merge(g, source) == "waiting":
+            elif (outcome := self._create_or_merge(g, source)) == "waiting":
                 deferred.append(source.id)
+            elif outcome != "skipped":
+                # Created or merged (and reconciled) just now: the target as this cycle read it is stale,
+                # and reconciling it again would carry its old values back over the merge.
+                done.add(source.id)
 
         changed = self.pairs.changed_targets(g, targets.values())
         pairs: list[tuple[str, Record]] = []

@@ -229,3 +229,20 @@ def test_an_edit_squarespace_cannot_hold_is_reported_not_lost(world: EngineWorld
     assert report.ok
     assert any(e.kind == "problem" and "Description" in e.detail for e in report.events)
     assert item_of(world, item_id)["Description"] == "Stoel beuken"
+
+
+def test_a_merge_with_a_differing_product_keeps_the_later_items_values_on_both_sides(tmp_path: Path) -> None:
+    """Regression: the product read at the start of the cycle was reconciled a second time after the merge,
+    its stale values taken for an edit in Squarespace — the item got the product's old name and the product
+    the item's: the two swapped values in one cycle."""
+    with engine_world(tmp_path / "state") as world:
+        world.squarespace.control.create_product(name="Oude naam", sku="LAMP-1", description="Oud", weight_kg=1.0)
+        world.tick()  # the item is the later record: its values win the merge
+        world.new_item("LAMP-1", "Nieuwe naam", ExtraDescription="Nieuw", IsWebshopItem=1, NetWeight=2.5)
+        report = world.cycle()
+        assert report.ok
+        item = world.items()[0]
+        merged = world.product_by_sku("LAMP-1")
+        assert (item["Description"], item["ExtraDescription"]) == ("Nieuwe naam", "Nieuw")
+        assert (merged["name"], merged["description"]) == ("Nieuwe naam", "Nieuw")
+        assert variant(merged)["shippingMeasurements"]["weight"]["value"] == 2.5

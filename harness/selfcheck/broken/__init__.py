@@ -17,7 +17,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from harness.selfcheck.broken.catalogue import BROKEN_ENGINES, TEXT_CUT, BrokenEngine
+from harness.selfcheck.broken.catalogue import BROKEN_ENGINES, FAMILY_ENGINES, TEXT_CUT, BrokenEngine
 
 __all__ = [
     "BROKEN_ENGINES",
@@ -38,6 +38,7 @@ __all__ = [
     "rounds_double",
     "truncates_text",
     "wrong_variant",
+    *FAMILY_ENGINES,
 ]
 
 
@@ -45,5 +46,6 @@ def __getattr__(name: str) -> Any:
     """A factory, imported from ``engines`` when first named (PEP 562)."""
     if name in __all__ and name not in {"BROKEN_ENGINES", "BrokenEngine"}:
         # loaded by name, on first use: the catalogue alone must not import the engine
-        return getattr(importlib.import_module(f"{__name__}.engines"), name)
+        module = "families" if name in FAMILY_ENGINES else "engines"
+        return getattr(importlib.import_module(f"{__name__}.{module}"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["BROKEN_ENGINES", "TEXT_CUT", "BrokenEngine"]
+__all__ = ["BROKEN_ENGINES", "FAMILY_ENGINES", "TEXT_CUT", "BrokenEngine"]
 
 #: how many characters of a text ``truncates_text`` keeps
 TEXT_CUT = 20
@@ -46,4 +46,35 @@ BROKEN_ENGINES: tuple[BrokenEngine, ...] = (
     BrokenEngine("clear_is_no_change", "a clear is read as no change", "a deliberate clear propagates"),
     BrokenEngine("ignores_deletes", "never propagates a delete", "a deleted record does not linger"),
     BrokenEngine("wrong_variant", "order lines point at the next line's variant", "lines point at the right variants"),
+    # -- the families of issue 12 (harness.selfcheck.broken.families) --
+    BrokenEngine("strips_text", "strips the white space around texts", "a string arrives equal, white space included"),
+    BrokenEngine("normalises_unicode", "normalises texts to NFC", "a string arrives in the normal form it was typed"),
+    BrokenEngine("cuts_text_by_bytes", "cuts texts to the field length in bytes", "a text that fits arrives whole"),
+    BrokenEngine("collapses_white_space", "collapses runs of spaces in texts", "a string arrives equal"),
+    BrokenEngine("folds_to_ascii", "folds texts to ASCII", "a string arrives equal, accents included"),
+    BrokenEngine("latin1_texts", "sends texts through Latin-1", "a string arrives equal, in any script"),
+    BrokenEngine("numbers_as_float32", "holds numbers in single precision", "a number arrives equal"),
+    BrokenEngine("skips_zero", "leaves zero numbers out of its writes", "a number arrives equal, zero too"),
+    BrokenEngine("skips_false", "leaves false flags out of its writes", "a boolean arrives equal, false too"),
+    BrokenEngine("rounds_to_cents", "rounds every number to two decimals", "a number keeps its field's precision"),
+    BrokenEngine("settles_failed_updates", "takes a failed update for done", "a failed write never reverts an edit"),
+    BrokenEngine("forgets_failed_deletes", "takes a failed delete for done", "a delete survives a failed delete"),
+    BrokenEngine("retries_creates_blindly", "re-sends a timed-out create unlooked", "a lost answer makes no duplicate"),
+    BrokenEngine("merge_keeps_target", "on a merge the existing record wins", "a merge: the later record wins"),
+    BrokenEngine("merge_overwrites_with_empty", "on a merge empties overwrite", "a merge: empty never overwrites"),
+    BrokenEngine("merge_takes_zero_as_empty", "on a merge 0 and false are empty", "a merge: zero and false are values"),
+    BrokenEngine("weight_in_pounds", "sends kilograms as pounds", "a number arrives with its unit"),
+    BrokenEngine("resets_unmapped_product_fields", "updates products from a template", "unmapped fields stay alone"),
+    BrokenEngine("blanks_unmapped_item_fields", "updates items from an empty item", "unmapped fields stay alone"),
+    BrokenEngine("ignores_target_times", "never reads Squarespace's modifiedOn", "the later edit wins a conflict"),
+    BrokenEngine("conflicts_go_to_source", "every conflict goes to the source", "the later edit wins a conflict"),
+    BrokenEngine("never_defers", "imports an order before its items are linked", "deferred work completes"),
+    BrokenEngine("cursor_first", "saves its read position before acting", "a crash at any write loses nothing"),
+    BrokenEngine(
+        "first_batch_only", "one batch of 50 changes, cursor past all", "every record is synced, however many"
+    ),
+    BrokenEngine("fresh_idempotency_keys", "a new idempotency key per call", "a lost import makes no duplicate order"),
 )
+
+#: the factories that live in ``harness.selfcheck.broken.families``
+FAMILY_ENGINES: tuple[str, ...] = tuple(e.name for e in BROKEN_ENGINES[15:])
