@@ -12,6 +12,7 @@ import os
 from harness.dataflow import codes
 from harness.dataflow.model import DataflowDocument, Finding, FlowSection, PropertyMapping
 from harness.dataflow.parser import parse_file
+from harness.dataflow.vocabulary import ONE_WAY_RULE
 from harness.systems import resolve_system
 from harness.systems.fields import TypeFields, catalogue_for
 
@@ -160,10 +161,16 @@ def _check_fields(section: FlowSection, side: str, fields: TypeFields, out: list
                 )
             )
         elif fact.read_only and side == "target":
+            why = f" ({fact.hint})" if fact.hint else ""
+            back = (
+                "; in a section kept in sync both ways the row can only carry target edits back to the source"
+                if section.is_bidirectional
+                else ""
+            )
             out.append(
                 codes.FIELD_NOT_WRITABLE.at(
                     row.line,
-                    f"'{path}' is read-only in {fields.label}: the flow can never write it; "
+                    f"'{path}' is read-only in {fields.label}{why}: the flow can never write it{back}; "
                     "remove the row or map a writable field",
                 )
             )
@@ -172,16 +179,18 @@ def _check_fields(section: FlowSection, side: str, fields: TypeFields, out: list
                 codes.FIELD_ONE_WAY.at(
                     row.line,
                     f"'{path}' is read-only in {fields.label}, so {_row(row)} can only flow one way although "
-                    "the section promises to keep both sides in sync; expect edits in the target to stay there",
+                    f"the section promises to keep both sides in sync; expect that {ONE_WAY_RULE}",
                 )
             )
     for criterion in section.merge_criteria:
         path = criterion.source if side == "source" else criterion.target
         if path and not fields.lookup(path).exists:
+            hint = fields.lookup(path).hint
             out.append(
                 codes.UNKNOWN_FIELD.at(
                     criterion.line,
-                    f"merge criterion '{path}' is no field of {fields.label}; correct the name or remove the row",
+                    f"merge criterion '{path}' is no field of {fields.label}{f' ({hint})' if hint else ''}; "
+                    "correct the name or remove the row",
                 )
             )
 

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 __all__ = [
     "ASSUMED_MAPPING_NOTE",
     "GIVEN",
+    "ONE_WAY_RULE",
     "SCENARIO",
     "THEN",
     "WHEN",
@@ -119,6 +120,16 @@ class SCENARIO:
     TOKEN_EXPIRY = "The flow keeps working when access tokens expire (spec line {line})"
     RESTART = "A crash and a restart neither duplicate nor lose a record (spec line {line})"
 
+
+#: The one rule for a row that can flow one way only (one side never accepts a write of its field), said
+#: the same by lint, the checklist's item names and checks, the report and the reference engine. Talk
+#: promised that a link keeps both systems in sync and that the latest version wins — but a value that
+#: cannot reach the read-only side can never be the version both hold; the read-only side is the system of
+#: record for it (Exact computes Stock; Squarespace derives a descriptor), so it stays the master.
+ONE_WAY_RULE = (
+    "the side that cannot be written is the master of that property: an edit on the other side "
+    "cannot reach it and yields to the master's value at the next cycle"
+)
 
 #: Said in a feature's description when a section's property table is empty.
 ASSUMED_MAPPING_NOTE = (
