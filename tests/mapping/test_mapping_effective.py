@@ -307,7 +307,7 @@ def test_a_line_field_onto_an_order_field_is_refused() -> None:
 def test_a_reference_without_a_section_to_resolve_through_is_refused() -> None:
     row = ("SalesOrderLines.Item", "lineItems.variantId", "string")
     mapping = _only(_document(_section("Salesorders", "Order", row)))
-    assert mapping.rows == ()
+    assert not [r for r in mapping.rows if r.is_reference]
     assert "no section of the document links the Exact Online item to the variant" in mapping.refused[0].reason
 
 
@@ -323,8 +323,27 @@ def test_a_one_way_section_refuses_a_row_onto_a_read_only_target() -> None:
         _section("Salesorders", "Order", ("OrderNumber", "orderNumber", "string"), bidirectional=False)
     )
     mapping = _only(document)
-    assert mapping.rows == ()
+    assert not [r for r in mapping.rows if not r.assumed]
     assert "Squarespace Order.orderNumber is read-only" in mapping.refused[0].reason
+
+
+def test_an_order_section_without_reference_or_lines_assumes_the_rows_an_import_needs() -> None:
+    document = _document(_section("Salesorders", "Order", ("Currency", "grandTotal.currency", "string")))
+    mapping = _only(document)
+    assumed = {r.target.path for r in mapping.assumed}
+    assert {"externalOrderReference", "lineItems.quantity", "lineItems.unitPricePaid.value"} <= assumed
+    assert [r.label for r in mapping.rows if not r.assumed] == ["Currency → grandTotal.currency"]
+
+
+def test_a_row_carrying_back_a_field_another_row_writes_is_refused_naming_the_winner() -> None:
+    document = _document(
+        _section("Items", "Sesamproducts", ("Code", "variants.sku", "string"), ("Description", "name", "string")),
+        _section("Items", "Inventory", ("Code", "sku", "string"), ("Description", "descriptor", "string")),
+    )
+    inventory = effective_mapping(document)[1]
+    assert [r.label for r in inventory.rows] == ["Code → sku"]
+    (refused,) = inventory.refused
+    assert "Squarespace Sesamproducts.name" in refused.reason and "which wins" in refused.reason
 
 
 def test_a_one_way_section_turns_assumed_rows_one_way_and_refuses_backward_ones() -> None:
