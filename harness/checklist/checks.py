@@ -171,6 +171,9 @@ def check_property_equal(world: ChecklistWorld, target_path: str, datatype: str)
     flow, source_id, target_id = pair(world)
     row = world.records.chosen_row
     if row is None or row.target.path != target_path:
+        refused = next((r for r in flow.mapping.refused if r.target == target_path), None)
+        if refused is not None:
+            pending(f"{refused.source} → {refused.target} is not honoured: {refused.reason}")
         raise ChecklistFailure(f"the scenario changed no source property mapped to {target_path}")
     if not row.flows_to_target:
         pending(f"{row.label} flows only from the target: {row.direction_reason}")

@@ -22,6 +22,9 @@ __all__ = ["Domain", "RowValues", "domain_of", "row_strategy"]
 
 _TEXT_CAP = 60  #: longest text drawn when neither side says (keeps records readable in reports)
 _CODE_ALPHABET = string.ascii_uppercase + string.digits
+#: Squarespace fields that hold only letters and digits with single hyphens between (a URL slug): a value
+#: crosses unchanged only when it is one
+_SLUG_FIELDS = frozenset({"urlSlug"})
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,8 @@ def domain_of(row: MappingRow, *, site_currency: str = "EUR") -> Domain:
         shared = [c for c in (source.choices or target.choices) if not target.choices or c in target.choices]
         return Domain("choice", choices=tuple(shared)) if shared else Domain("none", why_none="no shared choices")
     edm = source.kind
+    if edm == "String" and target.path in _SLUG_FIELDS:
+        return Domain("slug", max_length=_limit(source.max_length, target.max_length))
     if edm == "String":
         code = source.unique or target.unique
         return Domain("code" if code else "text", max_length=_limit(source.max_length, target.max_length))
@@ -118,6 +123,9 @@ class RowValues:
         if domain.kind == "code":
             size = min(domain.max_length, 10)
             return "TQ" + "".join(rng.choice(_CODE_ALPHABET) for _ in range(max(size - 2, 4)))
+        if domain.kind == "slug":
+            words = [w for w in self.faker.words(nb=rng.randint(2, 4)) if w.isascii() and w.isalnum()] or ["tq"]
+            return "-".join(words).lower()[: domain.max_length].strip("-") + f"-{rng.randint(1, 999_999)}"
         if domain.kind == "text":
             words = self.faker.words(nb=rng.randint(2, 4))
             return " ".join(words).capitalize()[: domain.max_length].rstrip()
@@ -147,6 +155,9 @@ def row_strategy(row: MappingRow, now: datetime, *, site_currency: str = "EUR") 
     kind = domain.kind
     if kind == "code":
         return st.text(_CODE_ALPHABET, min_size=4, max_size=min(domain.max_length, 12)).map(lambda s: "TQ" + s)
+    if kind == "slug":
+        part = st.text(string.ascii_lowercase + string.digits, min_size=1, max_size=8)
+        return st.lists(part, min_size=1, max_size=4).map("-".join).map(lambda s: s[: domain.max_length].strip("-"))
     if kind == "text":
         alphabet = st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp"))
         return st.text(alphabet, min_size=1, max_size=domain.max_length).map(str.strip).filter(bool)
