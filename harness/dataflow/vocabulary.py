@@ -105,6 +105,16 @@ class SCENARIO:
     CREATE_FROM_CONNECTED = "A new {created} record is created from a connected {source} record (spec line {line})"
     EDIT_SOURCE = "An edit in the source record ({source}) reaches the target record ({target}) (spec line {line})"
     EDIT_TARGET = "An edit in the target record ({target}) reaches the source record ({source}) (spec line {line})"
+    #: the edit items of a section with rows that flow one way only (ONE_WAY_RULE): an edit reaches the other
+    #: side only where it can, and yields to the read-only side's value elsewhere
+    EDIT_SOURCE_ONE_WAY = (
+        "An edit in the source record ({source}) reaches the target record ({target}) where a row can carry it, "
+        "and yields to the target's value where it cannot (spec line {line})"
+    )
+    EDIT_TARGET_ONE_WAY = (
+        "An edit in the target record ({target}) reaches the source record ({source}) where a row can carry it, "
+        "and yields to the source's value where it cannot (spec line {line})"
+    )
     LATEST_WINS = "When both sides are edited, the later edit wins (spec line {line})"
     EMPTY_NEVER_OVERWRITES = "An empty value never overwrites a value (spec line {line})"
     CLEAR_PROPAGATES = "A deliberate clear in the {side} record ({side_name}) propagates (spec line {line})"
