@@ -66,7 +66,40 @@ def lint(document: DataflowDocument) -> DataflowDocument:
             section.target_system or target_system,
             out,
         )
+    _interplay(document, source_system, target_system, out)
     return document.with_findings(tuple(out))
+
+
+def _interplay(document: DataflowDocument, source_system: str, target_system: str, out: list[Finding]) -> None:
+    """A source field that one row writes to the target while another row (in any section from the same source
+    records) could only carry a read-only target's value back: the two would fight every cycle, so the row
+    that writes wins and the other is only compared (the mapping refuses it the same way)."""
+    writers: dict[tuple[str, str], PropertyMapping] = {}
+    backward: list[tuple[str, PropertyMapping, str]] = []
+    for section in document.distinct_sections():
+        catalogue = catalogue_for(section.target_system or target_system)
+        fields = catalogue(section.target_type) if catalogue is not None else None
+        if fields is None:
+            continue
+        for row in section.properties:
+            if not row.source or not row.target:
+                continue
+            fact = fields.lookup(row.target)
+            if fact.exists and fact.read_only:
+                backward.append((section.source_type, row, fields.label))
+            elif fact.exists:
+                writers.setdefault((section.source_type, row.source), row)
+    for source_type, row, label in backward:
+        winner = writers.get((source_type, row.source))
+        if winner is not None:
+            out.append(
+                codes.FIELD_INTERPLAY.at(
+                    row.line,
+                    f"'{row.source}' is also written to '{winner.target}' by the row at line {winner.line}, while "
+                    f"{_row(row)} could only carry {label}'s read-only '{row.target}' back: the two would fight, so "
+                    f"the row at line {winner.line} wins and this one is only compared; remove one of them",
+                )
+            )
 
 
 def _blank_systems(document: DataflowDocument, section: FlowSection, out: list[Finding]) -> None:

@@ -417,3 +417,13 @@ def test_the_one_way_warning_states_the_one_rule() -> None:
     findings = findings_of(spec(flow("Exact Online Items to Squarespace Inventory", "Stock | quantity | N/A")))
     (warning,) = coded(findings, codes.FIELD_ONE_WAY)
     assert ONE_WAY_RULE in warning.message
+
+
+def test_a_row_carrying_back_a_field_another_row_writes_is_named_with_the_winner() -> None:
+    text = spec(
+        flow("Exact Online Items to Squarespace Sesamproducts", "Description | name | N/A"),
+        flow("Exact Online Items to Squarespace Inventory", "Description | descriptor | N/A"),
+    )
+    (finding,) = coded(findings_of(text), codes.FIELD_INTERPLAY)
+    assert finding.severity is Severity.WARNING
+    assert "'name'" in finding.message and "wins" in finding.message
