@@ -46,12 +46,16 @@ def _record_values(world: ChecklistWorld, mapping: SectionMapping) -> dict[str, 
         and m.section.source_type == mapping.section.source_type
     ]
     rows = (*mapping.rows, *mapping.key_rows, *(r for m in same_source for r in (*m.rows, *m.key_rows)))
+    by_source: dict[str, list[MappingRow]] = {}
     for row in rows:
-        if row.is_line_row or row.source.path in values:
-            continue
-        drawn = world.values.source(row)
+        if not row.is_line_row:
+            by_source.setdefault(row.source.path, []).append(row)
+    for path, mapped in by_source.items():
+        # one field mapped by several rows: a value from the narrowest of them fits them all (a weight that is
+        # also a stock count is drawn whole)
+        drawn = world.values.source(min(mapped, key=world.values.narrowness))
         if drawn is not None:
-            values[row.source.path] = drawn
+            values[path] = drawn
     return values
 
 

@@ -279,15 +279,17 @@ def _criterion_row(
     return build_row(source, target, "N/A", origin, Direction.BOTH, note="merge criterion", key=True, compare_only=True)
 
 
+#: required fields a record is given a value of when no row writes one: no price is a price of 0.00 there
+_DEFAULTED = frozenset({"variants.pricing.basePrice.value"})
+
+
 def _required_rows(
     rows: list[MappingRow], section: FlowSection, source_system: str, target_system: str, file: MappingFile | None
 ) -> list[MappingRow]:
     """Rows the target cannot create a record without, assumed from the mapping file where the section maps
-    none onto a field its target requires (Squarespace imports an order only with its reference and lines):
-    the report lists them as assumed. A line field brings its whole line group."""
-    # Only an order cannot be made without them: a product without a mapped SKU is refused by the engine
-    # with a message saying so, and its name and price have defaults.
-    if target_system.casefold() != "squarespace" or section.target_type != "Order":
+    none onto a field its target requires (a product needs a SKU; Squarespace imports an order only with its
+    reference and lines): the report lists them as assumed. A line field brings its whole line group."""
+    if target_system.casefold() != "squarespace" or section.target_type not in squarespace.SPEC_TYPES:
         return []
     source = file if file is not None else bundled_mapping_for(source_system, target_system)
     found = (
@@ -297,7 +299,7 @@ def _required_rows(
         return []
     written = {r.target.path for r in rows if r.flows_to_target}
     required = {f.path for f in squarespace.type_fields(section.target_type) if f.required and f.create is not None}
-    missing = {path for path in required if path not in written and not path.endswith(".currency")}
+    missing = {p for p in required if p not in written and not p.endswith(".currency") and p not in _DEFAULTED}
     lines = {path.partition(".")[0] for path in missing if "." in path and path.partition(".")[0] == "lineItems"}
     taken = {r.label for r in rows}
     out = []
@@ -314,11 +316,17 @@ def _one_writer_per_field(mappings: list[SectionMapping]) -> list[SectionMapping
     (``Description`` to a product's ``name`` and from its derived ``descriptor``). The row that writes to the
     target wins; the other is refused, naming it — lint says the same (TQ034)."""
     writers: dict[tuple[str, str, str], MappingRow] = {}
-    for mapping in mappings:
-        for row in mapping.rows:
-            if row.flows_to_target and not row.is_line_row:
-                key = (mapping.source_system.casefold(), mapping.section.source_type.casefold(), row.source.path)
-                writers.setdefault(key, row)
+    #: the rows writing each physical target field (an Inventory sku is the product's variants.sku): spec rows
+    #: before assumed ones, each in document order
+    fields: dict[tuple[str, str, str], MappingRow] = {}
+    ordered = [(m, r) for m in mappings for r in m.rows if not r.assumed] + [
+        (m, r) for m in mappings for r in m.rows if r.assumed
+    ]
+    for mapping, row in ordered:
+        if row.flows_to_target and not row.is_line_row:
+            key = (mapping.source_system.casefold(), mapping.section.source_type.casefold(), row.source.path)
+            writers.setdefault(key, row)
+            fields.setdefault(_physical(mapping, row), row)
     out = []
     for mapping in mappings:
         kept: list[MappingRow] = []
@@ -326,6 +334,7 @@ def _one_writer_per_field(mappings: list[SectionMapping]) -> list[SectionMapping
         for row in mapping.rows:
             key = (mapping.source_system.casefold(), mapping.section.source_type.casefold(), row.source.path)
             winner = writers.get(key)
+            rival = fields.get(_physical(mapping, row)) if not row.is_line_row else None
             if row.direction is Direction.TARGET_TO_SOURCE and winner is not None and winner is not row:
                 refused.append(
                     _refusal(
@@ -334,11 +343,32 @@ def _one_writer_per_field(mappings: list[SectionMapping]) -> list[SectionMapping
                         f"{winner.origin}, which wins: {row.target.label} is only compared, never carried back",
                     )
                 )
+            elif rival is not None and rival.source.path != row.source.path and row.flows_to_target:
+                refused.append(
+                    _refusal(
+                        row,
+                        f"{row.target.label} is the field the row at {rival.origin} writes from "
+                        f"{rival.source.label}, which wins: two source fields would overwrite each other",
+                    )
+                )
             else:
                 kept.append(row)
         if len(kept) == len(mapping.rows):
             out.append(mapping)
         else:
-            keys = tuple(k for k in mapping.key_rows if any(k.label == r.label for r in kept)) or mapping.key_rows
+            # a key row is compared, never written: it stays unless it was a row refused here
+            gone = {r.label for r in mapping.rows} - {r.label for r in kept}
+            keys = tuple(k for k in mapping.key_rows if k.label not in gone)
             out.append(replace(mapping, rows=tuple(kept), refused=tuple(refused), key_rows=keys))
     return out
+
+
+def _physical(mapping: SectionMapping, row: MappingRow) -> tuple[str, str, str]:
+    """The record field a row writes, across sections whose targets are the same records."""
+    path = row.target.path
+    if mapping.target_system.casefold() == "squarespace":
+        path = squarespace.physical_path(mapping.section.target_type, path)
+        record = "product" if mapping.section.target_type in {"Inventory", "Sesamproducts"} else "order"
+    else:
+        record = mapping.section.target_type.casefold()
+    return (mapping.source_system.casefold() + ":" + mapping.section.source_type.casefold(), record, path)

@@ -221,6 +221,9 @@ class SquarespaceProductsSide:
                     money.setdefault("currency", self.currency)
                     if money.get("value") is None:
                         money["value"] = "0.00"
+        dimensions = (variant.get("shippingMeasurements") or {}).get("dimensions")
+        if isinstance(dimensions, dict):
+            dimensions.setdefault("unit", "CENTIMETER")
         weight = (variant.get("shippingMeasurements") or {}).get("weight")
         if isinstance(weight, dict):
             weight.setdefault("unit", "KILOGRAM")

@@ -313,7 +313,8 @@ def test_a_reference_without_a_section_to_resolve_through_is_refused() -> None:
 
 def test_a_one_way_section_makes_every_row_flow_from_the_source() -> None:
     document = _document(_section("Items", "Sesamproducts", ("Description", "name", "string"), bidirectional=False))
-    (row,) = _only(document).rows
+    row, sku = _only(document).rows
+    assert sku.assumed and sku.direction is Direction.SOURCE_TO_TARGET  # a product needs a SKU
     assert row.direction is Direction.SOURCE_TO_TARGET
     assert row.direction_reason is not None and "both ways" in row.direction_reason
 
@@ -358,9 +359,18 @@ def test_a_merge_criterion_without_a_row_still_recognises_counterparts() -> None
     section = _section("Items", "Sesamproducts", ("Description", "name", "string"), merge=(("Code", "variants.sku"),))
     mapping = _only(_document(section))
     (key,) = mapping.key_rows
-    assert key.label == "Code → variants.sku" and key.key and key not in mapping.rows
-    assert key.origin.line == 16 and key.note == "merge criterion"
+    assert key.label == "Code → variants.sku" and key.key
+    # the product needs a SKU, so the file's row onto it is assumed, and it is the row the criterion names
+    assert key in mapping.assumed
     assert crossing.same(key, "A-1   ", "A-1")
+
+
+def test_a_merge_criterion_without_a_row_onto_an_optional_field_is_compared_only() -> None:
+    section = _section("Items", "Sesamproducts", ("Code", "variants.sku", "string"), merge=(("Description", "name"),))
+    mapping = _only(_document(section))
+    (key,) = mapping.key_rows
+    assert key.label == "Description → name" and key not in mapping.rows
+    assert key.origin.line == 16 and key.note == "merge criterion"
 
 
 def test_a_merge_criterion_on_an_unknown_field_is_refused() -> None:
