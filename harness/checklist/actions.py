@@ -75,6 +75,7 @@ def new_source_record(
         pending(f"{flow.section.source} records hold no lines in this flow's mapping")
     else:
         values.update(_unmapped_lines(world, flow))
+    _note_chosen(world, flow, values)
     world.records.targets_before = {rid for rid, _ in flow.target.records(flow.target_type)}
     source_id = flow.source.create(flow.source_type, values)
     world.records.source_id = source_id
@@ -93,6 +94,18 @@ def _lines(world: ChecklistWorld, flow: Flow) -> list[dict[str, Any]]:
             line[name] = reference if row.is_reference else world.values.source(row)
         lines.append(line)
     return lines
+
+
+def _note_chosen(world: ChecklistWorld, flow: Flow, values: dict[str, Any]) -> None:
+    """Say in the report which values the record got for rows the spec does not list (assumed rows)."""
+    assumed = [r.source.path for r in flow.mapping.assumed]
+    if not assumed:
+        return
+    said = [f"{path} = {values.get(path)!r}" for path in assumed if "." not in path]
+    collections = sorted({path.partition(".")[0] for path in assumed if "." in path})
+    said += [f"{len(values.get(c) or [])} line(s) in {c}" for c in collections]
+    source = flow.mapping.mapping_file or "the bundled mapping file"
+    world.notes.append(f"unmapped values chosen for rows assumed from {source}: " + "; ".join(said))
 
 
 def _unmapped_lines(world: ChecklistWorld, flow: Flow) -> dict[str, Any]:

@@ -80,6 +80,7 @@ def describe(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.Test
             "order": item.session.items.index(item) if item in item.session.items else 0,
             "evidence": evidence.to_json() if evidence is not None else None,
             "steps": [step.to_json() for step in _steps(item, scenario.steps, status)],
+            "notes": list(dict.fromkeys(getattr(getattr(item, "talkqa_world", None), "notes", ()))),
         }
     )
 
@@ -184,6 +185,7 @@ class Collector:
                     evidence=evidence,
                     steps=tuple(StepResult.from_json(step) for step in data.get("steps", ())),
                     order=int(data["order"]),
+                    notes=tuple(data.get("notes", ())),
                 )
             )
         sections = tuple(

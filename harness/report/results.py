@@ -243,6 +243,8 @@ class ItemResult:
     evidence: Evidence | None = None
     steps: tuple[StepResult, ...] = ()
     order: int = 0  #: place in the run's collection order; partial reports are merged by it
+    #: what the scenario chose that the spec does not say (values of unmapped fields, rows it could not check)
+    notes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "status", ItemStatus(self.status))
@@ -273,6 +275,7 @@ class ItemResult:
             "evidence": self.evidence.to_json() if self.evidence else None,
             "steps": [step.to_json() for step in self.steps],
             "order": self.order,
+            "notes": list(self.notes),
         }
 
     @classmethod
@@ -290,6 +293,7 @@ class ItemResult:
             evidence=Evidence.from_json(evidence) if evidence else None,
             steps=tuple(StepResult.from_json(s) for s in data.get("steps", ())),
             order=int(data.get("order", 0)),
+            notes=tuple(data.get("notes", ())),
         )
 
 

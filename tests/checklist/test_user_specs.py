@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from checklist_helpers import talkqa_run
+from checklist_helpers import parse_page, talkqa_run
 
 SPECS = Path(__file__).parent / "specs"
 
@@ -28,3 +28,13 @@ def test_a_row_that_fights_a_row_writing_the_same_field_is_pending_naming_the_wi
     assert item["status"] == "pending"
     assert "Squarespace Sesamproducts.name by the row at" in item["reason"]
     assert "which wins" in item["reason"]
+
+
+def test_the_report_states_the_unmapped_values_the_world_chose(tmp_path: Path) -> None:
+    run = talkqa_run(tmp_path, "--spec", str(SPECS / "user-derived-and-read-only.rst"), "-m", "section_3")
+    (created,) = [i for i in run.items() if i["name"].startswith("A new Exact Online Salesorders record is created")]
+    assert created["status"] == "passed"
+    (note,) = [n for n in created["notes"] if n.startswith("unmapped values chosen")]
+    assert "OrderNumber = " in note and "line(s) in SalesOrderLines" in note
+    page = parse_page((tmp_path / "checklist.html").read_text(encoding="utf-8"))
+    assert any(p.text().startswith("unmapped values chosen") for p in page.all("p", cls="note"))
