@@ -10,6 +10,7 @@ from harness.checklist.actions import pair
 from harness.checklist.counterparts import counterparts, flow_of, links_for
 from harness.checklist.outcomes import ChecklistFailure, pending
 from harness.checklist.world import ChecklistWorld, Flow
+from harness.dataflow.vocabulary import ONE_WAY_RULE
 from harness.errors import MappingError
 from harness.mapping.paths import get_path
 from harness.mapping.rows import MappingRow
@@ -176,7 +177,7 @@ def check_property_equal(world: ChecklistWorld, target_path: str, datatype: str)
             pending(f"{refused.source} → {refused.target} is not honoured: {refused.reason}")
         raise ChecklistFailure(f"the scenario changed no source property mapped to {target_path}")
     if not row.flows_to_target:
-        pending(f"{row.label} flows only from the target: {row.direction_reason}")
+        pending(f"{row.label} flows only from the target: {row.direction_reason}; {ONE_WAY_RULE}")
     if not row.target.writable_on_update:
         pending(f"{row.target.label} cannot change after the record was created")
     links = links_for(world, flow)
