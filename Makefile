@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.talkqa-installed
 
-.PHONY: run test lint bench clean selfcheck mutate
+.PHONY: run test test-generated lint bench clean selfcheck mutate
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "talkqa needs Python 3.11 or newer on PATH" >&2; exit 2; }
@@ -21,6 +21,10 @@ run: $(STAMP)
 
 test: lint
 	$(BIN)/python -m pytest
+
+# The long form of the generated-spec property (tests/checklist/test_generated_specs.py): 300 specs.
+test-generated: $(STAMP)
+	$(BIN)/python -m pytest -m generated_specs tests/checklist/test_generated_specs.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check harness steps tests bench fixtures

@@ -29,7 +29,7 @@ Feature: Exact Online Items to Squarespace Inventory
     Then every mapped property of the target record equals the source record's
 
   @bidirectional @line_16
-  Scenario: An edit in the target record (Squarespace Inventory) reaches the source record (Exact Online Items) (spec line 16)
+  Scenario: An edit in the target record (Squarespace Inventory) reaches the source record (Exact Online Items) where a row can carry it, and yields to the source's value where it cannot (spec line 16)
     Given a linked pair of source and target records
     When every mapped property of the target record is edited
     And a sync cycle runs

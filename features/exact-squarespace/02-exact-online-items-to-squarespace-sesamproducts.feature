@@ -43,7 +43,7 @@ Feature: Exact Online Items to Squarespace Sesamproducts
     Then every mapped property of the target record equals the source record's
 
   @bidirectional @line_52
-  Scenario: An edit in the target record (Squarespace Sesamproducts) reaches the source record (Exact Online Items) (spec line 52)
+  Scenario: An edit in the target record (Squarespace Sesamproducts) reaches the source record (Exact Online Items) where a row can carry it, and yields to the source's value where it cannot (spec line 52)
     Given a linked pair of source and target records
     When every mapped property of the target record is edited
     And a sync cycle runs

@@ -29,7 +29,7 @@ Feature: Exact Online Salesorders to Squarespace Order
     Then every mapped property of the target record equals the source record's
 
   @bidirectional @line_86
-  Scenario: An edit in the target record (Squarespace Order) reaches the source record (Exact Online Salesorders) (spec line 86)
+  Scenario: An edit in the target record (Squarespace Order) reaches the source record (Exact Online Salesorders) where a row can carry it, and yields to the source's value where it cannot (spec line 86)
     Given a linked pair of source and target records
     When every mapped property of the target record is edited
     And a sync cycle runs

@@ -43,13 +43,29 @@ _LINES_PER_ORDER = 2
 
 
 def _record_values(world: ChecklistWorld, mapping: SectionMapping) -> dict[str, Any]:
+    """A value for every property any section maps from records of ``mapping``'s source type (this section's
+    rows first): a record whose other fields kept the factory's defaults could hold a value another section
+    cannot carry (free text where that section writes a URL slug)."""
     values: dict[str, Any] = {}
-    for row in (*mapping.rows, *mapping.key_rows):
-        if row.is_line_row or row.source.path in values:
-            continue
-        drawn = world.values.source(row)
+    same_source = [
+        m
+        for m in world.config.mappings
+        if m is not mapping
+        and m.usable
+        and m.source_system == mapping.source_system
+        and m.section.source_type == mapping.section.source_type
+    ]
+    rows = (*mapping.rows, *mapping.key_rows, *(r for m in same_source for r in (*m.rows, *m.key_rows)))
+    by_source: dict[str, list[MappingRow]] = {}
+    for row in rows:
+        if not row.is_line_row:
+            by_source.setdefault(row.source.path, []).append(row)
+    for path, mapped in by_source.items():
+        # one field mapped by several rows: a value from the narrowest of them fits them all (a weight that is
+        # also a stock count is drawn whole)
+        drawn = world.values.source(min(mapped, key=world.values.narrowness))
         if drawn is not None:
-            values[row.source.path] = drawn
+            values[path] = drawn
     return values
 
 
@@ -72,6 +88,9 @@ def new_source_record(
         values[flow.mapping.lines.source_collection] = _lines(world, flow, synced=references_synced)
     elif with_lines:
         pending(f"{flow.section.source} records hold no lines in this flow's mapping")
+    else:
+        values.update(_unmapped_lines(world, flow))
+    _note_chosen(world, flow, values)
     world.records.targets_before = {rid for rid, _ in flow.target.records(flow.target_type)}
     source_id = flow.source.create(flow.source_type, values)
     world.records.source_id = source_id
@@ -90,6 +109,40 @@ def _lines(world: ChecklistWorld, flow: Flow, *, synced: bool = True) -> list[di
             line[name] = reference if row.is_reference else world.values.source(row)
         lines.append(line)
     return lines
+
+
+def _note_chosen(world: ChecklistWorld, flow: Flow, values: dict[str, Any]) -> None:
+    """Say in the report which values the record got for rows the spec does not list (assumed rows)."""
+    assumed = [r.source.path for r in flow.mapping.assumed]
+    if not assumed:
+        return
+    said = [f"{path} = {values.get(path)!r}" for path in assumed if "." not in path]
+    collections = sorted({path.partition(".")[0] for path in assumed if "." in path})
+    said += [f"{len(values.get(c) or [])} line(s) in {c}" for c in collections]
+    source = flow.mapping.mapping_file or "the bundled mapping file"
+    world.notes.append(f"unmapped values chosen for rows assumed from {source}: " + "; ".join(said))
+
+
+def _unmapped_lines(world: ChecklistWorld, flow: Flow) -> dict[str, Any]:
+    """Lines for a source record that its system cannot hold without (an Exact sales order needs one) when
+    the mapping maps none: one line of a real item, made for it; the values chosen are kept in the notes."""
+    needs_lines = getattr(flow.source, "needs_lines", None)
+    needs = needs_lines(flow.source_type) if needs_lines is not None else None
+    if needs is None:
+        return {}
+    collection, item_type = needs
+    item_mappings = [
+        m
+        for m in world.config.mappings
+        if m.usable and m.source_system == flow.mapping.source_system and m.section.source_type == item_type
+    ]
+    item = flow.source.create(item_type, _record_values(world, item_mappings[0]) if item_mappings else {})
+    line = {"Item": item, "Quantity": 1.0, "UnitPrice": 10.0}
+    world.notes.append(
+        f"unmapped values chosen: the {flow.section.source} record holds one line of a new {item_type} "
+        f"record {item} (Quantity 1, UnitPrice 10.00), because it cannot be made without a line"
+    )
+    return {collection: [line]}
 
 
 def _referenced_records(world: ChecklistWorld, flow: Flow, *, synced: bool = True) -> list[str]:
@@ -211,6 +264,9 @@ def edit_one(world: ChecklistWorld, side: str, path: str) -> None:
     flow, source_id, target_id = pair(world)
     row = next((r for r in flow.rows if (r.source.path if side == "source" else r.target.path) == path), None)
     if row is None:
+        refused = next((r for r in flow.mapping.refused if (r.source if side == "source" else r.target) == path), None)
+        if refused is not None:
+            pending(f"{refused.source} → {refused.target} is not honoured: {refused.reason}")
         raise ChecklistFailure(f"{path} is not a mapped property of this flow's {side}")
     if row.is_reference or row.is_line_row:
         pending(f"{row.label} is checked with the lines of a record, not on its own")

@@ -11,6 +11,7 @@ from harness.checklist.actions import pair
 from harness.checklist.counterparts import WorldLinks, counterparts, flow_of, links_for
 from harness.checklist.outcomes import ChecklistFailure, pending
 from harness.checklist.world import ChecklistWorld, Flow
+from harness.dataflow.vocabulary import ONE_WAY_RULE
 from harness.errors import MappingError
 from harness.mapping.paths import get_path
 from harness.mapping.rows import MappingRow
@@ -189,9 +190,12 @@ def check_property_equal(world: ChecklistWorld, target_path: str, datatype: str)
     flow, source_id, target_id = pair(world)
     row = world.records.chosen_row
     if row is None or row.target.path != target_path:
+        refused = next((r for r in flow.mapping.refused if r.target == target_path), None)
+        if refused is not None:
+            pending(f"{refused.source} → {refused.target} is not honoured: {refused.reason}")
         raise ChecklistFailure(f"the scenario changed no source property mapped to {target_path}")
     if not row.flows_to_target:
-        pending(f"{row.label} flows only from the target: {row.direction_reason}")
+        pending(f"{row.label} flows only from the target: {row.direction_reason}; {ONE_WAY_RULE}")
     if not row.target.writable_on_update:
         pending(f"{row.target.label} cannot change after the record was created")
     links = links_for(world, flow)

@@ -83,6 +83,7 @@ def describe(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.Test
             "order": item.session.items.index(item) if item in item.session.items else 0,
             "evidence": evidence.to_json() if evidence is not None else None,
             "steps": [step.to_json() for step in _steps(item, scenario.steps, status)],
+            "notes": list(dict.fromkeys(getattr(getattr(item, "talkqa_world", None), "notes", ()))),
         }
     )
 
@@ -243,6 +244,7 @@ class Collector:
                     steps=tuple(StepResult.from_json(step) for step in data.get("steps", ())),
                     order=int(data["order"]),
                     lint_errors=lint_errors.get(section_line, ()),
+                    notes=tuple(data.get("notes", ())),
                 )
             )
         # the examples of one outline share a name: every report names each one apart

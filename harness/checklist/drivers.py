@@ -106,6 +106,11 @@ class ExactDriver:
                 return f"Exact Online requires {path}: it cannot be cleared"
         return None
 
+    def needs_lines(self, spec_type: str) -> tuple[str, str] | None:
+        """(line collection, type its lines refer to) when a record of ``spec_type`` cannot exist without a
+        line: Exact refuses a sales order without one."""
+        return ("SalesOrderLines", "Items") if spec_type.casefold() == "salesorders" else None
+
     def create(self, spec_type: str, values: Mapping[str, Any]) -> str:
         table, path = _EXACT_TABLES[spec_type.casefold()]
         if table == "items":
@@ -206,7 +211,7 @@ _SHOWN_WHEN_EMPTY = {
     "variants.pricing.basePrice.value": "0.00",  # a variant always has a price: with none, 0.00
 }
 #: what a merchant can leave empty (numbers, flags, the name and the SKU always hold a value)
-_CLEARABLE = {"description", "urlSlug", "tags"}
+_CLEARABLE = {"description", "tags"}  # urlSlug: Squarespace requires one
 _CREATE_ARGUMENTS = {
     "name": "name",
     "variants.sku": "sku",

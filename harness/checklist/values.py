@@ -22,13 +22,16 @@ __all__ = ["Domain", "RowValues", "domain_of", "row_strategy"]
 
 _TEXT_CAP = 60  #: longest text drawn when neither side says (keeps records readable in reports)
 _CODE_ALPHABET = string.ascii_uppercase + string.digits
+#: Squarespace fields that hold only letters and digits with single hyphens between (a URL slug): a value
+#: crosses unchanged only when it is one
+_SLUG_FIELDS = frozenset({"urlSlug"})
 
 
 @dataclass(frozen=True)
 class Domain:
     """What values a row accepts on both sides."""
 
-    kind: str  #: text, code, money, number, whole, integer, flag, boolean, datetime, choice, none
+    kind: str  #: text, code, slug, digits, money, number, whole, integer, flag, boolean, datetime, choice, none
     max_length: int = _TEXT_CAP
     choices: tuple[str, ...] = ()
     minimum: Decimal | None = None
@@ -51,12 +54,18 @@ def domain_of(row: MappingRow, *, site_currency: str = "EUR") -> Domain:
     if row.is_reference:
         return Domain("none", why_none=f"{row.label} refers to other records; its values come from the links")
     kinds = {source.kind, target.kind}
+    if (target.choices or "currency" in kinds) and source.kind not in {"String", "string", "enum", "currency"}:
+        return Domain("none", why_none=f"{source.label} holds no text, and {target.label} holds one of a few codes")
     if "currency" in kinds:
         return Domain("choice", choices=(site_currency,))
     if source.choices or target.choices:
         shared = [c for c in (source.choices or target.choices) if not target.choices or c in target.choices]
         return Domain("choice", choices=tuple(shared)) if shared else Domain("none", why_none="no shared choices")
     edm = source.kind
+    if edm == "String" and target.path in _SLUG_FIELDS:
+        return Domain("slug", max_length=_limit(source.max_length, target.max_length))
+    if edm == "String" and target.kind == "integer":
+        return Domain("digits", minimum=Decimal(0), maximum=Decimal(99_999))
     if edm == "String":
         code = source.unique or target.unique
         return Domain("code" if code else "text", max_length=_limit(source.max_length, target.max_length))
@@ -78,6 +87,24 @@ def domain_of(row: MappingRow, *, site_currency: str = "EUR") -> Domain:
     return Domain("none", why_none=f"talkqa draws no values for {source.label} ({edm})")
 
 
+#: domain kinds from the narrowest (fewest values) to the widest
+_NARROW = (
+    "none",
+    "choice",
+    "flag",
+    "boolean",
+    "whole",
+    "digits",
+    "integer",
+    "money",
+    "number",
+    "datetime",
+    "slug",
+    "code",
+    "text",
+)
+
+
 class RowValues:
     """Fresh realistic values per row, from a seeded faker (the same seed gives the same values)."""
 
@@ -86,6 +113,11 @@ class RowValues:
         self.rng = rng
         self.now = now
         self.site_currency = site_currency
+
+    def narrowness(self, row: MappingRow) -> int:
+        """How few values ``row`` accepts, as a rank (0 the fewest): of several rows of one source field, the
+        narrowest one's values fit the others."""
+        return _NARROW.index(domain_of(row, site_currency=self.site_currency).kind)
 
     def source(self, row: MappingRow, *, unlike: Any = None) -> Any:
         """A source value for ``row`` that differs from ``unlike`` (canonically); None when none can."""
@@ -118,6 +150,11 @@ class RowValues:
         if domain.kind == "code":
             size = min(domain.max_length, 10)
             return "TQ" + "".join(rng.choice(_CODE_ALPHABET) for _ in range(max(size - 2, 4)))
+        if domain.kind == "digits":
+            return str(rng.randint(int(domain.minimum or 0), int(domain.maximum or 99_999)))
+        if domain.kind == "slug":
+            words = [w for w in self.faker.words(nb=rng.randint(2, 4)) if w.isascii() and w.isalnum()] or ["tq"]
+            return "-".join(words).lower()[: domain.max_length].strip("-") + f"-{rng.randint(1, 999_999)}"
         if domain.kind == "text":
             words = self.faker.words(nb=rng.randint(2, 4))
             return " ".join(words).capitalize()[: domain.max_length].rstrip()
@@ -147,6 +184,11 @@ def row_strategy(row: MappingRow, now: datetime, *, site_currency: str = "EUR") 
     kind = domain.kind
     if kind == "code":
         return st.text(_CODE_ALPHABET, min_size=4, max_size=min(domain.max_length, 12)).map(lambda s: "TQ" + s)
+    if kind == "digits":
+        return st.integers(int(domain.minimum or 0), int(domain.maximum or 99_999)).map(str)
+    if kind == "slug":
+        part = st.text(string.ascii_lowercase + string.digits, min_size=1, max_size=8)
+        return st.lists(part, min_size=1, max_size=4).map("-".join).map(lambda s: s[: domain.max_length].strip("-"))
     if kind == "text":
         alphabet = st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp"))
         return st.text(alphabet, min_size=1, max_size=domain.max_length).map(str.strip).filter(bool)

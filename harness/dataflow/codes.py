@@ -34,6 +34,7 @@ __all__ = [
     "CONDITION_WITHOUT_SUBJECT",
     "DUPLICATE_SECTION",
     "EMPTY_PROPERTY_TABLE",
+    "FIELD_INTERPLAY",
     "FIELD_NOT_WRITABLE",
     "FIELD_ONE_WAY",
     "FINDINGS_SUPPRESSED",
@@ -109,6 +110,7 @@ UNKNOWN_FIELD = FindingCode("TQ030", _E, "a mapped property that the system does
 FIELD_ONE_WAY = FindingCode("TQ031", _W, "a read-only source field in a flow promised to sync both ways")
 FIELD_NOT_WRITABLE = FindingCode("TQ032", _E, "a read-only field as the target: it can never be written")
 NO_FIELD_METADATA = FindingCode("TQ033", _I, "a type of a known system whose fields we have no metadata for")
+FIELD_INTERPLAY = FindingCode("TQ034", _W, "one source field mapped by several rows that would fight: one row wins")
 
 
 def shorten(text: str, width: int = 80) -> str:

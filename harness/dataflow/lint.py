@@ -12,6 +12,7 @@ import os
 from harness.dataflow import codes
 from harness.dataflow.model import DataflowDocument, Finding, FlowSection, PropertyMapping
 from harness.dataflow.parser import parse_file
+from harness.dataflow.vocabulary import ONE_WAY_RULE
 from harness.systems import resolve_system
 from harness.systems.fields import TypeFields, catalogue_for
 
@@ -65,7 +66,40 @@ def lint(document: DataflowDocument) -> DataflowDocument:
             section.target_system or target_system,
             out,
         )
+    _interplay(document, source_system, target_system, out)
     return document.with_findings(tuple(out))
+
+
+def _interplay(document: DataflowDocument, source_system: str, target_system: str, out: list[Finding]) -> None:
+    """A source field that one row writes to the target while another row (in any section from the same source
+    records) could only carry a read-only target's value back: the two would fight every cycle, so the row
+    that writes wins and the other is only compared (the mapping refuses it the same way)."""
+    writers: dict[tuple[str, str], PropertyMapping] = {}
+    backward: list[tuple[str, PropertyMapping, str]] = []
+    for section in document.distinct_sections():
+        catalogue = catalogue_for(section.target_system or target_system)
+        fields = catalogue(section.target_type) if catalogue is not None else None
+        if fields is None:
+            continue
+        for row in section.properties:
+            if not row.source or not row.target:
+                continue
+            fact = fields.lookup(row.target)
+            if fact.exists and fact.read_only:
+                backward.append((section.source_type, row, fields.label))
+            elif fact.exists:
+                writers.setdefault((section.source_type, row.source), row)
+    for source_type, row, label in backward:
+        winner = writers.get((source_type, row.source))
+        if winner is not None:
+            out.append(
+                codes.FIELD_INTERPLAY.at(
+                    row.line,
+                    f"'{row.source}' is also written to '{winner.target}' by the row at line {winner.line}, while "
+                    f"{_row(row)} could only carry {label}'s read-only '{row.target}' back: the two would fight, so "
+                    f"the row at line {winner.line} wins and this one is only compared; remove one of them",
+                )
+            )
 
 
 def _blank_systems(document: DataflowDocument, section: FlowSection, out: list[Finding]) -> None:
@@ -160,10 +194,16 @@ def _check_fields(section: FlowSection, side: str, fields: TypeFields, out: list
                 )
             )
         elif fact.read_only and side == "target":
+            why = f" ({fact.hint})" if fact.hint else ""
+            back = (
+                "; in a section kept in sync both ways the row can only carry target edits back to the source"
+                if section.is_bidirectional
+                else ""
+            )
             out.append(
                 codes.FIELD_NOT_WRITABLE.at(
                     row.line,
-                    f"'{path}' is read-only in {fields.label}: the flow can never write it; "
+                    f"'{path}' is read-only in {fields.label}{why}: the flow can never write it{back}; "
                     "remove the row or map a writable field",
                 )
             )
@@ -172,16 +212,18 @@ def _check_fields(section: FlowSection, side: str, fields: TypeFields, out: list
                 codes.FIELD_ONE_WAY.at(
                     row.line,
                     f"'{path}' is read-only in {fields.label}, so {_row(row)} can only flow one way although "
-                    "the section promises to keep both sides in sync; expect edits in the target to stay there",
+                    f"the section promises to keep both sides in sync; expect that {ONE_WAY_RULE}",
                 )
             )
     for criterion in section.merge_criteria:
         path = criterion.source if side == "source" else criterion.target
         if path and not fields.lookup(path).exists:
+            hint = fields.lookup(path).hint
             out.append(
                 codes.UNKNOWN_FIELD.at(
                     criterion.line,
-                    f"merge criterion '{path}' is no field of {fields.label}; correct the name or remove the row",
+                    f"merge criterion '{path}' is no field of {fields.label}{f' ({hint})' if hint else ''}; "
+                    "correct the name or remove the row",
                 )
             )
 

@@ -13,6 +13,7 @@ from harness.dataflow import vocabulary as voc
 from harness.dataflow.model import DataflowDocument, FlowSection, Rule, RuleKind
 from harness.errors import FeatureError
 from harness.systems import KNOWN_SYSTEMS, resolve_system
+from harness.systems.fields import lookup_field
 
 __all__ = [
     "CREATING_KINDS",
@@ -335,9 +336,12 @@ def _bidirectional_scenarios(ctx: SectionContext, rule: Rule) -> list[Scenario]:
     edit_target: tuple[Step, ...] = _EDIT_TARGET_STEPS
     if ctx.other_flows_from_source:
         edit_target = (*edit_target, _then(voc.THEN.OTHER_FLOWS_CARRY))
+    blocked = _blocked_directions(ctx)
     out = [
-        _scenario("EDIT_SOURCE", kind, line, _EDIT_SOURCE_STEPS, **names),
-        _scenario("EDIT_TARGET", kind, line, edit_target, **names),
+        _scenario(
+            "EDIT_SOURCE_ONE_WAY" if "target" in blocked else "EDIT_SOURCE", kind, line, _EDIT_SOURCE_STEPS, **names
+        ),
+        _scenario("EDIT_TARGET_ONE_WAY" if "source" in blocked else "EDIT_TARGET", kind, line, edit_target, **names),
         _scenario("LATEST_WINS", kind, line, _LATEST_STEPS)._replace(examples=_LATEST_EXAMPLES),
         _scenario("EMPTY_NEVER_OVERWRITES", kind, line, _EMPTY_STEPS),
     ]
@@ -351,6 +355,22 @@ def _bidirectional_scenarios(ctx: SectionContext, rule: Rule) -> list[Scenario]:
             )
         )
     return out
+
+
+def _blocked_directions(ctx: SectionContext) -> set[str]:
+    """The sides ("source", "target") that some spec row of the section can never write, from the field
+    catalogues: there an edit on the other side yields to the read-only side (``vocabulary.ONE_WAY_RULE``)."""
+    blocked: set[str] = set()
+    s = ctx.section
+    for prop in s.properties:
+        for side, system, spec_type, path in (
+            ("source", ctx.source_resolved, s.source_type, prop.source),
+            ("target", ctx.target_resolved, s.target_type, prop.target),
+        ):
+            found = lookup_field(system, spec_type, path) if path else None
+            if found is not None and not isinstance(found, str) and found.read_only:
+                blocked.add(side)
+    return blocked
 
 
 def _property_scenarios(ctx: SectionContext, rule: Rule) -> list[Scenario]:

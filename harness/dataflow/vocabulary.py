@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 __all__ = [
     "ASSUMED_MAPPING_NOTE",
     "GIVEN",
+    "ONE_WAY_RULE",
     "SCENARIO",
     "THEN",
     "WHEN",
@@ -118,6 +119,16 @@ class SCENARIO:
     CREATE_FROM_CONNECTED = "A new {created} record is created from a connected {source} record (spec line {line})"
     EDIT_SOURCE = "An edit in the source record ({source}) reaches the target record ({target}) (spec line {line})"
     EDIT_TARGET = "An edit in the target record ({target}) reaches the source record ({source}) (spec line {line})"
+    #: the edit items of a section with rows that flow one way only (ONE_WAY_RULE): an edit reaches the other
+    #: side only where it can, and yields to the read-only side's value elsewhere
+    EDIT_SOURCE_ONE_WAY = (
+        "An edit in the source record ({source}) reaches the target record ({target}) where a row can carry it, "
+        "and yields to the target's value where it cannot (spec line {line})"
+    )
+    EDIT_TARGET_ONE_WAY = (
+        "An edit in the target record ({target}) reaches the source record ({source}) where a row can carry it, "
+        "and yields to the source's value where it cannot (spec line {line})"
+    )
     LATEST_WINS = "When both sides are edited, the later edit wins (spec line {line})"
     EMPTY_NEVER_OVERWRITES = "An empty value never overwrites a value (spec line {line})"
     CLEAR_PROPAGATES = "A deliberate clear in the {side} record ({side_name}) propagates (spec line {line})"
@@ -153,6 +164,16 @@ class SCENARIO:
     EDGE_CREATE = "A new {source} record holding an edge value (<edge>) is created unchanged (spec line {line})"
     EDGE_EDIT = "An edge value (<edge>) edited in the {side} record ({side_name}) arrives unchanged (spec line {line})"
 
+
+#: The one rule for a row that can flow one way only (one side never accepts a write of its field), said
+#: the same by lint, the checklist's item names and checks, the report and the reference engine. Talk
+#: promised that a link keeps both systems in sync and that the latest version wins — but a value that
+#: cannot reach the read-only side can never be the version both hold; the read-only side is the system of
+#: record for it (Exact computes Stock; Squarespace derives a descriptor), so it stays the master.
+ONE_WAY_RULE = (
+    "the side that cannot be written is the master of that property: an edit on the other side "
+    "cannot reach it and yields to the master's value at the next cycle"
+)
 
 #: Said in a feature's description when a section's property table is empty.
 ASSUMED_MAPPING_NOTE = (

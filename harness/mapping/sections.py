@@ -16,7 +16,7 @@ from harness.dataflow.model import DataflowDocument, FlowSection, MergeCriterion
 from harness.mapping.direction import Direction
 from harness.mapping.mapping_file import MappingFile, bundled_mapping_for
 from harness.mapping.rows import MappingRow, Origin, RefusedRow, build_row
-from harness.systems import resolve_system
+from harness.systems import resolve_system, squarespace
 from harness.systems.fields import lookup_field, type_problem
 
 __all__ = ["LineGroup", "SectionMapping", "effective_mapping"]
@@ -101,7 +101,7 @@ def effective_mapping(document: DataflowDocument, mapping_file: MappingFile | No
         if file is None and not section.properties:
             file = bundled_mapping_for(source_system, target_system)
         out.append(_section_mapping(document, section, source_system, target_system, file, resolved))
-    return out
+    return _one_writer_per_field(out)
 
 
 def _resolve(document: DataflowDocument, section: FlowSection) -> tuple[str, str]:
@@ -162,6 +162,9 @@ def _section_mapping(
             rows.append(replace(row, direction=Direction.SOURCE_TO_TARGET, direction_reason=why))
         else:
             rows.append(row)
+    for row in _required_rows(rows, section, source_system, target_system, file):
+        one_way = not section.is_bidirectional and row.direction is Direction.BOTH
+        rows.append(replace(row, direction=Direction.SOURCE_TO_TARGET, direction_reason=why) if one_way else row)
     rows, more = _resolve_references(document, rows, resolved, source_system, target_system)
     refused.extend(more)
     keys, more = _key_rows(document, section, rows, source_system, target_system)
@@ -274,3 +277,98 @@ def _criterion_row(
     if isinstance(source, str) or isinstance(target, str):
         return "; ".join(r for r in (source, target) if isinstance(r, str))
     return build_row(source, target, "N/A", origin, Direction.BOTH, note="merge criterion", key=True, compare_only=True)
+
+
+#: required fields a record is given a value of when no row writes one: no price is a price of 0.00 there
+_DEFAULTED = frozenset({"variants.pricing.basePrice.value"})
+
+
+def _required_rows(
+    rows: list[MappingRow], section: FlowSection, source_system: str, target_system: str, file: MappingFile | None
+) -> list[MappingRow]:
+    """Rows the target cannot create a record without, assumed from the mapping file where the section maps
+    none onto a field its target requires (a product needs a SKU; Squarespace imports an order only with its
+    reference and lines): the report lists them as assumed. A line field brings its whole line group."""
+    if target_system.casefold() != "squarespace" or section.target_type not in squarespace.SPEC_TYPES:
+        return []
+    source = file if file is not None else bundled_mapping_for(source_system, target_system)
+    found = (
+        source.section_for(source_system, section.source_type, target_system, section.target_type) if source else None
+    )
+    if found is None:
+        return []
+    written = {r.target.path for r in rows if r.flows_to_target}
+    required = {f.path for f in squarespace.type_fields(section.target_type) if f.required and f.create is not None}
+    missing = {p for p in required if p not in written and not p.endswith(".currency") and p not in _DEFAULTED}
+    lines = {path.partition(".")[0] for path in missing if "." in path and path.partition(".")[0] == "lineItems"}
+    taken = {r.label for r in rows}
+    out = []
+    for row in found.rows:
+        wanted = row.target.path in missing or (row.target.line_collection in lines and row.is_line_row)
+        if wanted and row.label not in taken:
+            out.append(row)
+    return out
+
+
+def _one_writer_per_field(mappings: list[SectionMapping]) -> list[SectionMapping]:
+    """One source field mapped by several rows (in one section or several from the same source records):
+    a row that can only carry the target's value back would fight a row that writes the field to the target
+    (``Description`` to a product's ``name`` and from its derived ``descriptor``). The row that writes to the
+    target wins; the other is refused, naming it — lint says the same (TQ034)."""
+    writers: dict[tuple[str, str, str], MappingRow] = {}
+    #: the rows writing each physical target field (an Inventory sku is the product's variants.sku): spec rows
+    #: before assumed ones, each in document order
+    fields: dict[tuple[str, str, str], MappingRow] = {}
+    ordered = [(m, r) for m in mappings for r in m.rows if not r.assumed] + [
+        (m, r) for m in mappings for r in m.rows if r.assumed
+    ]
+    for mapping, row in ordered:
+        if row.flows_to_target and not row.is_line_row:
+            key = (mapping.source_system.casefold(), mapping.section.source_type.casefold(), row.source.path)
+            writers.setdefault(key, row)
+            fields.setdefault(_physical(mapping, row), row)
+    out = []
+    for mapping in mappings:
+        kept: list[MappingRow] = []
+        refused = list(mapping.refused)
+        for row in mapping.rows:
+            key = (mapping.source_system.casefold(), mapping.section.source_type.casefold(), row.source.path)
+            winner = writers.get(key)
+            rival = fields.get(_physical(mapping, row)) if not row.is_line_row else None
+            if row.direction is Direction.TARGET_TO_SOURCE and winner is not None and winner is not row:
+                refused.append(
+                    _refusal(
+                        row,
+                        f"{row.source.label} is also written to {winner.target.label} by the row at "
+                        f"{winner.origin}, which wins: {row.target.label} is only compared, never carried back",
+                    )
+                )
+            elif rival is not None and rival.source.path != row.source.path and row.flows_to_target:
+                refused.append(
+                    _refusal(
+                        row,
+                        f"{row.target.label} is the field the row at {rival.origin} writes from "
+                        f"{rival.source.label}, which wins: two source fields would overwrite each other",
+                    )
+                )
+            else:
+                kept.append(row)
+        if len(kept) == len(mapping.rows):
+            out.append(mapping)
+        else:
+            # a key row is compared, never written: it stays unless it was a row refused here
+            gone = {r.label for r in mapping.rows} - {r.label for r in kept}
+            keys = tuple(k for k in mapping.key_rows if k.label not in gone)
+            out.append(replace(mapping, rows=tuple(kept), refused=tuple(refused), key_rows=keys))
+    return out
+
+
+def _physical(mapping: SectionMapping, row: MappingRow) -> tuple[str, str, str]:
+    """The record field a row writes, across sections whose targets are the same records."""
+    path = row.target.path
+    if mapping.target_system.casefold() == "squarespace":
+        path = squarespace.physical_path(mapping.section.target_type, path)
+        record = "product" if mapping.section.target_type in {"Inventory", "Sesamproducts"} else "order"
+    else:
+        record = mapping.section.target_type.casefold()
+    return (mapping.source_system.casefold() + ":" + mapping.section.source_type.casefold(), record, path)

@@ -266,6 +266,8 @@ class ItemResult:
     steps: tuple[StepResult, ...] = ()
     order: int = 0  #: place in the run's collection order; partial reports are merged by it
     lint_errors: tuple[str, ...] = ()  #: error-level lint findings in the item's section (run anyway)
+    #: what the scenario chose that the spec does not say (values of unmapped fields, rows it could not check)
+    notes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "status", ItemStatus(self.status))
@@ -306,6 +308,7 @@ class ItemResult:
             "steps": [step.to_json() for step in self.steps],
             "order": self.order,
             "lint_errors": list(self.lint_errors),
+            "notes": list(self.notes),
         }
 
     @classmethod
@@ -324,6 +327,7 @@ class ItemResult:
             steps=tuple(StepResult.from_json(s) for s in data.get("steps", ())),
             order=int(data.get("order", 0)),
             lint_errors=tuple(data.get("lint_errors", ())),
+            notes=tuple(data.get("notes", ())),
         )
 
 

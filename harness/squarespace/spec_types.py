@@ -8,16 +8,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from harness.systems.squarespace import INVENTORY_PATHS, physical_path
+
 __all__ = ["INVENTORY", "INVENTORY_PATHS", "physical_path", "product_view", "stored_value"]
 
 INVENTORY = "Inventory"
-#: Inventory paths and the variant field each one is
-INVENTORY_PATHS = {
-    "sku": "variants.sku",
-    "quantity": "variants.stock.quantity",
-    "isUnlimited": "variants.stock.unlimited",
-    "variantId": "variants.id",
-}
 #: what a product holds where it is written no value (Squarespace has no empty weight, price or stock)
 _EMPTY_HELD_AS: dict[str, Any] = {
     "variants.pricing.basePrice.value": "0.00",
@@ -54,11 +49,6 @@ def product_view(product: Mapping[str, Any]) -> dict[str, Any]:
         }
     )
     return data
-
-
-def physical_path(spec_type: str, path: str) -> str:
-    """The Sesamproducts path of a property (an Inventory path is a field of the variant)."""
-    return INVENTORY_PATHS.get(path, path) if spec_type == INVENTORY else path
 
 
 def stored_value(spec_type: str, path: str, value: Any) -> Any:

@@ -130,7 +130,10 @@ class SquarespaceOrdersSide:
         subtotal = sum(
             (Decimal(str(li["unitPricePaid"]["value"])) * int(li.get("quantity") or 0) for li in lines), Decimal("0")
         )
-        if grand is not None and grand.get("value") is not None:
+        if grand is not None and grand.get("value") is None:
+            # Only the currency is mapped: the total is the lines' (Squarespace needs a value with a currency).
+            body["grandTotal"] = {"currency": currency, "value": f"{subtotal:.2f}"}
+        elif grand is not None:
             tax = _money_of(source, "VATAmount")
             shipping = discount = Decimal("0")
             rest = Decimal(str(grand["value"])) - subtotal - tax

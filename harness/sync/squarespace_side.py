@@ -18,11 +18,11 @@ from harness.squarespace.client import SquarespaceClient
 from harness.squarespace.spec_types import INVENTORY_PATHS, physical_path, product_view, stored_value
 from harness.sync.codecs import parse_iso_utc
 from harness.sync.records import ChangeBatch, Record, Writes
+from harness.systems import squarespace as catalogue
 
 __all__ = ["SquarespaceProductsSide", "modified_of"]
 
 INVENTORY, PRODUCTS, ORDER = "Inventory", "Sesamproducts", "Order"
-_PRODUCT_FIELDS = {"name", "description", "urlSlug", "tags", "isVisible"}
 
 
 def modified_of(data: Mapping[str, Any]) -> float | None:
@@ -115,19 +115,25 @@ class SquarespaceProductsSide:
         return record
 
     def update(self, record: Record, writes: Writes) -> None:
+        """Each write goes through the call the field catalogue names for changing that field."""
         product: dict[str, Any] = {}
         variant: dict[str, Any] = {}
         stock: int | None = None
         for (spec_type, path), value in writes.items():
             physical = physical_path(spec_type, path)
-            if physical in _PRODUCT_FIELDS:
-                product[physical] = "" if value is None and physical in {"name", "description"} else value
-            elif physical == "variants.stock.quantity":
-                stock = int(value or 0)
-            elif physical.startswith("variants."):
-                _set(variant, physical.removeprefix("variants."), value)
-            else:
+            spec = catalogue.field(PRODUCTS, physical)
+            call = spec.update if spec is not None else None
+            if call is None:
                 raise SyncError(f"talkqa cannot write Squarespace product field {physical!r}")
+            if call.call == catalogue.UPDATE_PRODUCT:
+                empty_text = value is None and physical in {"name", "description"}
+                _set(product, call.body_path, "" if empty_text else value)
+            elif call.call == catalogue.ADJUST_INVENTORY and physical == "variants.stock.quantity":
+                stock = int(value or 0)
+            elif call.call == catalogue.UPDATE_VARIANT:
+                _set(variant, call.body_path, value)
+            else:
+                raise SyncError(f"talkqa cannot write Squarespace product field {physical!r} ({call.call})")
         variant_id = self.reference_of(record.id)
         if product:
             self.client.update_product(record.id, product)
@@ -188,8 +194,8 @@ class SquarespaceProductsSide:
                     variant.update(element)
             elif key in INVENTORY_PATHS:
                 _set(variant, INVENTORY_PATHS[key].removeprefix("variants."), value)
-            elif key in _PRODUCT_FIELDS:
-                product[key] = value
+            elif _creates_product_field(key, value):
+                _merge(product, key, value)
             else:
                 raise SyncError(f"talkqa cannot create Squarespace products with field {key!r}")
         if not variant.get("sku"):
@@ -215,12 +221,32 @@ class SquarespaceProductsSide:
                     money.setdefault("currency", self.currency)
                     if money.get("value") is None:
                         money["value"] = "0.00"
+        dimensions = (variant.get("shippingMeasurements") or {}).get("dimensions")
+        if isinstance(dimensions, dict):
+            dimensions.setdefault("unit", "CENTIMETER")
         weight = (variant.get("shippingMeasurements") or {}).get("weight")
         if isinstance(weight, dict):
             weight.setdefault("unit", "KILOGRAM")
             if weight.get("value") is None:
                 weight["value"] = 0.0
         return variant
+
+
+def _creates_product_field(key: str, value: Any) -> bool:
+    """Whether ``key`` (a top-level key of a built product: ``name``, ``seoOptions``) holds only fields the
+    product create call writes."""
+    if not isinstance(value, dict):
+        spec = catalogue.field(PRODUCTS, key)
+        return spec is not None and spec.create is not None and spec.create.call == catalogue.CREATE_PRODUCT
+    return all(_creates_product_field(f"{key}.{name}", inner) for name, inner in value.items())
+
+
+def _merge(target: dict[str, Any], key: str, value: Any) -> None:
+    if isinstance(value, dict):
+        for name, inner in value.items():
+            _set(target, f"{key}.{name}", inner)
+    else:
+        target[key] = value
 
 
 def _set(target: dict[str, Any], path: str, value: Any) -> None:

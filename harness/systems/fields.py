@@ -25,11 +25,13 @@ __all__ = [
     "FieldRef",
     "JsonValue",
     "Reference",
+    "SquarespaceTypeFields",
     "TypeFields",
     "catalogue_for",
     "exact_catalogue",
     "lookup_field",
     "register_catalogue",
+    "squarespace_catalogue",
     "type_problem",
 ]
 
@@ -55,7 +57,7 @@ class FieldFact:
     where: str  #: the resource or type it was looked up in, e.g. ``salesorder/SalesOrderLines``
     exists: bool
     read_only: bool = False  #: the system never accepts a write of it
-    hint: str = ""  #: for a missing field: a close name or why the path cannot exist
+    hint: str = ""  #: for a missing field: a close name or why the path cannot exist; else a note on it
 
 
 class TypeFields(Protocol):
@@ -143,6 +145,37 @@ def exact_catalogue(spec_type: str) -> TypeFields | None:
 
 
 register_catalogue("Exact Online", exact_catalogue)
+
+
+# -- Squarespace ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SquarespaceTypeFields:
+    """The fields of one Squarespace spec type (``Inventory``, ``Sesamproducts``, ``Order``), by dotted path."""
+
+    spec_type: str
+
+    @property
+    def label(self) -> str:
+        return f"Squarespace {self.spec_type}"
+
+    def lookup(self, path: str) -> FieldFact:
+        spec = squarespace.field(self.spec_type, path)
+        if spec is not None:
+            return FieldFact(path, self.spec_type, exists=True, read_only=spec.read_only, hint=spec.note)
+        known = [f.path for f in squarespace.type_fields(self.spec_type)]
+        folded = next((k for k in known if k.casefold() == path.casefold()), None)
+        close = folded or next(iter(difflib.get_close_matches(path, known, n=1, cutoff=0.7)), None)
+        return FieldFact(path, self.spec_type, exists=False, hint=f"did you mean '{close}'?" if close else "")
+
+
+def squarespace_catalogue(spec_type: str) -> TypeFields | None:
+    """Squarespace's fields for a spec type (any case), or ``None`` for a type Squarespace does not serve."""
+    wanted = spec_type.strip().casefold()
+    name = next((t for t in squarespace.SPEC_TYPES if t.casefold() == wanted), None)
+    return SquarespaceTypeFields(name) if name is not None else None
+
+
+register_catalogue("Squarespace", squarespace_catalogue)
 
 
 # -- the face the mapping asks ----------------------------------------------------------------------

@@ -30,6 +30,7 @@ __all__ = [
     "CURRENCIES",
     "FULFIL_ORDER",
     "IMPORT_ORDER",
+    "INVENTORY_PATHS",
     "SPEC_TYPES",
     "UPDATE_PRODUCT",
     "UPDATE_VARIANT",
@@ -37,6 +38,7 @@ __all__ = [
     "FieldWrite",
     "ValueKind",
     "field",
+    "physical_path",
     "type_fields",
 ]
 
@@ -53,6 +55,19 @@ CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "CHF", "SEK", "NOK", "DKK")
 
 #: The spec type names dataflow documents use for Squarespace.
 SPEC_TYPES = ("Inventory", "Sesamproducts", "Order")
+
+#: An inventory item is the stock of a product's variant: each Inventory path is this field of the product
+INVENTORY_PATHS = {
+    "sku": "variants.sku",
+    "quantity": "variants.stock.quantity",
+    "isUnlimited": "variants.stock.unlimited",
+    "variantId": "variants.id",
+}
+
+
+def physical_path(spec_type: str, path: str) -> str:
+    """The product field a property is (an Inventory path is a field of the variant; others are themselves)."""
+    return INVENTORY_PATHS.get(path, path) if spec_type == "Inventory" else path
 
 
 class ValueKind(StrEnum):

@@ -125,6 +125,7 @@ def test_ten_megabytes_of_noise_under_a_real_title_and_section_give_a_bounded_li
         ("exact-fields.rst", codes.UNKNOWN_FIELD),
         ("exact-fields.rst", codes.FIELD_NOT_WRITABLE),
         ("exact-fields.rst", codes.NO_FIELD_METADATA),
+        ("field-interplay.rst", codes.FIELD_INTERPLAY),
     ],
 )
 def test_a_broken_fixture_gives_its_finding(fixture: str, code: codes.FindingCode) -> None:

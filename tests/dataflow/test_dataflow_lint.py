@@ -12,6 +12,7 @@ from harness.dataflow import codes
 from harness.dataflow.lint import lint, lint_file
 from harness.dataflow.model import DataflowDocument, Finding, PropertyMapping, RuleKind, Severity
 from harness.dataflow.parser import parse_file, parse_text
+from harness.dataflow.vocabulary import ONE_WAY_RULE
 from harness.errors import UnreadableSpecError
 from harness.systems.fields import CATALOGUES, FieldFact, catalogue_for, exact_catalogue
 
@@ -239,7 +240,7 @@ def test_a_target_note_is_reported_with_its_condition() -> None:
 
 # -- Exact Online fields --------------------------------------------------------------------------------
 def test_an_unknown_exact_field_is_an_error_that_suggests_the_right_name() -> None:
-    findings = findings_of(spec(flow("Exact Online Items to Squarespace Inventory", "Descripton | name | N/A")))
+    findings = findings_of(spec(flow("Exact Online Items to Squarespace Inventory", "Descripton | sku | N/A")))
     unknown = coded(findings, codes.UNKNOWN_FIELD)
     assert len(unknown) == 1
     assert unknown[0].severity is Severity.ERROR
@@ -331,7 +332,7 @@ def test_an_unknown_exact_merge_criterion_is_an_error() -> None:
 
 
 def test_a_blank_exact_system_is_recognised_from_its_types() -> None:
-    text = spec(flow(" Items to Squarespace Inventory", "Descripton | name | N/A"), title=" to Squarespace Dataflow")
+    text = spec(flow(" Items to Squarespace Inventory", "Descripton | sku | N/A"), title=" to Squarespace Dataflow")
     assert coded(findings_of(text), codes.UNKNOWN_FIELD)
 
 
@@ -379,3 +380,50 @@ def test_every_message_says_what_to_do() -> None:
 def test_property_rows_keep_their_mapping_through_lint() -> None:
     document = lint_file(BUNDLED)
     assert document.sections[0].properties[0] == PropertyMapping("Code", "sku", "string", None, 26)
+
+
+# -- Squarespace fields (the target side) -----------------------------------------------------------
+def test_a_typo_in_a_squarespace_field_is_an_error_that_suggests_the_right_name() -> None:
+    findings = findings_of(spec(flow("Exact Online Items to Squarespace Inventory", "Code | skuu | N/A")))
+    unknown = coded(findings, codes.UNKNOWN_FIELD)
+    assert [f.severity for f in unknown] == [Severity.ERROR]
+    assert "'skuu' is no field of Squarespace Inventory (did you mean 'sku'?)" in unknown[0].message
+
+
+@pytest.mark.parametrize(
+    ("target", "flagged"),
+    [("descriptor", True), ("variants.sku", False), ("seoOptions.title", False), ("orderNumber", True)],
+)
+def test_a_read_only_squarespace_target_is_an_error_naming_why(target: str, flagged: bool) -> None:
+    spec_type = "Order" if target == "orderNumber" else ("Inventory" if target == "descriptor" else "Sesamproducts")
+    source_type = "Salesorders" if spec_type == "Order" else "Items"
+    row = f"{'OrderNumber' if spec_type == 'Order' else 'Description'} | {target} | N/A"
+    findings = findings_of(spec(flow(f"Exact Online {source_type} to Squarespace {spec_type}", row)))
+    errors = coded(findings, codes.FIELD_NOT_WRITABLE)
+    assert bool(errors) is flagged
+    if target == "descriptor":
+        assert "(the product name, then the variant's attributes)" in errors[0].message
+
+
+def test_a_squarespace_field_in_the_wrong_case_is_unknown_but_the_hint_names_it() -> None:
+    fields = catalogue_for("Squarespace")
+    assert fields is not None
+    catalogue = fields("sesamproducts")
+    assert catalogue is not None
+    assert catalogue.lookup("VARIANTS.SKU").hint == "did you mean 'variants.sku'?"
+
+
+def test_the_one_way_warning_states_the_one_rule() -> None:
+    findings = findings_of(spec(flow("Exact Online Items to Squarespace Inventory", "Stock | quantity | N/A")))
+    (warning,) = coded(findings, codes.FIELD_ONE_WAY)
+    assert ONE_WAY_RULE in warning.message
+
+
+def test_a_row_carrying_back_a_field_another_row_writes_is_named_with_the_winner() -> None:
+    text = spec(
+        flow("Exact Online Items to Squarespace Sesamproducts", "Description | name | N/A"),
+        flow("Exact Online Items to Squarespace Inventory", "Description | descriptor | N/A"),
+    )
+    (finding,) = coded(findings_of(text), codes.FIELD_INTERPLAY)
+    assert finding.severity is Severity.WARNING
+    assert "'name'" in finding.message and "wins" in finding.message

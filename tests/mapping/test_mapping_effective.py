@@ -307,13 +307,14 @@ def test_a_line_field_onto_an_order_field_is_refused() -> None:
 def test_a_reference_without_a_section_to_resolve_through_is_refused() -> None:
     row = ("SalesOrderLines.Item", "lineItems.variantId", "string")
     mapping = _only(_document(_section("Salesorders", "Order", row)))
-    assert mapping.rows == ()
+    assert not [r for r in mapping.rows if r.is_reference]
     assert "no section of the document links the Exact Online item to the variant" in mapping.refused[0].reason
 
 
 def test_a_one_way_section_makes_every_row_flow_from_the_source() -> None:
     document = _document(_section("Items", "Sesamproducts", ("Description", "name", "string"), bidirectional=False))
-    (row,) = _only(document).rows
+    row, sku = _only(document).rows
+    assert sku.assumed and sku.direction is Direction.SOURCE_TO_TARGET  # a product needs a SKU
     assert row.direction is Direction.SOURCE_TO_TARGET
     assert row.direction_reason is not None and "both ways" in row.direction_reason
 
@@ -323,8 +324,27 @@ def test_a_one_way_section_refuses_a_row_onto_a_read_only_target() -> None:
         _section("Salesorders", "Order", ("OrderNumber", "orderNumber", "string"), bidirectional=False)
     )
     mapping = _only(document)
-    assert mapping.rows == ()
+    assert not [r for r in mapping.rows if not r.assumed]
     assert "Squarespace Order.orderNumber is read-only" in mapping.refused[0].reason
+
+
+def test_an_order_section_without_reference_or_lines_assumes_the_rows_an_import_needs() -> None:
+    document = _document(_section("Salesorders", "Order", ("Currency", "grandTotal.currency", "string")))
+    mapping = _only(document)
+    assumed = {r.target.path for r in mapping.assumed}
+    assert {"externalOrderReference", "lineItems.quantity", "lineItems.unitPricePaid.value"} <= assumed
+    assert [r.label for r in mapping.rows if not r.assumed] == ["Currency → grandTotal.currency"]
+
+
+def test_a_row_carrying_back_a_field_another_row_writes_is_refused_naming_the_winner() -> None:
+    document = _document(
+        _section("Items", "Sesamproducts", ("Code", "variants.sku", "string"), ("Description", "name", "string")),
+        _section("Items", "Inventory", ("Code", "sku", "string"), ("Description", "descriptor", "string")),
+    )
+    inventory = effective_mapping(document)[1]
+    assert [r.label for r in inventory.rows] == ["Code → sku"]
+    (refused,) = inventory.refused
+    assert "Squarespace Sesamproducts.name" in refused.reason and "which wins" in refused.reason
 
 
 def test_a_one_way_section_turns_assumed_rows_one_way_and_refuses_backward_ones() -> None:
@@ -339,9 +359,18 @@ def test_a_merge_criterion_without_a_row_still_recognises_counterparts() -> None
     section = _section("Items", "Sesamproducts", ("Description", "name", "string"), merge=(("Code", "variants.sku"),))
     mapping = _only(_document(section))
     (key,) = mapping.key_rows
-    assert key.label == "Code → variants.sku" and key.key and key not in mapping.rows
-    assert key.origin.line == 16 and key.note == "merge criterion"
+    assert key.label == "Code → variants.sku" and key.key
+    # the product needs a SKU, so the file's row onto it is assumed, and it is the row the criterion names
+    assert key in mapping.assumed
     assert crossing.same(key, "A-1   ", "A-1")
+
+
+def test_a_merge_criterion_without_a_row_onto_an_optional_field_is_compared_only() -> None:
+    section = _section("Items", "Sesamproducts", ("Code", "variants.sku", "string"), merge=(("Description", "name"),))
+    mapping = _only(_document(section))
+    (key,) = mapping.key_rows
+    assert key.label == "Description → name" and key not in mapping.rows
+    assert key.origin.line == 16 and key.note == "merge criterion"
 
 
 def test_a_merge_criterion_on_an_unknown_field_is_refused() -> None:
