@@ -37,6 +37,8 @@ OTHER_VALUES: dict[str, Any] = {
     "strict": True,
     "examples": 3,
     "markers": "section_1 and not resilience",
+    "cycle_timeout": 7.5,
+    "run_timeout": 600.0,
 }
 
 #: Where pytest keeps the values of the options that are pytest's own (-m) or pytest-xdist's (-n).

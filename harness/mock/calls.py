@@ -7,31 +7,13 @@ import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+from harness.redaction import REDACTED, redact_text
+
 __all__ = ["CallLog", "CallRecord", "body_excerpt", "redact_text", "redacted_headers"]
 
 _BODY_EXCERPT = 4096
-_SECRET_KEYS = (
-    "access_token",
-    "refresh_token",
-    "client_secret",
-    "api_key",
-    "apikey",
-    "password",
-)
-_SECRET_JSON = re.compile(r'("(?:' + "|".join(_SECRET_KEYS) + r')"\s*:\s*)"[^"]*"', re.IGNORECASE)
-_SECRET_FORM = re.compile(r"(?<![\w])((?:" + "|".join(_SECRET_KEYS) + r")=)[^&\s]*", re.IGNORECASE)
-# an OAuth authorization code travels as ``code=`` in a query or form (``Code`` in JSON is an item code)
-_AUTH_CODE = re.compile(r"(?<![\w])(code=)[^&\s]*")
-_BEARER = re.compile(r"(Bearer\s+)\S+", re.IGNORECASE)
-_REDACTED = "***"
-
-
-def redact_text(text: str) -> str:
-    """Blank out tokens, secrets and authorization codes in a URL, form, JSON or header text."""
-    text = _SECRET_JSON.sub(rf'\1"{_REDACTED}"', text)
-    text = _SECRET_FORM.sub(rf"\1{_REDACTED}", text)
-    text = _AUTH_CODE.sub(rf"\1{_REDACTED}", text)
-    return _BEARER.sub(rf"\1{_REDACTED}", text)
+_SECRET_HEADERS = {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key"}
+_BEARER = re.compile(r"^((?:Bearer|Basic)\s+)\S+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -122,11 +104,14 @@ def body_excerpt(body: bytes) -> str:
 
 
 def redacted_headers(headers: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    """Headers as evidence: credentials blanked out (the scheme of an Authorization kept), and any known
+    secret or secret-shaped value in the others too."""
     out = []
     for name, value in sorted(headers.items()):
-        if name in {"authorization", "cookie", "set-cookie", "x-api-key"}:
-            value = _BEARER.sub(rf"\1{_REDACTED}", value) if name == "authorization" else _REDACTED
-            if name == "authorization" and not value.lower().startswith("bearer"):
-                value = _REDACTED
+        if name.lower() in _SECRET_HEADERS:
+            scheme = _BEARER.match(value) if name.lower().endswith("authorization") else None
+            value = f"{scheme.group(1)}{REDACTED}" if scheme else REDACTED
+        else:
+            value = redact_text(value)
         out.append((name, value))
     return tuple(out)
