@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.talkqa-installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench fuzz clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "talkqa needs Python 3.11 or newer on PATH" >&2; exit 2; }
@@ -29,6 +29,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done
+
+fuzz: $(STAMP)
+	$(BIN)/python -m pytest -p no:cacheprovider -m fuzz tests/mock/test_fuzz_asgi.py
 
 clean:
 	rm -rf $(VENV) reports/*.html reports/*.json reports/*.xml

@@ -13,7 +13,6 @@ Decisions where the facts leave a choice:
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -31,7 +30,7 @@ from harness.exact.store import Division, Store, User
 from harness.exact.validation import RecordError
 from harness.mock.core import MockService
 from harness.mock.faults import Fault
-from harness.mock.messages import MockRequest, MockResponse
+from harness.mock.messages import MockRequest, MockResponse, is_ascii_number, parse_json_bytes
 from harness.systems import EXACT_ONLINE
 from harness.systems.exact import resource
 
@@ -104,7 +103,7 @@ class ExactOnlineMock(MockService):
         division_number: int | None = None
         if rest.split("(")[0].rstrip("/") != "current/Me":
             head, _, rest = rest.partition("/")
-            if not head.isdigit():
+            if not is_ascii_number(head):
                 return error_response(404, "Resource not found.", atom=atom)
             division_number = int(head)
         matched = _ENTITY.match(rest)
@@ -326,9 +325,9 @@ def _wants_json(request: MockRequest) -> bool:
 
 def _json_body(request: MockRequest) -> Any:
     try:
-        return json.loads(request.body.decode("utf-8"), parse_constant=_refuse_constant)
-    except (ValueError, UnicodeDecodeError):
-        raise RecordError(400, "Error processing request stream. The request body is not valid JSON.") from None
+        return parse_json_bytes(request.body)
+    except ValueError as exc:
+        raise RecordError(400, f"Error processing request stream. The request body is not valid JSON: {exc}.") from None
 
 
 def _refuse_constant(name: str) -> Any:
