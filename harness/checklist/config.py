@@ -79,6 +79,10 @@ def load_config(
     in their order (``config_args`` builds them)."""
     started = time.monotonic()
     spec_path = Path(spec) if spec else DEFAULT_SPEC
+    if spec_path.is_dir():
+        raise UsageError(
+            f"spec {spec_path} is a folder; give a dataflow document in it ({SPEC.flags[0]} / {SPEC.pytest_flag})"
+        )
     if not spec_path.is_file():
         raise UsageError(
             f"spec {spec_path} does not exist; give a dataflow document ({SPEC.flags[0]} / {SPEC.pytest_flag})"
@@ -86,6 +90,8 @@ def load_config(
     document = lint(parse_file(spec_path))
     mapping_file = None
     if mapping:
+        if Path(mapping).is_dir():
+            raise UsageError(f"mapping file {mapping} is a folder; give a mapping file (.toml)")
         if not Path(mapping).is_file():
             raise UsageError(f"mapping file {mapping} does not exist")
         mapping_file = load_mapping_file(mapping)

@@ -42,7 +42,6 @@ HOSTS = EXACT_ONLINE.hosts
 _ENTITY = re.compile(
     r"^(?P<coll>[A-Za-z]+(?:/[A-Za-z]+)*)(?:\((?P<key>[^)]*)\)(?:/(?P<nav>SalesOrderLines))?)?(?:/(?P<count>\$count))?$"
 )
-_MAX_BODY = 10 * 1024 * 1024
 _MAX_URL = 6000
 _KEYS = {"items": "ID", "orders": "OrderID", "lines": "ID", "deleted": "Timestamp"}
 
@@ -82,6 +81,9 @@ class ExactOnlineMock(MockService):
             }
         message = messages.get(fault.status, "An internal error occurred.")
         return error_response(fault.status, message, atom=not _wants_json(request), headers=headers)
+
+    def too_large_response(self, request: MockRequest) -> MockResponse:
+        return error_response(413, "The request body is larger than 10 MB.", atom=not _wants_json(request))
 
     def crash_response(self, request: MockRequest, exc: Exception) -> MockResponse:
         return error_response(500, "An internal error occurred.", atom=not _wants_json(request))
@@ -144,7 +146,7 @@ class ExactOnlineMock(MockService):
     ) -> MockResponse:
         if len(request.url) > _MAX_URL:
             return error_response(414, f"The URL is longer than {_MAX_URL} characters.", atom=atom)
-        if len(request.body) > _MAX_BODY:
+        if len(request.body) > self.max_body_bytes:
             return error_response(413, "The request body is larger than 10 MB.", atom=atom)
         try:
             query = parse_query(request.query)

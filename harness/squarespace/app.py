@@ -129,6 +129,11 @@ class SquarespaceMock(MockService):
         subtype = "RATE_LIMIT_EXCEEDED" if status == 429 else None
         return MockResponse.json(status, error_body(status, message, self.context_id(), subtype), headers)
 
+    def too_large_response(self, request: MockRequest) -> MockResponse:
+        limit = self.max_body_bytes // (1024 * 1024)
+        message = f"the request body is larger than {limit} MB"
+        return MockResponse.json(413, error_body(413, message, self.context_id(), "REQUEST_TOO_LARGE"))
+
     def crash_response(self, request: MockRequest, exc: Exception) -> MockResponse:
         return MockResponse.json(500, error_body(500, "an internal error occurred", self.context_id()))
 
