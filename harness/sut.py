@@ -23,7 +23,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -182,6 +182,7 @@ class PythonFactorySut:
         self.target = target
         self.endpoints = endpoints
         self.clock = clock
+        remember_secret(endpoints.exact_client_secret, endpoints.squarespace_api_key)
         self._factory = _import_factory(target)
         self._engine: Any = self._build()
 
@@ -200,12 +201,14 @@ class PythonFactorySut:
         try:
             outcome = self._engine.run_cycle()
         except Exception as exc:  # the SUT failed its cycle: that is a result, not a harness crash
-            return CycleResult(False, f"{type(exc).__name__}: {exc}", duration_s=time.perf_counter() - started)
+            failure = redact_text(f"{type(exc).__name__}: {exc}")
+            return CycleResult(False, failure, duration_s=time.perf_counter() - started)
         duration = time.perf_counter() - started
         if isinstance(outcome, CycleResult):
-            return outcome
+            return replace(outcome, error=redact_text(outcome.error)) if outcome.error else outcome
         ok = bool(getattr(outcome, "ok", True))
-        error = getattr(outcome, "error", None)
+        said = getattr(outcome, "error", None)
+        error = redact_text(str(said)) if said else None
         detail = outcome.as_detail() if hasattr(outcome, "as_detail") else {}
         return CycleResult(ok, error, detail, duration)
 

@@ -164,3 +164,22 @@ def test_the_reference_engine_parses_a_spec_once_however_often_it_is_built(
     spec.write_text(spec.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # an edited spec is read again
     load_sut("reference", where, VirtualClock()).close()
     assert parsed == [str(spec), str(spec)]
+
+
+def leaky_factory(endpoints: Endpoints, clock: Any) -> Any:
+    class Leaky:
+        def run_cycle(self) -> None:
+            raise RuntimeError(
+                f"login failed with {endpoints.exact_client_secret}-and-more, key {endpoints.squarespace_api_key}"
+            )
+
+    return Leaky()
+
+
+def test_a_failing_python_engine_s_message_is_redacted_of_the_run_s_secrets(tmp_path: Path) -> None:
+    where = dataclasses.replace(
+        endpoints(tmp_path), exact_client_secret="s3cret-value-1", squarespace_api_key="k3y-value-22"
+    )
+    result = load_sut(f"{__name__}:leaky_factory", where, VirtualClock()).run_cycle()
+    assert not result.ok
+    assert result.error == "RuntimeError: login failed with ***-and-more, key ***"
