@@ -62,6 +62,13 @@ def _descendants(pid: int) -> set[int]:
     return found
 
 
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        return ""
+
+
 def _listening(url: str) -> bool:
     host, _, port = url.removeprefix("http://").rpartition(":")
     try:
@@ -156,3 +163,32 @@ def test_a_timeout_that_is_no_positive_number_is_a_usage_error(
     assert exited.value.code == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and flag in err
+
+
+def test_a_signal_to_selfcheck_leaves_no_run_behind(tmp_path: Path) -> None:
+    run = subprocess.Popen(
+        [sys.executable, "-m", "harness.cli", "selfcheck", "--fault", "one_way", "-m", "line_16",
+         "--report-dir", str(tmp_path / "reports")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        family: set[int] = set()
+        while time.monotonic() < deadline and not any("pytest" in _cmdline(pid) for pid in family):
+            time.sleep(0.1)
+            family = _descendants(run.pid)
+        assert family, "selfcheck started no run"
+        run.send_signal(signal.SIGTERM)
+        _, stderr = run.communicate(timeout=60)
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.wait()
+    assert run.returncode in {130, 143}, stderr
+    assert "Traceback" not in stderr
+    deadline = time.monotonic() + 5
+    while any(_running(pid) for pid in family) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [pid for pid in family if _running(pid)] == []
