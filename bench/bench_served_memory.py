@@ -1,6 +1,6 @@
 """Benchmark of a served mock's memory over many requests: ``talkqa serve`` in its own process, hit by
-100,000 requests (reads with a valid key, writes refused for a missing key, unknown paths, a large
-refused body now and then), its resident memory (VmRSS) printed every 10,000 requests.
+100,000 requests (reads with a valid key, writes refused for a missing key, unknown long paths, 3 KB
+bodies refused), its resident memory (VmRSS) printed every 10,000 requests.
 
 The call log keeps a window (``--call-log``, 1,000 by default), so memory should stay flat: the figure
 to read is the growth from the first sample to the last. Prints figures; asserts nothing.
