@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.talkqa-installed
 
-.PHONY: run test test-generated lint bench clean selfcheck mutate
+.PHONY: run test test-generated lint bench fuzz clean selfcheck mutate
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "talkqa needs Python 3.11 or newer on PATH" >&2; exit 2; }
@@ -45,6 +45,9 @@ mutate: $(STAMP)
 
 bench: $(STAMP)
 	for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done
+
+fuzz: $(STAMP)
+	$(BIN)/python -m pytest -p no:cacheprovider -m fuzz tests/mock/test_fuzz_asgi.py
 
 clean:
 	rm -rf $(VENV) reports/*.html reports/*.json reports/*.xml

@@ -18,6 +18,10 @@ from harness import __version__
 from harness.errors import HarnessError, UnreadableSpecError, UsageError
 from harness.options import DEFAULT_SPEC, add_arguments, non_negative, positive, values_of
 
+#: ``talkqa serve --call-log``'s default (``harness.mock.served.SERVED_CALL_WINDOW``, not imported: the CLI
+#: loads no mock until one is served).
+SERVED_CALL_WINDOW = 1000
+
 __all__ = ["DEFAULT_SPEC", "EXIT_FAILED", "EXIT_OK", "EXIT_UNUSABLE", "build_parser", "main"]
 
 EXIT_OK = 0
@@ -31,6 +35,13 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_UNUSABLE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _port(text: str) -> int:
+    value = non_negative(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"expected a TCP port from 0 to 65535, got {value}")
+    return value
 
 
 def _spec_paths(values: Sequence[str]) -> list[Path]:
@@ -148,6 +159,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
             minutely_limit=args.minutely_limit,
             daily_limit=args.daily_limit,
             token_ttl=args.token_ttl,
+            call_log=args.call_log,
         )
     from harness.squarespace.serve import serve as serve_squarespace
 
@@ -158,6 +170,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         products=args.products,
         orders=args.orders,
         rate_limit=args.rate_limit,
+        call_log=args.call_log,
     )
 
 
@@ -257,8 +270,13 @@ def _add_serve(commands: argparse._SubParsersAction[_Parser]) -> None:
 
     def common(parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--host", default="127.0.0.1", help="loopback address to listen on (default 127.0.0.1)")
+        parser.add_argument("--port", type=_port, default=0, help="port to listen on; 0 (default) picks a free one")
         parser.add_argument(
-            "--port", type=non_negative, default=0, help="port to listen on; 0 (default) picks a free one"
+            "--call-log",
+            type=positive,
+            default=SERVED_CALL_WINDOW,
+            metavar="N",
+            help="calls the mock keeps as evidence, the oldest dropped first (default %(default)s)",
         )
         parser.add_argument("--seed", type=non_negative, default=1, help="seed of the fake data (default 1)")
         parser.add_argument("--orders", type=non_negative, default=10, help="sales orders to create (default 10)")

@@ -23,6 +23,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 __all__ = [
     "ALLOW_LINT_ERRORS",
+    "CYCLE_TIMEOUT",
     "DEFAULT_SPEC",
     "EXAMPLES",
     "FAULTS",
@@ -31,6 +32,7 @@ __all__ = [
     "MARKERS",
     "OPTIONS",
     "REPORT_DIR",
+    "RUN_TIMEOUT",
     "SEED",
     "SPEC",
     "STRICT",
@@ -50,6 +52,7 @@ __all__ = [
     "plugin_values",
     "positive",
     "replay_argv",
+    "seconds",
     "values_of",
     "workers",
 ]
@@ -80,6 +83,16 @@ def positive(text: str) -> int:
     value = non_negative(text)
     if value == 0:
         raise argparse.ArgumentTypeError("expected a number of 1 or more, got 0")
+    return value
+
+
+def seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0, got {text!r}")
     return value
 
 
@@ -317,6 +330,33 @@ VERBOSE: Option[bool] = Option(
     commands=frozenset({"run"}),
 )
 
+CYCLE_TIMEOUT: Option[float] = Option(
+    "cycle_timeout",
+    seconds,
+    120.0,
+    "seconds one sync cycle of a cmd: engine may take before its whole process tree is killed and the item "
+    "fails (default %(default)g)",
+    flags=("--cycle-timeout",),
+    pytest_flag="--talkqa-cycle-timeout",
+    plugin=True,
+    metavar="S",
+    commands=frozenset({"run"}),
+    config=True,
+)
+RUN_TIMEOUT: Option[float | None] = Option(
+    "run_timeout",
+    seconds,
+    None,
+    "seconds the whole run may take: cycles still running then are stopped, the items left fail, and the "
+    "reports say so (default: no limit)",
+    flags=("--run-timeout",),
+    pytest_flag="--talkqa-run-timeout",
+    plugin=True,
+    metavar="S",
+    commands=frozenset({"run"}),
+    config=True,
+)
+
 #: Every option, in the order ``--help`` lists them (and ``load_config`` takes the ``config`` ones).
 OPTIONS: tuple[Option[Any], ...] = (
     SPEC,
@@ -332,6 +372,8 @@ OPTIONS: tuple[Option[Any], ...] = (
     KEYWORDS,
     ALLOW_LINT_ERRORS,
     VERBOSE,
+    CYCLE_TIMEOUT,
+    RUN_TIMEOUT,
 )
 
 

@@ -23,13 +23,16 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from harness.clock import Clock
 from harness.errors import SutError, UsageError
+from harness.options import CYCLE_TIMEOUT
+from harness.procs import kill_tree, start_group
+from harness.redaction import redact_text, remember_secret
 from harness.systems import EXACT_ONLINE, SQUARESPACE
 
 if TYPE_CHECKING:
@@ -53,6 +56,12 @@ __all__ = [
 ENGINE_GROUP = "talkqa.engines"
 #: The engine ``--sut`` means when it names none.
 DEFAULT_SUT = "reference"
+#: Seconds one cycle of an external program may take (``--cycle-timeout``).
+DEFAULT_CYCLE_TIMEOUT_S = CYCLE_TIMEOUT.default
+#: The last characters of what a program printed that a cycle keeps as evidence.
+_OUTPUT_KEPT = 2000
+#: Seconds to read what a killed program printed before giving up on its pipes.
+_DRAIN_S = 2.0
 
 
 @cache
@@ -173,6 +182,7 @@ class PythonFactorySut:
         self.target = target
         self.endpoints = endpoints
         self.clock = clock
+        remember_secret(endpoints.exact_client_secret, endpoints.squarespace_api_key)
         self._factory = _import_factory(target)
         self._engine: Any = self._build()
 
@@ -191,12 +201,14 @@ class PythonFactorySut:
         try:
             outcome = self._engine.run_cycle()
         except Exception as exc:  # the SUT failed its cycle: that is a result, not a harness crash
-            return CycleResult(False, f"{type(exc).__name__}: {exc}", duration_s=time.perf_counter() - started)
+            failure = redact_text(f"{type(exc).__name__}: {exc}")
+            return CycleResult(False, failure, duration_s=time.perf_counter() - started)
         duration = time.perf_counter() - started
         if isinstance(outcome, CycleResult):
-            return outcome
+            return replace(outcome, error=redact_text(outcome.error)) if outcome.error else outcome
         ok = bool(getattr(outcome, "ok", True))
-        error = getattr(outcome, "error", None)
+        said = getattr(outcome, "error", None)
+        error = redact_text(str(said)) if said else None
         detail = outcome.as_detail() if hasattr(outcome, "as_detail") else {}
         return CycleResult(ok, error, detail, duration)
 
@@ -220,51 +232,93 @@ class PythonFactorySut:
 
 
 class ExternalCommandSut:
-    """A SUT that is an external program, run once per cycle."""
+    """A SUT that is an external program, run once per cycle.
 
-    def __init__(self, command: str, endpoints: Endpoints, *, timeout_s: float = 300.0, cwd: str | None = None) -> None:
+    Each cycle runs in a process group of its own: when it overruns ``timeout_s`` (or the run's
+    ``deadline``, a ``time.monotonic()`` value), or the checklist is interrupted, the whole tree it started
+    is killed. What it prints passes the run's redactor before it is kept."""
+
+    def __init__(
+        self,
+        command: str,
+        endpoints: Endpoints,
+        *,
+        timeout_s: float = DEFAULT_CYCLE_TIMEOUT_S,
+        cwd: str | None = None,
+        deadline: float | None = None,
+    ) -> None:
         self.argv = shlex.split(command)
         if not self.argv:
             raise UsageError("--sut cmd: needs a command line after 'cmd:'")
         self.command = command
         self.endpoints = endpoints
         self.timeout_s = timeout_s
+        self.deadline = deadline
         self.cwd = cwd
         self.runs = 0
+        # the secrets handed to the program are secrets of the run: whatever it prints is redacted of them
+        remember_secret(endpoints.exact_client_secret, endpoints.squarespace_api_key)
 
     @property
     def description(self) -> str:
         return describe_sut(f"cmd:{self.command}")
 
+    def _budget(self) -> tuple[float, str]:
+        """Seconds this cycle may take, and what to call the limit when it is reached."""
+        if self.deadline is not None:
+            left = self.deadline - time.monotonic()
+            if left < self.timeout_s:
+                return max(0.0, left), "the run's time budget (--run-timeout)"
+        return self.timeout_s, f"the cycle timeout of {self.timeout_s:g} s (--cycle-timeout)"
+
     def run_cycle(self) -> CycleResult:
+        budget, limit = self._budget()
+        if budget <= 0:
+            return CycleResult(False, f"not run: {limit} is spent")
         env = dict(os.environ)
         env.update(self.endpoints.as_environment())
         started = time.perf_counter()
         self.runs += 1
         try:
-            finished = subprocess.run(
+            process = start_group(
                 self.argv,
                 env=env,
                 cwd=self.cwd,
-                capture_output=True,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
                 text=True,
-                timeout=self.timeout_s,
-                check=False,
+                errors="replace",
             )
         except FileNotFoundError:
             raise SutError(f"external SUT not found: {self.argv[0]!r}; check the --sut cmd: command line") from None
         except PermissionError:
             raise SutError(f"external SUT {self.argv[0]!r} is not executable") from None
+        try:
+            stdout, stderr = process.communicate(timeout=budget)
         except subprocess.TimeoutExpired:
-            return CycleResult(False, f"cycle did not finish within {self.timeout_s:.0f} s", duration_s=self.timeout_s)
+            kill_tree(process.pid)
+            stdout, stderr = _leftover_output(process)
+            return CycleResult(
+                False,
+                f"cycle did not finish within {limit}; its process tree was killed",
+                _output(stdout, stderr),
+                time.perf_counter() - started,
+            )
+        except BaseException:  # interrupted: leave nothing running
+            kill_tree(process.pid)
+            process.wait()
+            raise
+        finally:
+            kill_tree(process.pid)  # whatever the program left running in its group ends with its cycle
         duration = time.perf_counter() - started
-        if finished.returncode == 0:
-            return CycleResult(True, None, {"stdout": finished.stdout[-2000:]}, duration)
-        last = next((line for line in reversed(finished.stderr.splitlines()) if line.strip()), "")
+        if process.returncode == 0:
+            return CycleResult(True, None, _output(stdout, ""), duration)
+        last = next((line for line in reversed(stderr.splitlines()) if line.strip()), "")
         return CycleResult(
             False,
-            f"exit status {finished.returncode}" + (f": {last.strip()}" if last else ""),
-            {"stdout": finished.stdout[-2000:], "stderr": finished.stderr[-2000:]},
+            redact_text(f"exit status {process.returncode}" + (f": {last.strip()}" if last else "")),
+            _output(stdout, stderr),
             duration,
         )
 
@@ -273,6 +327,28 @@ class ExternalCommandSut:
 
     def close(self) -> None:
         """Nothing stays running between cycles."""
+
+
+def _output(stdout: str, stderr: str) -> dict[str, str]:
+    """The last of what a program printed, redacted, as a cycle's detail."""
+    detail = {"stdout": redact_text(stdout[-_OUTPUT_KEPT:])}
+    if stderr:
+        detail["stderr"] = redact_text(stderr[-_OUTPUT_KEPT:])
+    return detail
+
+
+def _leftover_output(process: subprocess.Popen[str]) -> tuple[str, str]:
+    """What a killed program printed before it died; a pipe some escaped process still holds is not
+    waited for."""
+    try:
+        stdout, stderr = process.communicate(timeout=_DRAIN_S)
+    except subprocess.TimeoutExpired:
+        for stream in (process.stdout, process.stderr):
+            if stream is not None:
+                stream.close()
+        process.wait()
+        return "", ""
+    return stdout or "", stderr or ""
 
 
 def _import_factory(target: str) -> Callable[..., Any]:
@@ -324,14 +400,24 @@ def check_sut(spec: str) -> None:
             sys.path.remove(os.getcwd())
 
 
-def load_sut(spec: str, endpoints: Endpoints, clock: Clock) -> SystemUnderTest:
-    """Build the SUT named by ``--sut``: ``reference``, ``module:callable`` or ``cmd:COMMAND``."""
+def load_sut(
+    spec: str,
+    endpoints: Endpoints,
+    clock: Clock,
+    *,
+    cycle_timeout_s: float | None = None,
+    deadline: float | None = None,
+) -> SystemUnderTest:
+    """Build the SUT named by ``--sut``: ``reference``, ``module:callable`` or ``cmd:COMMAND`` (whose
+    cycles stop after ``cycle_timeout_s``, and at the run's ``deadline``, a ``time.monotonic()`` value)."""
     text = spec.strip()
     name = _named(text)
     if name is not None:
         return PythonFactorySut(named_engines()[name], endpoints, clock)
     if text.startswith("cmd:"):
-        return ExternalCommandSut(text[4:].strip(), endpoints)
+        return ExternalCommandSut(
+            text[4:].strip(), endpoints, timeout_s=cycle_timeout_s or DEFAULT_CYCLE_TIMEOUT_S, deadline=deadline
+        )
     return PythonFactorySut(text, endpoints, clock)
 
 

@@ -40,6 +40,8 @@ OTHER_VALUES: dict[str, Any] = {
     "keywords": "test_a_quiet_cycle and not line_16",
     "allow_lint_errors": True,
     "verbose": True,
+    "cycle_timeout": 7.5,
+    "run_timeout": 600.0,
 }
 
 #: Where pytest keeps the values of the options that are pytest's own (-m) or pytest-xdist's (-n).

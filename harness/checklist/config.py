@@ -6,6 +6,7 @@ Loaded once per process; a spec or mapping that cannot be used is a ``HarnessErr
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -16,7 +17,7 @@ from harness.dataflow.parser import parse_file
 from harness.errors import UsageError
 from harness.mapping.mapping_file import load_mapping_file
 from harness.mapping.sections import SectionMapping, effective_mapping
-from harness.options import DEFAULT_SPEC, EXAMPLES, SEED, SPEC, STRICT, SUT
+from harness.options import CYCLE_TIMEOUT, DEFAULT_SPEC, EXAMPLES, RUN_TIMEOUT, SEED, SPEC, STRICT, SUT
 from harness.sut import check_sut, is_external
 
 __all__ = ["DEFAULT_SPEC", "ChecklistConfig", "load_config"]
@@ -35,6 +36,8 @@ class ChecklistConfig:
     strict: bool = STRICT.default
     examples: int = EXAMPLES.default  #: hypothesis examples per round trip
     site_currency: str = "EUR"
+    cycle_timeout_s: float = CYCLE_TIMEOUT.default  #: one cycle of a cmd: engine
+    run_deadline: float | None = None  #: ``time.monotonic()`` when the run's budget (--run-timeout) is spent
     _by_line: dict[int, SectionMapping] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -68,11 +71,18 @@ def load_config(
     seed: int = SEED.default,
     strict: bool = STRICT.default,
     examples: int = EXAMPLES.default,
+    cycle_timeout: float = CYCLE_TIMEOUT.default,
+    run_timeout: float | None = RUN_TIMEOUT.default,
 ) -> ChecklistConfig:
     """Read the spec and the mapping once per process (``spec`` None: the bundled default); check that
     ``sut`` names something that can run. The parameters are the ``config`` options of ``harness.options``,
     in their order (``config_args`` builds them)."""
+    started = time.monotonic()
     spec_path = Path(spec) if spec else DEFAULT_SPEC
+    if spec_path.is_dir():
+        raise UsageError(
+            f"spec {spec_path} is a folder; give a dataflow document in it ({SPEC.flags[0]} / {SPEC.pytest_flag})"
+        )
     if not spec_path.is_file():
         raise UsageError(
             f"spec {spec_path} does not exist; give a dataflow document ({SPEC.flags[0]} / {SPEC.pytest_flag})"
@@ -80,9 +90,23 @@ def load_config(
     document = lint(parse_file(spec_path))
     mapping_file = None
     if mapping:
+        if Path(mapping).is_dir():
+            raise UsageError(f"mapping file {mapping} is a folder; give a mapping file (.toml)")
         if not Path(mapping).is_file():
             raise UsageError(f"mapping file {mapping} does not exist")
         mapping_file = load_mapping_file(mapping)
     mappings = tuple(effective_mapping(document, mapping_file))
     check_sut(sut)
-    return ChecklistConfig(spec_path, document, mappings, mapping, sut, seed, strict, examples)
+    deadline = None if run_timeout is None else started + run_timeout
+    return ChecklistConfig(
+        spec_path,
+        document,
+        mappings,
+        mapping,
+        sut,
+        seed,
+        strict,
+        examples,
+        cycle_timeout_s=cycle_timeout,
+        run_deadline=deadline,
+    )

@@ -19,12 +19,8 @@ import json
 import os
 import re
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
-import threading
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -35,11 +31,13 @@ from harness.dataflow.model import Severity
 from harness.errors import UsageError
 from harness.options import (
     ALLOW_LINT_ERRORS,
+    CYCLE_TIMEOUT,
     EXAMPLES,
     KEYWORDS,
     MAPPING,
     MARKERS,
     REPORT_DIR,
+    RUN_TIMEOUT,
     SEED,
     SPEC,
     STRICT,
@@ -49,6 +47,7 @@ from harness.options import (
     checklist_args,
     config_args,
 )
+from harness.procs import run_child, signals_forwarded
 from harness.report import REPORT_FILES
 
 __all__ = [
@@ -91,6 +90,8 @@ class RunOptions:
     keywords: str | None = KEYWORDS.default  #: pytest -k expression (test names)
     allow_lint_errors: bool = ALLOW_LINT_ERRORS.default
     verbose: bool = VERBOSE.default  #: pytest's own output and long tracebacks
+    cycle_timeout: float = CYCLE_TIMEOUT.default  #: seconds one cycle of a cmd: engine may take
+    run_timeout: float | None = RUN_TIMEOUT.default  #: seconds the whole run may take (None: no limit)
     quiet: bool = False  #: pytest's -qq instead of -q (not an option of talkqa run: selfcheck's runs are quiet)
 
 
@@ -223,7 +224,9 @@ def run_checklist(options: RunOptions) -> int:
         raise
     staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.talkqa-"))
     try:
-        returncode, interrupted = _run_child(pytest_argv(replace(options, report_dir=str(staging))))
+        returncode, interrupted = _run_child(
+            pytest_argv(replace(options, report_dir=str(staging))), options.run_timeout
+        )
         data = _read_report(staging)
         _publish(staging, target)
     finally:
@@ -231,48 +234,31 @@ def run_checklist(options: RunOptions) -> int:
     return _conclude(data, returncode, interrupted, target)
 
 
-def _run_child(argv: list[str]) -> tuple[int, bool]:
-    """Run pytest; on Ctrl-C or SIGTERM wait for it to write its (interrupted) report. Returns its exit
-    status and whether the run was interrupted."""
+def _run_child(argv: list[str], run_timeout: float | None) -> tuple[int, int | None]:
+    """Run pytest in a session of its own, SIGINT/SIGTERM forwarded to it (it then writes its interrupted
+    report), its temporary folders in one of ours: when it ends, is interrupted or overruns
+    ``--run-timeout``, no process or folder of it remains. Returns its exit status and, when a signal cut
+    the run short, the exit code that says so (128 + the signal)."""
     env = dict(os.environ)
     env.setdefault("PYTHONHASHSEED", "0")
-    heard: list[int] = []
-    with _sigterm_interrupts(heard):
-        process = subprocess.Popen(argv, env=env)
-        try:
-            return process.wait(), False
-        except KeyboardInterrupt:
-            return _wait_interrupted(process, heard[-1] if heard else signal.SIGINT), True
+    with tempfile.TemporaryDirectory(prefix="talkqa-run-") as basetemp, signals_forwarded() as interruption:
+        finished = run_child([*argv, "--basetemp", basetemp], env=env, timeout_s=_hard_limit(run_timeout))
+    if finished.interrupted is not None:
+        print(f"talkqa run: interrupted by {interruption.name}; no process of the run remains", file=sys.stderr)
+        return finished.returncode, finished.interrupted.exit_code
+    if finished.timed_out:
+        print(f"talkqa run: stopped after --run-timeout {run_timeout:g} s", file=sys.stderr)
+    return finished.returncode, None
 
 
-@contextlib.contextmanager
-def _sigterm_interrupts(heard: list[int]) -> Iterator[None]:
-    """SIGTERM raises KeyboardInterrupt while the child runs (main thread only), noting the signal."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def interrupt(signum: int, frame: object) -> None:
-        heard.append(signum)
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+def _hard_limit(run_timeout: float | None) -> float | None:
+    """When the parent stops a child that overran ``--run-timeout``: the child itself fails whatever
+    is left at the budget and reports; this margin lets it write the reports."""
+    return None if run_timeout is None else run_timeout + _REPORT_MARGIN_S
 
 
-def _wait_interrupted(process: subprocess.Popen[bytes], signum: int) -> int:
-    """The child's exit status once it has written its interrupted report. It hears of the signal from
-    here too (talkqa's plugin takes a repeat within a second, as from the process group, as one)."""
-    with contextlib.suppress(OSError):
-        process.send_signal(signum)
-    try:
-        return process.wait(timeout=60)
-    except (subprocess.TimeoutExpired, KeyboardInterrupt):
-        process.kill()
-        return process.wait()
+#: Seconds past ``--run-timeout`` that the checklist has to write its reports before it is stopped.
+_REPORT_MARGIN_S = 30.0
 
 
 def _read_report(folder: Path) -> dict[str, Any] | None:
@@ -297,16 +283,17 @@ def _publish(staging: Path, target: Path) -> None:
 _PYTEST_STATUS = {2: "interrupted or could not collect the checklist", 3: "internal error", 4: "usage error"}
 
 
-def _conclude(data: dict[str, Any] | None, returncode: int, interrupted: bool, target: Path) -> int:
-    """Print the failed items, the summary and the verdict; return the exit code."""
+def _conclude(data: dict[str, Any] | None, returncode: int, interrupted: int | None, target: Path) -> int:
+    """Print the failed items, the summary and the verdict; return the exit code (``interrupted``: the
+    exit code of the signal that cut the run short)."""
     if data is None:
         print(
             f"talkqa run: the checklist ended without a report (pytest exit status {returncode}: "
             f"{_PYTEST_STATUS.get(returncode, 'see the output above')}); no report in {target}/",
             file=sys.stderr,
         )
-        if interrupted:
-            return EXIT_INTERRUPTED
+        if interrupted is not None:
+            return interrupted
         return EXIT_INTERNAL if returncode == 3 else EXIT_UNUSABLE
     for section in data["sections"]:
         for item in section["items"]:
@@ -322,9 +309,9 @@ def _conclude(data: dict[str, Any] | None, returncode: int, interrupted: bool, t
         f"{summary['skipped']} skipped — reports in {target}/ (checklist.html)"
     )
     code = int(data["exit_code"])
-    if interrupted or data.get("interrupted"):
+    if interrupted is not None or data.get("interrupted"):
         print(f"talkqa run: {data.get('verdict', 'interrupted')}", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return interrupted if interrupted is not None else EXIT_INTERRUPTED
     if returncode not in (0, 1, 5):  # pytest's own trouble never turns into a pass
         print(
             f"talkqa run: pytest ended with exit status {returncode} "

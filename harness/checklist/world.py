@@ -206,7 +206,13 @@ class ChecklistWorld:
     @property
     def sut(self) -> SystemUnderTest:
         if self._sut is None:
-            self._sut = load_sut(self.config.sut, self.endpoints, self.clock)
+            self._sut = load_sut(
+                self.config.sut,
+                self.endpoints,
+                self.clock,
+                cycle_timeout_s=self.config.cycle_timeout_s,
+                deadline=self.config.run_deadline,
+            )
         return self._sut
 
     def close(self) -> None:

@@ -76,15 +76,25 @@ class _SectionParts:
     has_property_table: bool = False
 
 
+#: The largest dataflow document read (bytes): the largest of the corpus is well under 1 MB.
+MAX_SPEC_BYTES = 20 * 1024 * 1024
+
+
 def parse_file(path: str | os.PathLike[str]) -> DataflowDocument:
     """Read and parse the document at ``path``; ``UnreadableSpecError`` if it is no document at all."""
     name = str(path)
     try:
         with open(path, "rb") as stream:
-            data = stream.read()
+            data = stream.read(MAX_SPEC_BYTES + 1)  # /dev/zero, a pipe or a huge file: never read without bound
     except OSError as exc:
         reason = exc.strerror or exc.__class__.__name__
         raise UnreadableSpecError(name, f"cannot be opened ({reason}); expected a readable dataflow document") from exc
+    if len(data) > MAX_SPEC_BYTES:
+        raise UnreadableSpecError(
+            name,
+            f"is larger than {MAX_SPEC_BYTES // (1024 * 1024)} MB; talkqa reads dataflow documents of up to "
+            f"{MAX_SPEC_BYTES // (1024 * 1024)} MB (split the document)",
+        )
     nul = data.find(b"\0")
     if nul >= 0:
         line = data.count(b"\n", 0, nul) + 1

@@ -13,7 +13,6 @@ Decisions where the facts leave a choice:
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -31,7 +30,7 @@ from harness.exact.store import Division, Store, User
 from harness.exact.validation import RecordError
 from harness.mock.core import MockService
 from harness.mock.faults import Fault
-from harness.mock.messages import MockRequest, MockResponse
+from harness.mock.messages import MockRequest, MockResponse, is_ascii_number, parse_json_bytes
 from harness.systems import EXACT_ONLINE
 from harness.systems.exact import resource
 
@@ -43,7 +42,6 @@ HOSTS = EXACT_ONLINE.hosts
 _ENTITY = re.compile(
     r"^(?P<coll>[A-Za-z]+(?:/[A-Za-z]+)*)(?:\((?P<key>[^)]*)\)(?:/(?P<nav>SalesOrderLines))?)?(?:/(?P<count>\$count))?$"
 )
-_MAX_BODY = 10 * 1024 * 1024
 _MAX_URL = 6000
 _KEYS = {"items": "ID", "orders": "OrderID", "lines": "ID", "deleted": "Timestamp"}
 
@@ -84,6 +82,9 @@ class ExactOnlineMock(MockService):
         message = messages.get(fault.status, "An internal error occurred.")
         return error_response(fault.status, message, atom=not _wants_json(request), headers=headers)
 
+    def too_large_response(self, request: MockRequest) -> MockResponse:
+        return error_response(413, "The request body is larger than 10 MB.", atom=not _wants_json(request))
+
     def crash_response(self, request: MockRequest, exc: Exception) -> MockResponse:
         return error_response(500, "An internal error occurred.", atom=not _wants_json(request))
 
@@ -104,7 +105,7 @@ class ExactOnlineMock(MockService):
         division_number: int | None = None
         if rest.split("(")[0].rstrip("/") != "current/Me":
             head, _, rest = rest.partition("/")
-            if not head.isdigit():
+            if not is_ascii_number(head):
                 return error_response(404, "Resource not found.", atom=atom)
             division_number = int(head)
         matched = _ENTITY.match(rest)
@@ -145,7 +146,7 @@ class ExactOnlineMock(MockService):
     ) -> MockResponse:
         if len(request.url) > _MAX_URL:
             return error_response(414, f"The URL is longer than {_MAX_URL} characters.", atom=atom)
-        if len(request.body) > _MAX_BODY:
+        if len(request.body) > self.max_body_bytes:
             return error_response(413, "The request body is larger than 10 MB.", atom=atom)
         try:
             query = parse_query(request.query)
@@ -326,9 +327,9 @@ def _wants_json(request: MockRequest) -> bool:
 
 def _json_body(request: MockRequest) -> Any:
     try:
-        return json.loads(request.body.decode("utf-8"), parse_constant=_refuse_constant)
-    except (ValueError, UnicodeDecodeError):
-        raise RecordError(400, "Error processing request stream. The request body is not valid JSON.") from None
+        return parse_json_bytes(request.body)
+    except ValueError as exc:
+        raise RecordError(400, f"Error processing request stream. The request body is not valid JSON: {exc}.") from None
 
 
 def _refuse_constant(name: str) -> Any:

@@ -20,6 +20,7 @@ from harness.clock import Clock
 from harness.exact.settings import ExactSettings
 from harness.exact.store import Store
 from harness.mock.messages import MockRequest, MockResponse
+from harness.redaction import remember_secret
 
 __all__ = ["AccessToken", "App", "AuthServer", "Grant", "TokenPair"]
 
@@ -94,6 +95,7 @@ class AuthServer:
         self.default_user_id: str | None = None
 
     def register(self, app: App) -> App:
+        remember_secret(app.client_secret)
         self.apps[app.client_id] = app
         return app
 
@@ -102,7 +104,9 @@ class AuthServer:
         body = "".join(
             self.store.random.choice("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz0123456789-_") for _ in range(40)
         )
-        return f"{prefix}!{body}"
+        secret = f"{prefix}!{body}"
+        remember_secret(secret)  # a token or code that reaches a report or the console is blanked out
+        return secret
 
     # -- /api/oauth2/auth ---------------------------------------------------------------------
     def authorize(self, request: MockRequest) -> MockResponse:

@@ -75,12 +75,17 @@ Expr = Compare | Logical
 
 
 # -- tokens -------------------------------------------------------------------------------------
+#: The longest ``$filter`` accepted (Exact's URLs stay under about 6,000 characters in all).
+MAX_FILTER_LENGTH = 6000
+#: How deep parentheses may nest in a ``$filter``.
+MAX_FILTER_DEPTH = 32
+
 _TOKEN = re.compile(
     r"""
     (?P<space>\s+)
   | (?P<typed>(?:guid|datetime|datetimeoffset)'(?:[^']|'')*')
   | (?P<string>'(?:[^']|'')*')
-  | (?P<number>-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?[LlMmDdFf]?)
+  | (?P<number>-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?[LlMmDdFf]?)
   | (?P<paren>[()])
   | (?P<comma>,)
   | (?P<word>[A-Za-z_][A-Za-z0-9_]*(?:/[A-Za-z_][A-Za-z0-9_]*)*)
@@ -115,6 +120,7 @@ class _Parser:
         self.text = text
         self.tokens = _tokens(text)
         self.at = 0
+        self.depth = 0  #: parentheses open at the current token
 
     def peek(self) -> _Token | None:
         return self.tokens[self.at] if self.at < len(self.tokens) else None
@@ -134,24 +140,30 @@ class _Parser:
         return expr
 
     def or_expr(self) -> Expr:
-        expr = self.and_expr()
+        terms = [self.and_expr()]
         while (token := self.peek()) is not None and token.kind == "word" and token.text == "or":
             self.take()
-            expr = Logical("or", expr, self.and_expr())
-        return expr
+            terms.append(self.and_expr())
+        return _balanced("or", terms)
 
     def and_expr(self) -> Expr:
-        expr = self.primary()
+        terms = [self.primary()]
         while (token := self.peek()) is not None and token.kind == "word" and token.text == "and":
             self.take()
-            expr = Logical("and", expr, self.primary())
-        return expr
+            terms.append(self.primary())
+        return _balanced("and", terms)
 
     def primary(self) -> Expr:
         token = self.peek()
         if token is not None and token.kind == "paren" and token.text == "(":
             self.take()
+            self.depth += 1
+            if self.depth > MAX_FILTER_DEPTH:
+                raise ODataError(
+                    f"The $filter nests parentheses deeper than {MAX_FILTER_DEPTH} levels at position {token.position}."
+                )
             expr = self.or_expr()
+            self.depth -= 1
             closing = self.take()
             if closing.kind != "paren" or closing.text != ")":
                 raise ODataError(f"')' or operator expected at position {closing.position} in '{self.text}'.")
@@ -210,7 +222,7 @@ def _number_literal(token: _Token, text: str) -> Literal:
     raw = token.text
     suffix = raw[-1].upper() if raw[-1].isalpha() else ""
     digits = raw[:-1] if suffix else raw
-    if suffix == "L" or (not suffix and re.fullmatch(r"-?\d+", digits)):
+    if suffix == "L" or (not suffix and re.fullmatch(r"-?[0-9]+", digits)):
         value = int(digits)
         if not -(2**63) <= value < 2**63 or "." in digits or "e" in digits.lower():
             raise ODataError(f"Unrecognized 'Edm.Int64' literal '{raw}' at position {token.position} in '{text}'.")
@@ -220,10 +232,24 @@ def _number_literal(token: _Token, text: str) -> Literal:
     return Literal(kind, float(digits), token.position)
 
 
+def _balanced(op: str, terms: list[Expr]) -> Expr:
+    """``a op b op c ...`` as a balanced tree (``and``/``or`` are associative): evaluating a filter of a
+    thousand clauses then recurses ten levels deep, not a thousand."""
+    if len(terms) == 1:
+        return terms[0]
+    if len(terms) == 2:
+        return Logical(op, terms[0], terms[1])
+    middle = len(terms) // 2
+    return Logical(op, _balanced(op, terms[:middle]), _balanced(op, terms[middle:]))
+
+
 def parse_filter(text: str) -> Expr:
-    """The tree of a ``$filter`` text; ``ODataError`` when it is not a filter we understand."""
+    """The tree of a ``$filter`` text; ``ODataError`` when it is not a filter we understand, or longer
+    than ``MAX_FILTER_LENGTH`` characters, or nested deeper than ``MAX_FILTER_DEPTH`` parentheses."""
     if not text.strip():
         raise ODataError("The $filter query option requires an expression.")
+    if len(text) > MAX_FILTER_LENGTH:
+        raise ODataError(f"The $filter is {len(text)} characters long; at most {MAX_FILTER_LENGTH} are accepted.")
     return _Parser(text).parse()
 
 
@@ -348,7 +374,7 @@ def parse_query(params: Sequence[tuple[str, str]]) -> Query:
             raise ODataError("Syntax error in $select: an empty property name.")
     top = None
     if "$top" in seen:
-        if not re.fullmatch(r"\d{1,9}", seen["$top"].strip()):
+        if not re.fullmatch(r"[0-9]{1,9}", seen["$top"].strip()):
             raise ODataError(
                 f"Invalid value '{seen['$top']}' for $top query option found. "
                 "The $top query option requires a non-negative integer value."

@@ -231,7 +231,7 @@ class _Reversed:
 def _timestamp_token(token: str) -> int:
     text = token.strip()
     text = text[:-1] if text.endswith(("L", "l")) else text
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise ODataError(f"The $skiptoken '{token}' is not valid on this endpoint.")
     return int(text)
 

@@ -8,7 +8,7 @@ from typing import Any, TextIO
 from harness.clock import SystemClock
 from harness.exact.app import ExactOnlineMock
 from harness.exact.settings import ExactSettings
-from harness.mock.served import serve_until_interrupted
+from harness.mock.served import SERVED_CALL_WINDOW, serve_until_interrupted
 
 __all__ = ["build", "serve", "start_line"]
 
@@ -48,7 +48,10 @@ def serve(
     daily_limit: int,
     token_ttl: int,
     out: TextIO | None = None,
+    call_log: int = SERVED_CALL_WINDOW,
 ) -> int:
     """Serve until Ctrl-C; print the start line first. Returns the exit code."""
     mock = build(seed, items, orders, minutely_limit, daily_limit, token_ttl)
-    return serve_until_interrupted(mock, host, port, lambda base: start_line(mock, base), out or sys.stdout)
+    return serve_until_interrupted(
+        mock, host, port, lambda base: start_line(mock, base), out or sys.stdout, call_window=call_log
+    )

@@ -80,7 +80,7 @@ def format_date(ms: int) -> str:
 def ms_to_iso(ms: int) -> str:
     """An ISO 8601 UTC text of epoch milliseconds (for the Atom rendering and messages)."""
     moment = _EPOCH + timedelta(milliseconds=ms)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}"
+    return f"{moment.year:04d}-" + moment.strftime("%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}"
 
 
 def parse_datetime(text: str) -> int:

@@ -91,29 +91,66 @@ class SectionMapping:
 
 def effective_mapping(document: DataflowDocument, mapping_file: MappingFile | None = None) -> list[SectionMapping]:
     """One ``SectionMapping`` per distinct section, in order. Without ``mapping_file``, sections whose table is
-    empty take their rows from the bundled file when the systems are Exact Online and Squarespace."""
-    systems = [_resolve(document, s) for s in document.sections]
+    empty take their rows from the bundled file when the systems are Exact Online and Squarespace.
+
+    Linear in the number of sections: the types each system is named with, and the sections that link
+    each pair of types, are gathered once."""
+    source_types: dict[str, set[str]] = {}
+    target_types: dict[str, set[str]] = {}
+    for section in document.sections:
+        source_types.setdefault(section.source_system, set()).add(section.source_type)
+        target_types.setdefault(section.target_system, set()).add(section.target_type)
+    systems = [_resolve(document, s, source_types, target_types) for s in document.sections]
     resolved = dict(zip((id(s) for s in document.sections), systems, strict=True))
+    distinct = document.distinct_sections()
+    links = _Links(distinct, resolved)
     out = []
-    for section in document.distinct_sections():
+    for section in distinct:
         source_system, target_system = resolved[id(section)]
         file = mapping_file
         if file is None and not section.properties:
             file = bundled_mapping_for(source_system, target_system)
-        out.append(_section_mapping(document, section, source_system, target_system, file, resolved))
+        out.append(_section_mapping(document, section, source_system, target_system, file, links))
     return _one_writer_per_field(out)
 
 
-def _resolve(document: DataflowDocument, section: FlowSection) -> tuple[str, str]:
+class _Links:
+    """Which distinct sections link a source type to a target type between two systems: section titles
+    (first occurrence first) by (source system, target system, source type, target type), casefolded."""
+
+    def __init__(self, sections: tuple[FlowSection, ...], resolved: dict[int, tuple[str, str]]) -> None:
+        self._titles: dict[tuple[str, str, str, str], dict[str, int]] = {}
+        for index, section in enumerate(sections):
+            source_system, target_system = resolved[id(section)]
+            key = (source_system, target_system, section.source_type.strip().casefold(),
+                   section.target_type.strip().casefold())  # fmt: skip
+            self._titles.setdefault(key, {}).setdefault(section.title, index)
+
+    def titles(
+        self, systems: tuple[str, str], source_types: tuple[str, ...], target_types: tuple[str, ...]
+    ) -> tuple[str, ...]:
+        found: dict[str, int] = {}
+        for source in {t.casefold() for t in source_types}:
+            for target in {t.casefold() for t in target_types}:
+                for title, index in self._titles.get((*systems, source, target), {}).items():
+                    if title not in found or index < found[title]:
+                        found[title] = index
+        return tuple(sorted(found, key=found.__getitem__))
+
+
+def _resolve(
+    document: DataflowDocument,
+    section: FlowSection,
+    source_types: dict[str, set[str]],
+    target_types: dict[str, set[str]],
+) -> tuple[str, str]:
     def one(name: str, fallback: str, types: set[str]) -> str:
         named = name if name.strip() else fallback
         return resolve_system(named, types).strip()
 
-    source_types = {s.source_type for s in document.sections if s.source_system == section.source_system}
-    target_types = {s.target_type for s in document.sections if s.target_system == section.target_system}
     return (
-        one(section.source_system, document.source_system, source_types),
-        one(section.target_system, document.target_system, target_types),
+        one(section.source_system, document.source_system, source_types[section.source_system]),
+        one(section.target_system, document.target_system, target_types[section.target_system]),
     )
 
 
@@ -123,7 +160,7 @@ def _section_mapping(
     source_system: str,
     target_system: str,
     file: MappingFile | None,
-    resolved: dict[int, tuple[str, str]],
+    links: _Links,
 ) -> SectionMapping:
     base = SectionMapping(section, source_system, target_system)
     for system, spec_type in ((source_system, section.source_type), (target_system, section.target_type)):
@@ -165,7 +202,7 @@ def _section_mapping(
     for row in _required_rows(rows, section, source_system, target_system, file):
         one_way = not section.is_bidirectional and row.direction is Direction.BOTH
         rows.append(replace(row, direction=Direction.SOURCE_TO_TARGET, direction_reason=why) if one_way else row)
-    rows, more = _resolve_references(document, rows, resolved, source_system, target_system)
+    rows, more = _resolve_references(rows, links, source_system, target_system)
     refused.extend(more)
     keys, more = _key_rows(document, section, rows, source_system, target_system)
     refused.extend(more)
@@ -203,9 +240,8 @@ def _refusal(row: MappingRow, reason: str) -> RefusedRow:
 
 
 def _resolve_references(
-    document: DataflowDocument,
     rows: list[MappingRow],
-    resolved: dict[int, tuple[str, str]],
+    links: _Links,
     source_system: str,
     target_system: str,
 ) -> tuple[list[MappingRow], list[RefusedRow]]:
@@ -216,14 +252,8 @@ def _resolve_references(
         if not (row.source.reference and row.target.reference):
             kept.append(row)
             continue
-        via = tuple(
-            dict.fromkeys(
-                s.title
-                for s in document.distinct_sections()
-                if resolved[id(s)] == (source_system, target_system)
-                and _among(s.source_type, row.source.reference.spec_types)
-                and _among(s.target_type, row.target.reference.spec_types)
-            )
+        via = links.titles(
+            (source_system, target_system), row.source.reference.spec_types, row.target.reference.spec_types
         )
         if via:
             kept.append(replace(row, via=via))
@@ -237,10 +267,6 @@ def _resolve_references(
                 )
             )
     return kept, refused
-
-
-def _among(spec_type: str, spec_types: tuple[str, ...]) -> bool:
-    return spec_type.strip().casefold() in {t.casefold() for t in spec_types}
 
 
 def _key_rows(

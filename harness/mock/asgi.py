@@ -3,42 +3,96 @@
 from __future__ import annotations
 
 import asyncio
+import re
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from harness.mock.core import MockService
 from harness.mock.messages import MockRequest, header_items
 
-__all__ = ["asgi_app", "from_starlette"]
+__all__ = ["asgi_app", "from_starlette", "is_loopback_host"]
 
 _METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 
-async def from_starlette(request: Request) -> MockRequest:
-    """Translate a Starlette request into the mock's own request type."""
+class _TooLarge(Exception):
+    """A request body over the limit: refused before it is read whole."""
+
+    def __init__(self, announced: int | None) -> None:
+        self.announced = announced
+
+
+async def from_starlette(request: Request, max_body_bytes: int | None = None) -> MockRequest:
+    """Translate a Starlette request into the mock's own request type. A body over ``max_body_bytes``
+    raises ``_TooLarge`` — by its Content-Length before a byte is read, or as soon as the stream passes it."""
+    body = b""
+    if max_body_bytes is not None:
+        announced = request.headers.get("content-length", "").strip()
+        if announced.isascii() and announced.isdigit() and int(announced) > max_body_bytes:
+            raise _TooLarge(int(announced))
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > max_body_bytes:
+                raise _TooLarge(None)
+            chunks.append(chunk)
+        body = b"".join(chunks)
+    else:
+        body = await request.body()
     return MockRequest(
         method=request.method.upper(),
         url=str(request.url),
         path=request.url.path,
         query=tuple(request.query_params.multi_items()),
         headers=header_items(request.headers.items()),
-        body=await request.body(),
+        body=body,
     )
 
 
+#: The Host headers a served mock answers: it listens on loopback only, and a page that reaches it
+#: through DNS rebinding (its own name resolving to 127.0.0.1) still names its own host.
+_LOOPBACK_HOSTS = re.compile(r"^(?:127(?:\.[0-9]{1,3}){3}|localhost|\[::1\])(?::[0-9]{1,5})?$", re.IGNORECASE)
+
+
+def is_loopback_host(host: str) -> bool:
+    """Whether a Host header names this machine's loopback (with any port)."""
+    return bool(_LOOPBACK_HOSTS.match(host.strip()))
+
+
 def asgi_app(service: MockService, *, timeout_hold_s: float = 30.0) -> Starlette:
-    """An ASGI app that hands every request to ``service.handle``.
+    """An ASGI app that hands every request to ``service.handle``: only from a loopback ``Host``, and
+    only a body of at most ``service.max_body_bytes`` (refused unread otherwise, in the system's shape).
 
     A simulated time-out holds the connection for ``timeout_hold_s`` real seconds and then closes
     it without an answer, so a client with a shorter time-out sees a real time-out.
     """
 
     async def endpoint(request: Request) -> Response:
-        mock_request = await from_starlette(request)
+        if not is_loopback_host(request.headers.get("host", "")):
+            message = "this mock answers loopback Host headers only (127.0.0.1, localhost, [::1])"
+            return JSONResponse({"error": message}, status_code=421)
+        try:
+            mock_request = await from_starlette(request, service.max_body_bytes)
+        except _TooLarge as refused:
+            bare = MockRequest(
+                method=request.method.upper(),
+                url=str(request.url),
+                path=request.url.path,
+                query=tuple(request.query_params.multi_items()),
+                headers=header_items(request.headers.items()),
+            )
+            response = await run_in_threadpool(service.refuse_too_large, bare, refused.announced)
+            # the rest of the body is not read: the connection closes after this answer
+            return Response(
+                content=response.body,
+                status_code=response.status,
+                headers={**response.headers, "connection": "close"},
+            )
         response = await run_in_threadpool(service.handle, mock_request)
         if response.timed_out:
             await asyncio.sleep(timeout_hold_s)

@@ -4,34 +4,18 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import deque
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from itertools import islice
 
-__all__ = ["CallLog", "CallRecord", "body_excerpt", "redact_text", "redacted_headers"]
+from harness.redaction import REDACTED, redact_text
+
+__all__ = ["DEFAULT_CALL_WINDOW", "CallLog", "CallRecord", "body_excerpt", "redact_text", "redacted_headers"]
 
 _BODY_EXCERPT = 4096
-_SECRET_KEYS = (
-    "access_token",
-    "refresh_token",
-    "client_secret",
-    "api_key",
-    "apikey",
-    "password",
-)
-_SECRET_JSON = re.compile(r'("(?:' + "|".join(_SECRET_KEYS) + r')"\s*:\s*)"[^"]*"', re.IGNORECASE)
-_SECRET_FORM = re.compile(r"(?<![\w])((?:" + "|".join(_SECRET_KEYS) + r")=)[^&\s]*", re.IGNORECASE)
-# an OAuth authorization code travels as ``code=`` in a query or form (``Code`` in JSON is an item code)
-_AUTH_CODE = re.compile(r"(?<![\w])(code=)[^&\s]*")
-_BEARER = re.compile(r"(Bearer\s+)\S+", re.IGNORECASE)
-_REDACTED = "***"
-
-
-def redact_text(text: str) -> str:
-    """Blank out tokens, secrets and authorization codes in a URL, form, JSON or header text."""
-    text = _SECRET_JSON.sub(rf'\1"{_REDACTED}"', text)
-    text = _SECRET_FORM.sub(rf"\1{_REDACTED}", text)
-    text = _AUTH_CODE.sub(rf"\1{_REDACTED}", text)
-    return _BEARER.sub(rf"\1{_REDACTED}", text)
+_SECRET_HEADERS = {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key"}
+_BEARER = re.compile(r"^((?:Bearer|Basic)\s+)\S+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -60,24 +44,42 @@ class CallRecord:
         return f"{self.method} {self.url} -> {status}{fault}"
 
 
-class CallLog:
-    """Every call a mock answered, in order. Thread-safe."""
+#: How many calls a log keeps by default (the oldest are dropped first): about 40 MB at the most.
+DEFAULT_CALL_WINDOW = 10_000
 
-    def __init__(self) -> None:
-        self._records: list[CallRecord] = []
+
+class CallLog:
+    """The calls a mock answered, in order — the last ``window`` of them (older ones are dropped, so a
+    long-served mock stays flat in memory). Marks and ``len`` count every call ever logged, so a mark
+    taken earlier stays valid after drops. Thread-safe."""
+
+    def __init__(self, window: int = DEFAULT_CALL_WINDOW) -> None:
+        if window < 1:
+            raise ValueError(f"a call log keeps at least one call, not {window}")
+        self.window = window
+        self._records: deque[CallRecord] = deque(maxlen=window)
+        self._total = 0  #: calls ever logged (kept and dropped)
         self._lock = threading.Lock()
 
     def append(self, record: CallRecord) -> None:
         with self._lock:
             self._records.append(record)
+            self._total += 1
 
     def next_seq(self) -> int:
         with self._lock:
-            return len(self._records) + 1
+            return self._total + 1
 
     def __len__(self) -> int:
+        """Calls ever logged (a mark); ``records()`` holds the last ``window`` of them."""
         with self._lock:
-            return len(self._records)
+            return self._total
+
+    @property
+    def dropped(self) -> int:
+        """Calls no longer kept."""
+        with self._lock:
+            return self._total - len(self._records)
 
     def __iter__(self) -> Iterator[CallRecord]:
         return iter(self.records())
@@ -87,9 +89,10 @@ class CallLog:
             return list(self._records)
 
     def since(self, mark: int) -> list[CallRecord]:
-        """Calls after ``mark`` (a value of ``len(log)`` taken earlier)."""
+        """Calls after ``mark`` (a value of ``len(log)`` taken earlier) that are still kept."""
         with self._lock:
-            return self._records[mark:]
+            first = max(0, mark - (self._total - len(self._records)))
+            return list(islice(self._records, first, None))
 
     def mark(self) -> int:
         return len(self)
@@ -112,6 +115,7 @@ class CallLog:
     def clear(self) -> None:
         with self._lock:
             self._records.clear()
+            self._total = 0
 
 
 def body_excerpt(body: bytes) -> str:
@@ -122,11 +126,14 @@ def body_excerpt(body: bytes) -> str:
 
 
 def redacted_headers(headers: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    """Headers as evidence: credentials blanked out (the scheme of an Authorization kept), and any known
+    secret or secret-shaped value in the others too."""
     out = []
     for name, value in sorted(headers.items()):
-        if name in {"authorization", "cookie", "set-cookie", "x-api-key"}:
-            value = _BEARER.sub(rf"\1{_REDACTED}", value) if name == "authorization" else _REDACTED
-            if name == "authorization" and not value.lower().startswith("bearer"):
-                value = _REDACTED
+        if name.lower() in _SECRET_HEADERS:
+            scheme = _BEARER.match(value) if name.lower().endswith("authorization") else None
+            value = f"{scheme.group(1)}{REDACTED}" if scheme else REDACTED
+        else:
+            value = redact_text(value)
         out.append((name, value))
     return tuple(out)

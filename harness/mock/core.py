@@ -31,6 +31,8 @@ class MockService:
 
     name = "mock"
     hosts: tuple[str, ...] = ()
+    #: The largest request body answered; a served mock refuses a larger one before it is read whole.
+    max_body_bytes = 10 * 1024 * 1024
 
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
@@ -57,7 +59,10 @@ class MockService:
                 if fault is not None and fault.kind is FaultKind.SLOW:
                     self.clock.sleep(fault.delay_s)
                 try:
-                    response = self.dispatch(request)
+                    if len(request.body) > self.max_body_bytes:  # as the served adapter refuses it unread
+                        response = self.too_large_response(request)
+                    else:
+                        response = self.dispatch(request)
                 except Exception as exc:  # a bug in the mock: answer 500, keep the evidence
                     crashed = "".join(traceback.format_exception_only(exc)).strip()
                     response = self.crash_response(request, exc)
@@ -95,6 +100,34 @@ class MockService:
 
     def crash_response(self, request: MockRequest, exc: Exception) -> MockResponse:
         return MockResponse.json(500, {"error": "internal error"})
+
+    def too_large_response(self, request: MockRequest) -> MockResponse:
+        """The answer to a body over ``max_body_bytes`` (in the system's own error shape)."""
+        return MockResponse.json(413, {"error": f"the request body is larger than {self.max_body_bytes} bytes"})
+
+    def refuse_too_large(self, request: MockRequest, size: int | None) -> MockResponse:
+        """Answer (and log) a request whose body was refused unread: ``request.body`` is empty,
+        ``size`` what its Content-Length announced (``None`` when it was streamed)."""
+        with self.lock:
+            response = self.too_large_response(request)
+            self.calls.append(
+                CallRecord(
+                    seq=self.calls.next_seq(),
+                    service=self.name,
+                    method=request.method,
+                    url=redact_text(request.url),
+                    path=request.path,
+                    status=response.status,
+                    request_bytes=size if size is not None else self.max_body_bytes + 1,
+                    response_bytes=len(response.body),
+                    at=self.clock.now(),
+                    elapsed_s=0.0,
+                    request_headers=redacted_headers(request.headers),
+                    request_excerpt="(body refused unread)",
+                    response_excerpt=body_excerpt(response.body),
+                )
+            )
+            return response
 
     # -- convenience ---------------------------------------------------------------------
     def call(

@@ -8,7 +8,52 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-__all__ = ["MockRequest", "MockResponse", "header_items"]
+__all__ = ["MAX_JSON_DEPTH", "MockRequest", "MockResponse", "header_items", "is_ascii_number", "parse_json_bytes"]
+
+#: How deep a request body's JSON may nest (arrays and objects): no API body of either system comes near.
+MAX_JSON_DEPTH = 64
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _depth(data: Any) -> int:
+    """How deep arrays and objects nest in ``data`` (iteratively: no recursion to exhaust)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            value = list(value.values())
+        elif not isinstance(value, list):
+            continue
+        depth += 1
+        if depth > deepest:
+            deepest = depth
+            if deepest > MAX_JSON_DEPTH:
+                return deepest
+        stack.extend((item, depth) for item in value)
+    return deepest
+
+
+def parse_json_bytes(body: bytes) -> Any:
+    """A request body as strict JSON (no NaN or Infinity, UTF-8, nested at most ``MAX_JSON_DEPTH``
+    deep); ``ValueError`` saying why otherwise — never a ``RecursionError``."""
+    try:
+        data = json.loads(body.decode("utf-8"), parse_constant=_refuse_constant)
+    except UnicodeDecodeError:
+        raise ValueError("the body is not UTF-8") from None
+    except RecursionError:
+        raise ValueError(f"the JSON nests deeper than {MAX_JSON_DEPTH} levels") from None
+    if _depth(data) > MAX_JSON_DEPTH:
+        raise ValueError(f"the JSON nests deeper than {MAX_JSON_DEPTH} levels")
+    return data
+
+
+def is_ascii_number(text: str) -> bool:
+    """Whether ``text`` is a whole number in ASCII digits only (``'²'.isdigit()`` is true; ``int('²')`` fails)."""
+    return text.isascii() and text.isdigit()
 
 
 @dataclass(frozen=True)
@@ -76,8 +121,8 @@ class MockRequest:
         return out
 
     def json(self) -> Any:
-        """The body parsed as JSON; raises ``ValueError`` on a body that is not JSON."""
-        return json.loads(self.body.decode("utf-8"))
+        """The body parsed as JSON; raises ``ValueError`` on a body that is not JSON (or nests too deep)."""
+        return parse_json_bytes(self.body)
 
     def form(self) -> dict[str, str]:
         """The body parsed as ``application/x-www-form-urlencoded``."""

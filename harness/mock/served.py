@@ -18,9 +18,13 @@ import uvicorn
 
 from harness.errors import UsageError
 from harness.mock.asgi import asgi_app
+from harness.mock.calls import CallLog
 from harness.mock.core import MockService
 
-__all__ = ["ServedMock", "check_loopback", "serve_until_interrupted"]
+__all__ = ["SERVED_CALL_WINDOW", "ServedMock", "check_loopback", "serve_until_interrupted"]
+
+#: Calls ``talkqa serve`` keeps in a mock's call log (``--call-log``): a mock served for days stays flat.
+SERVED_CALL_WINDOW = 1000
 
 
 def check_loopback(host: str) -> str:
@@ -42,6 +46,9 @@ def _bind(host: str, port: int) -> socket.socket:
     # waits ~40 ms for Nagle's algorithm.
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if not 0 <= port <= 65535:
+        sock.close()
+        raise UsageError(f"--port {port} is no TCP port; give 0 (a free one) to 65535")
     try:
         sock.bind((host, port))
     except OSError as exc:
@@ -136,12 +143,16 @@ def serve_until_interrupted(
     port: int,
     start_line: Callable[[str], dict[str, Any]],
     out: TextIO | None = None,
+    *,
+    call_window: int = SERVED_CALL_WINDOW,
 ) -> int:
     """Serve ``service`` until Ctrl-C, printing exactly one JSON line once it accepts connections.
 
-    ``start_line(base_url)`` gives the object to print (how a client logs in).
+    ``start_line(base_url)`` gives the object to print (how a client logs in); the call log keeps the
+    last ``call_window`` calls.
     """
     stream = out if out is not None else sys.stdout
+    service.calls = CallLog(call_window)
     served = ServedMock(service, host, port)
     if threading.current_thread() is threading.main_thread():
         # Ctrl-C raises KeyboardInterrupt; a process manager's SIGTERM should stop it just as cleanly.

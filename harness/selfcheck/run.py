@@ -16,6 +16,7 @@ import json
 import os
 import re
 import subprocess
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from harness.checklist.config import load_config
 from harness.checklist.runner import RunOptions, pytest_argv
 from harness.errors import UsageError
 from harness.options import EXAMPLES, FAULTS, MAPPING, MARKERS, REPORT_DIR, SEED, SPEC, WORKERS
+from harness.procs import run_child, signals_forwarded
 from harness.selfcheck.broken import BROKEN_ENGINES
 
 __all__ = [
@@ -192,7 +194,9 @@ def run_selfcheck(options: SelfCheckOptions, *, on_done: Callable[[RunOutcome], 
     workers = _worker_count(options.workers, len(targets))
     started = time.perf_counter()
     outcomes: dict[str, RunOutcome] = {}
-    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+    # Every run is a child in a session of its own; a SIGINT/SIGTERM to selfcheck goes on to the runs in
+    # progress, the runs not started yet never start, and no process of any run remains.
+    with signals_forwarded(), concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
         running = {pool.submit(_run_one, options, target, root / target.folder): target for target in targets}
         for done in concurrent.futures.as_completed(running):
             outcome = done.result()
@@ -228,8 +232,12 @@ def _run_one(options: SelfCheckOptions, target: Target, report_dir: Path) -> Run
     env = dict(os.environ)
     env.setdefault("PYTHONHASHSEED", "0")
     started = time.perf_counter()
-    with (report_dir / "run.log").open("w", encoding="utf-8") as log:
-        finished = subprocess.run(pytest_argv(run), stdout=log, stderr=subprocess.STDOUT, env=env, check=False)
+    with (
+        (report_dir / "run.log").open("w", encoding="utf-8") as log,
+        tempfile.TemporaryDirectory(prefix="talkqa-selfcheck-") as basetemp,
+    ):
+        argv = [*pytest_argv(run), "--basetemp", basetemp]
+        finished = run_child(argv, stdout=log, stderr=subprocess.STDOUT, env=env)
     duration = time.perf_counter() - started
     if not report.exists():
         why = (

@@ -16,6 +16,7 @@ from harness.clock import Clock
 from harness.mock.core import MockService
 from harness.mock.faults import Fault
 from harness.mock.messages import MockRequest, MockResponse
+from harness.redaction import remember_secret
 from harness.squarespace import inventory, orders, products
 from harness.squarespace.control import SquarespaceControl
 from harness.squarespace.limits import HourlyLimit, MinuteRateLimit, retry_after_header
@@ -94,6 +95,7 @@ class SquarespaceMock(MockService):
         self.store = Store(clock, seed=seed, currency=currency)
         self._context_ids = IdFactory(seed * 7919 + 1)
         self.api_key: str | None = api_key or IdFactory(seed * 104_729 + 3).api_key()
+        remember_secret(self.api_key)
         self.permissions = frozenset(permissions)
         self.rate_limit = MinuteRateLimit(rate_limit)
         self.order_limit = HourlyLimit(order_limit)
@@ -126,6 +128,11 @@ class SquarespaceMock(MockService):
         }.get(status, f"injected fault {status}")
         subtype = "RATE_LIMIT_EXCEEDED" if status == 429 else None
         return MockResponse.json(status, error_body(status, message, self.context_id(), subtype), headers)
+
+    def too_large_response(self, request: MockRequest) -> MockResponse:
+        limit = self.max_body_bytes // (1024 * 1024)
+        message = f"the request body is larger than {limit} MB"
+        return MockResponse.json(413, error_body(413, message, self.context_id(), "REQUEST_TOO_LARGE"))
 
     def crash_response(self, request: MockRequest, exc: Exception) -> MockResponse:
         return MockResponse.json(500, error_body(500, "an internal error occurred", self.context_id()))

@@ -47,7 +47,7 @@ def _iso(moment: datetime | str) -> str:
     if moment.tzinfo is None:
         raise ValueError("give an aware datetime (UTC), not a naive one")
     utc = moment.astimezone(UTC)
-    return f"{utc:%Y-%m-%dT%H:%M:%S}.{utc.microsecond // 1000:03d}Z"
+    return f"{utc.year:04d}-{utc:%m-%dT%H:%M:%S}.{utc.microsecond // 1000:03d}Z"
 
 
 def _chunks(ids: Sequence[str], size: int) -> Iterator[list[str]]:

@@ -18,6 +18,7 @@ from harness.clock import Clock
 from harness.errors import MockError
 from harness.mock.calls import CallLog
 from harness.mock.faults import FaultPlan, FaultShortcuts
+from harness.redaction import remember_secret
 from harness.retry import RetryPolicy
 from harness.squarespace.client import SquarespaceClient
 from harness.squarespace.factory import Filled, SquarespaceFactory
@@ -336,6 +337,7 @@ class SquarespaceControl(FaultShortcuts):
         (``products:read``, ``orders:write`` ...)."""
         with self.mock.lock:
             self.mock.api_key = self._keys.api_key()
+            remember_secret(self.mock.api_key)
             if permissions is not None:
                 self.mock.permissions = frozenset(permissions)
             return self.mock.api_key

@@ -11,6 +11,7 @@ the hourly limit, every other import request counts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -75,7 +76,9 @@ def _money_sum(values: list[Decimal]) -> Decimal:
     return sum(values, Decimal(0))
 
 
-def _read_import(ctx: Context) -> Order:
+def _read_import(ctx: Context, admit: Callable[[], None]) -> Order:
+    """The order a request imports; ``admit`` runs once every check passed, before anything is written
+    (the hourly quota: a refused import does not count against it)."""
     store = ctx.store
     currency = store.currency
     fields = Fields(ctx.body(), "", _IMPORT_FIELDS)
@@ -145,6 +148,8 @@ def _read_import(ctx: Context) -> Order:
                     f"variant {variant_id} has {variant.quantity} in stock, the order takes {quantity}",
                     "INSUFFICIENT_STOCK",
                 )
+    admit()
+    if behaviour == "DEDUCT":
         for variant_id, quantity in wanted.items():
             product, variant = store.variant_owner(variant_id)
             if not variant.unlimited:
@@ -245,7 +250,7 @@ def get_order(ctx: Context, order_id: str) -> MockResponse:
 
 
 def import_order(ctx: Context) -> MockResponse:
-    def act() -> MockResponse:
+    def admit() -> None:
         wait = ctx.order_limit.admit(ctx.store.clock.now())
         if wait is not None:
             raise ApiProblem(
@@ -254,8 +259,12 @@ def import_order(ctx: Context) -> MockResponse:
                 subtype="ORDER_CREATION_LIMIT_EXCEEDED",
                 headers=retry_after_header(wait),
             )
-        order = ctx.store.insert_order(_read_import(ctx))
-        return ctx.json(201, order.as_json())
+
+    def act() -> MockResponse:
+        order = _read_import(ctx, admit)
+        rendered = order.as_json()  # rendered before it is stored: what cannot be answered is not kept
+        ctx.store.insert_order(order)
+        return ctx.json(201, rendered)
 
     return keyed(ctx, "orders", act)
 

@@ -4,13 +4,13 @@ field. Unknown and read-only fields are refused too, so a client that writes one
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from harness.mock.messages import parse_json_bytes
 from harness.squarespace.problems import bad_request, missing
 from harness.squarespace.records import ADDRESS_FIELDS, Address, Dimensions, Money, Weight
 from harness.squarespace.values import parse_iso, parse_money
@@ -59,9 +59,9 @@ def _reject_constant(name: str) -> Any:
 def parse_json(body: bytes) -> Any:
     """A request body as JSON (strict: no NaN or Infinity), or a 400."""
     try:
-        return json.loads(body.decode("utf-8"), parse_constant=_reject_constant)
-    except (UnicodeDecodeError, ValueError):
-        raise bad_request("the request body is not valid JSON") from None
+        return parse_json_bytes(body)
+    except ValueError as exc:
+        raise bad_request(f"the request body is not valid JSON: {exc}") from None
 
 
 class Fields:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from harness.mock.messages import MockRequest, MockResponse
+from harness.mock.messages import MockRequest, MockResponse, parse_json_bytes
 from harness.squarespace.limits import HourlyLimit
 from harness.squarespace.payloads import parse_json
 from harness.squarespace.problems import ApiProblem, bad_request, conflict, missing
@@ -55,8 +55,8 @@ class Route:
 
 def _fingerprint(body: bytes) -> str:
     try:
-        canonical = json.dumps(json.loads(body.decode("utf-8")), sort_keys=True, separators=(",", ":")).encode()
-    except (UnicodeDecodeError, ValueError):
+        canonical = json.dumps(parse_json_bytes(body), sort_keys=True, separators=(",", ":")).encode()
+    except ValueError:
         canonical = body
     return hashlib.sha256(canonical).hexdigest()
 

@@ -12,13 +12,15 @@ import respx
 
 from harness.clock import Clock, SystemClock, VirtualClock
 from harness.mock.inprocess import routed
-from harness.mock.served import serve_until_interrupted
+from harness.mock.served import SERVED_CALL_WINDOW, serve_until_interrupted
 from harness.squarespace.app import SquarespaceMock
 
 __all__ = ["serve", "squarespace"]
 
 
-def serve(host: str, port: int, seed: int, products: int, orders: int, rate_limit: int) -> int:
+def serve(
+    host: str, port: int, seed: int, products: int, orders: int, rate_limit: int, call_log: int = SERVED_CALL_WINDOW
+) -> int:
     """Serve a filled mock on a real clock until Ctrl-C (the ``talkqa serve squarespace`` command)."""
     mock = SquarespaceMock(SystemClock(), seed=seed, rate_limit=rate_limit)
     mock.control.seed(products=products, orders=orders)
@@ -26,7 +28,7 @@ def serve(host: str, port: int, seed: int, products: int, orders: int, rate_limi
     def start_line(base_url: str) -> dict[str, Any]:
         return {"base_url": base_url, "api_key": mock.control.api_key}
 
-    return serve_until_interrupted(mock, host, port, start_line)
+    return serve_until_interrupted(mock, host, port, start_line, call_window=call_log)
 
 
 @contextmanager

@@ -27,7 +27,7 @@ _MONEY = re.compile(r"^(0|[1-9][0-9]{0,6})(\.[0-9]{1,2})?$")
 _OBJECT_ID = re.compile(r"^[0-9a-f]{24}$")
 _VARIANT_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _ISO = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$",
+    r"^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,9}))?(Z|[+-][0-9]{2}:[0-9]{2})$",
 )
 _SLUG_CHARS = re.compile(r"[^a-z0-9]+")
 
@@ -61,8 +61,8 @@ def parse_iso(text: object) -> int | None:
     try:
         moment = datetime.fromisoformat(
             f"{year}-{month}-{day}T{hour}:{minute}:{second}{'+00:00' if zone == 'Z' else zone}"
-        )
-    except ValueError:
+        ).astimezone(UTC)  # 0001-01-01T00:00:00+14:00 is in year 0 in UTC: no time this API can write back
+    except (ValueError, OverflowError):
         return None
     millis = int((fraction or "0").ljust(3, "0")[:3])
     return int(moment.timestamp()) * 1000 + millis
@@ -72,7 +72,7 @@ def format_iso(millis: int) -> str:
     """Milliseconds since the epoch as Squarespace writes times: ``2026-01-05T09:00:00.000Z``."""
     seconds, rest = divmod(millis, 1000)
     moment = datetime.fromtimestamp(seconds, tz=UTC)
-    return f"{moment:%Y-%m-%dT%H:%M:%S}.{rest:03d}Z"
+    return f"{moment.year:04d}-{moment:%m-%dT%H:%M:%S}.{rest:03d}Z"  # %Y does not pad year 1 to 0001
 
 
 def is_object_id(text: str) -> bool:

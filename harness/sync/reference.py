@@ -3,6 +3,7 @@ cursors, tokens) in ``endpoints.state_dir``, so a restart picks up exactly where
 
 from __future__ import annotations
 
+import os
 import ssl
 from functools import cache
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 import httpx
 
 from harness.clock import Clock
+from harness.dataflow.model import DataflowDocument
 from harness.dataflow.parser import parse_file
 from harness.errors import HarnessError
 from harness.exact.client import ExactClient, TokenState
@@ -41,15 +43,36 @@ def _tls_context() -> ssl.SSLContext:
     return ssl.create_default_context()
 
 
+def _stamp(path: str | None) -> tuple[int, int] | None:
+    if not path:
+        return None
+    stat = os.stat(path)
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+def _mappings_of(spec_path: str, mapping_path: str | None) -> tuple[DataflowDocument, tuple[SectionMapping, ...]]:
+    """The effective mapping of a spec (and mapping file), parsed once per process while the files are
+    unchanged: an engine is built for every scenario and restart, and a large spec takes seconds to parse."""
+    return _parsed_mappings(spec_path, _stamp(spec_path), mapping_path, _stamp(mapping_path))
+
+
+@cache
+def _parsed_mappings(
+    spec_path: str, spec_stamp: object, mapping_path: str | None, mapping_stamp: object
+) -> tuple[DataflowDocument, tuple[SectionMapping, ...]]:
+    document = parse_file(spec_path)
+    mapping_file = load_mapping_file(mapping_path) if mapping_path else None
+    return document, tuple(effective_mapping(document, mapping_file))
+
+
 class ReferenceEngine:
     """talkqa's engine wired to Exact Online and Squarespace through their httpx clients."""
 
     def __init__(self, endpoints: Endpoints, clock: Clock, *, engine_class: type[SyncEngine] = SyncEngine) -> None:
         self.endpoints = endpoints
         self.clock = clock
-        document = parse_file(endpoints.spec_path)
-        mapping_file = load_mapping_file(endpoints.mapping_path) if endpoints.mapping_path else None
-        self.mappings: list[SectionMapping] = effective_mapping(document, mapping_file)
+        document, mappings = _mappings_of(endpoints.spec_path, endpoints.mapping_path)
+        self.mappings: list[SectionMapping] = list(mappings)
         state = Path(endpoints.state_dir)
         state.mkdir(parents=True, exist_ok=True)
         self.links = LinkTable(state / "links.sqlite")

@@ -53,7 +53,8 @@ def _not_toml(tmp: Path) -> str:
         ("--spec", lambda tmp: str(tmp / "missing.rst"), "does not exist"),
         ("--spec", _binary, "binary file"),
         ("--spec", lambda tmp: str(BROKEN_SPECS / "no-title.rst"), "has no title"),
-        ("--spec", lambda tmp: str(tmp), "does not exist"),  # a folder is no document
+        ("--spec", lambda tmp: str(tmp), "is a folder; give a dataflow document in it"),  # a folder is no document
+        ("--mapping", lambda tmp: str(tmp), "is a folder; give a mapping file"),
         ("--mapping", lambda tmp: str(tmp / "missing.toml"), "mapping file"),
         ("--mapping", _not_toml, "is not valid TOML"),
         ("--mapping", _refused_mapping, "has no field 'NoSuchField'"),
@@ -69,6 +70,7 @@ def _not_toml(tmp: Path) -> str:
         "binary-spec",
         "untitled-spec",
         "folder-as-spec",
+        "folder-as-mapping",
         "missing-mapping",
         "mapping-not-toml",
         "mapping-row-refused",

@@ -171,3 +171,25 @@ def test_the_cli_goes_on_with_the_next_file_after_an_unreadable_one(capsys: pyte
     good = FIXTURES / "specs" / "exact-squarespace.rst"
     assert main(["parse", str(BROKEN / "latin1.rst"), str(good)]) == 2
     assert str(good) in capsys.readouterr().out
+
+
+def test_a_document_over_the_size_limit_is_refused_without_reading_it_all(tmp_path: Path) -> None:
+    from harness.dataflow.parser import MAX_SPEC_BYTES
+
+    path = tmp_path / "huge.rst"
+    with path.open("wb") as stream:
+        stream.write(b"=" * 10 + b"\n")
+        stream.truncate(MAX_SPEC_BYTES + 1)  # sparse: costs no disk
+    with pytest.raises(UnreadableSpecError, match="is larger than 20 MB; talkqa reads dataflow documents of up to 20"):
+        parse_file(path)
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero here")
+@pytest.mark.parametrize("command", ["lint", "parse"])
+def test_lint_of_an_endless_stream_stops_at_the_limit_with_one_line(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([command, "/dev/zero"]) == 2
+    err = capsys.readouterr().err
+    assert "/dev/zero: is larger than 20 MB" in err
+    assert "Traceback" not in err

@@ -317,3 +317,44 @@ def test_a_canceled_order_cannot_be_fulfilled(api: Api, control: SquarespaceCont
     control.cancel_order(order["id"])
     response = api.post(f"{ORDERS}/{order['id']}/fulfillments", json={"shouldSendNotification": False})
     assert error_of(response, 409)["subtype"] == "ORDER_CANCELED"
+
+
+def test_a_refused_import_does_not_count_against_the_hourly_limit(
+    api: Api, control: SquarespaceControl, variant_id: str
+) -> None:
+    control.set_order_limit(2)
+    for i in range(5):
+        refused = _import(api, order_body(variant_id, customerEmail="not-an-email"), f"bad{i}")
+        assert refused.status_code == 400
+    assert _import(api, order_body(variant_id), "k0").status_code == 201
+    assert _import(api, order_body(variant_id), "k1").status_code == 201
+    assert error_of(_import(api, order_body(variant_id), "k2"), 429)["subtype"] == "ORDER_CREATION_LIMIT_EXCEEDED"
+
+
+def test_an_import_refused_by_the_hourly_limit_takes_no_stock(
+    api: Api, control: SquarespaceControl, variant_id: str
+) -> None:
+    control.set_order_limit(1)
+    assert _import(api, order_body(variant_id, quantity=1, inventoryBehavior="DEDUCT"), "k0").status_code == 201
+    before = control.snapshot()
+    refused = _import(api, order_body(variant_id, quantity=1, inventoryBehavior="DEDUCT"), "k1")
+    assert refused.status_code == 429
+    assert control.snapshot() == before
+
+
+@pytest.mark.parametrize("created", ["0001-01-01T00:00:00+14:00", "0001-01-01T00:30:00+01:00"])
+def test_a_creation_time_before_year_1_in_utc_is_refused_and_stores_nothing(
+    api: Api, control: SquarespaceControl, variant_id: str, created: str
+) -> None:
+    for _ in range(3):  # the same key thrice: one refusal, remembered or not, never an order
+        refused = _import(api, order_body(variant_id, createdOn=created), "year-zero")
+        assert refused.status_code == 400
+    assert control.orders() == []
+    assert api.get(ORDERS).status_code == 200
+
+
+def test_a_year_1_creation_time_is_kept_and_written_back_with_four_digits(api: Api, variant_id: str) -> None:
+    made = _import(api, order_body(variant_id, createdOn="0001-01-01T00:00:00Z"), "year-one")
+    assert made.status_code == 201
+    assert made.json()["createdOn"] == "0001-01-01T00:00:00.000Z"
+    assert api.get(ORDERS).json()["result"][0]["createdOn"] == "0001-01-01T00:00:00.000Z"

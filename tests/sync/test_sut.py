@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -137,3 +138,48 @@ def test_an_external_command_that_hangs_is_stopped(tmp_path: Path) -> None:
 def test_a_missing_external_program_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(SutError, match="not found"):
         load_sut("cmd:/no/such/engine --once", endpoints(tmp_path), VirtualClock()).run_cycle()
+
+
+def test_the_reference_engine_parses_a_spec_once_however_often_it_is_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from harness.options import DEFAULT_SPEC
+    from harness.sync import reference
+
+    spec = tmp_path / "spec.rst"
+    spec.write_text(DEFAULT_SPEC.read_text(encoding="utf-8"), encoding="utf-8")
+    parsed: list[str] = []
+    real_parse = reference.parse_file
+
+    def counting(path: str) -> Any:
+        parsed.append(path)
+        return real_parse(path)
+
+    monkeypatch.setattr(reference, "parse_file", counting)
+    reference._parsed_mappings.cache_clear()
+    where = dataclasses.replace(endpoints(tmp_path), spec_path=str(spec))
+    for _ in range(5):  # a scenario builds it, a restart builds it again
+        load_sut("reference", where, VirtualClock()).close()
+    assert parsed == [str(spec)]
+    spec.write_text(spec.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # an edited spec is read again
+    load_sut("reference", where, VirtualClock()).close()
+    assert parsed == [str(spec), str(spec)]
+
+
+def leaky_factory(endpoints: Endpoints, clock: Any) -> Any:
+    class Leaky:
+        def run_cycle(self) -> None:
+            raise RuntimeError(
+                f"login failed with {endpoints.exact_client_secret}-and-more, key {endpoints.squarespace_api_key}"
+            )
+
+    return Leaky()
+
+
+def test_a_failing_python_engine_s_message_is_redacted_of_the_run_s_secrets(tmp_path: Path) -> None:
+    where = dataclasses.replace(
+        endpoints(tmp_path), exact_client_secret="s3cret-value-1", squarespace_api_key="k3y-value-22"
+    )
+    result = load_sut(f"{__name__}:leaky_factory", where, VirtualClock()).run_cycle()
+    assert not result.ok
+    assert result.error == "RuntimeError: login failed with ***-and-more, key ***"

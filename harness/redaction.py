@@ -1,0 +1,113 @@
+"""One redactor for every text that leaves the harness: what a system under test printed, what an HTTP
+exchange carried, what a report or the console shows.
+
+It blanks out the secrets of the run *by value* — the mocks' client secret and API key, every token and
+authorization code they issue (each is remembered as it is made) — and the common *shapes* of a secret:
+``Bearer …``/``Basic …``, ``access_token=…``, ``code=…``, ``SOMETHING_KEY=…``, ``SOMETHING_SECRET=…``,
+``"client_secret": "…"``, ``Authorization: …`` header lines. Imports nothing from harness: any layer
+may use it.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable
+from urllib.parse import quote, quote_plus
+
+__all__ = ["REDACTED", "Redactor", "redact_text", "remember_secret", "run_redactor"]
+
+REDACTED = "***"
+#: A value shorter than this is no secret worth redacting by value (it would blank out ordinary words).
+_MIN_SECRET = 6
+#: How many values one redactor remembers (oldest forgotten first): tokens keep coming in a long run.
+_MAX_SECRETS = 10_000
+
+# a name that is, or ends in, a secret's name after a separator: access_token, accessToken, client_secret,
+# TALKQA_SQUARESPACE_API_KEY, MY_SECRET, x-api-key — not $skiptoken (a page position) nor Idempotency-Key
+_NAME = (
+    r"(?:(?:[\w.-]*[_.-])?(?:access_?token|refresh_?token|client_?secret|api_?key|apikey|password|passwd|secret|token)"
+    r"|[\w.-]*_key)"
+)
+# "client_secret": "…" — in JSON
+_JSON = re.compile(r'("' + _NAME + r'"\s*:\s*)"(?:[^"\\]|\\.)*"', re.IGNORECASE)
+# access_token=…, TALKQA_SQUARESPACE_API_KEY=…, MY_SECRET=… — in a query, a form, an environment, a log line
+_ASSIGNED = re.compile(
+    r"(?<![\w.-])(" + _NAME + r"\s*=\s*)(\"[^\"]*\"|'[^']*'|[^&\s\"',;]+)",
+    re.IGNORECASE,
+)
+# an OAuth authorization code travels as ``code=`` in a query or form (``Code`` in JSON is an item code)
+_AUTH_CODE = re.compile(r"(?<![\w])(code=)[^&\s\"']+")
+_SCHEME = re.compile(r"\b((?:Bearer|Basic)\s+)[^\s\"',;]+", re.IGNORECASE)
+# Authorization: …, X-Api-Key: …, Cookie: … as a header line (what follows the name up to the line's end)
+_HEADER = re.compile(
+    r"(?<![\w-])((?:authorization|proxy-authorization|x-api-key|api-key|cookie|set-cookie)\s*:\s*)(?!\s*(?:(?:Bearer|Basic)\s+)?\*\*\*)"
+    r"[^\r\n\"]+",
+    re.IGNORECASE,
+)
+
+
+class Redactor:
+    """Blanks out known secret values and the shapes of secrets. Thread-safe."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        self._values: dict[str, None] = {}
+        self._pattern: re.Pattern[str] | None = None
+        self._lock = threading.Lock()
+        self.add(*secrets)
+
+    def add(self, *values: str | None) -> None:
+        """Remember secret values (with their URL-quoted forms); a short or empty value is ignored."""
+        with self._lock:
+            for value in values:
+                if not value or len(value) < _MIN_SECRET:
+                    continue
+                for form in {value, quote(value, safe=""), quote_plus(value, safe="")}:
+                    self._values.pop(form, None)
+                    self._values[form] = None
+            while len(self._values) > _MAX_SECRETS:
+                del self._values[next(iter(self._values))]
+            self._pattern = None
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._values)
+
+    def _value_pattern(self) -> re.Pattern[str] | None:
+        with self._lock:
+            if self._pattern is None and self._values:
+                # longest first: a secret that contains another is blanked out whole
+                ordered = sorted(self._values, key=len, reverse=True)
+                self._pattern = re.compile("|".join(re.escape(v) for v in ordered))
+            return self._pattern
+
+    def __call__(self, text: str) -> str:
+        if not text:
+            return text
+        pattern = self._value_pattern()
+        if pattern is not None:
+            text = pattern.sub(REDACTED, text)
+        text = _JSON.sub(rf'\1"{REDACTED}"', text)
+        text = _ASSIGNED.sub(rf"\1{REDACTED}", text)
+        text = _AUTH_CODE.sub(rf"\1{REDACTED}", text)
+        text = _SCHEME.sub(rf"\1{REDACTED}", text)
+        return _HEADER.sub(rf"\1{REDACTED}", text)
+
+
+#: The secrets of this process's run: mocks remember what they issue, the SUT adapters what they hand out.
+_RUN = Redactor()
+
+
+def run_redactor() -> Redactor:
+    """The redactor that knows every secret this process has seen."""
+    return _RUN
+
+
+def remember_secret(*values: str | None) -> None:
+    """Make every later ``redact_text`` blank out these values."""
+    _RUN.add(*values)
+
+
+def redact_text(text: str) -> str:
+    """``text`` with every known secret and every secret-shaped value blanked out."""
+    return _RUN(text)

@@ -1,0 +1,50 @@
+"""One redactor (``harness.redaction``): the run's secrets by value, and the shapes of secrets."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness.redaction import Redactor
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("TALKQA_SQUARESPACE_API_KEY=abc123 more", "TALKQA_SQUARESPACE_API_KEY=*** more"),
+        ("export TALKQA_EXACT_CLIENT_SECRET='x y'", "export TALKQA_EXACT_CLIENT_SECRET=***"),
+        ("MY_SERVICE_KEY=k1;", "MY_SERVICE_KEY=***;"),
+        ("db_password = hunter2", "db_password = ***"),
+        ("Authorization: Bearer eyJ.abc", "Authorization: Bearer ***"),
+        ("authorization: Basic dXNlcg==", "authorization: Basic ***"),
+        ("X-Api-Key: 1234", "X-Api-Key: ***"),
+        ("GET /api?access_token=t0k&b=2", "GET /api?access_token=***&b=2"),
+        ("grant_type=refresh_token&refresh_token=r1&client_secret=s1",
+         "grant_type=refresh_token&refresh_token=***&client_secret=***"),
+        ("/callback?code=stamp!abc&state=1", "/callback?code=***&state=1"),
+        ('{"access_token": "a\\"b", "Code": "ITEM-1"}', '{"access_token": "***", "Code": "ITEM-1"}'),
+        ('{"apiKey":"k","clientSecret":"s"}', '{"apiKey":"***","clientSecret":"***"}'),
+        # not secrets: paging tokens, idempotency keys, item codes stay readable evidence
+        ("$skiptoken=1000000000042L&$top=5", "$skiptoken=1000000000042L&$top=5"),
+        ("Idempotency-Key: order-17", "Idempotency-Key: order-17"),
+        ('{"Code": "A-1", "Description": "Token ring"}', '{"Code": "A-1", "Description": "Token ring"}'),
+    ],
+)  # fmt: skip
+def test_secret_shapes_are_blanked_out_and_evidence_is_kept(given: str, expected: str) -> None:
+    assert Redactor()(given) == expected
+
+
+def test_known_secrets_are_blanked_out_wherever_they_stand_also_url_quoted() -> None:
+    redact = Redactor(["stampNL001.token!Ab_9-x", "site-key-123456"])
+    assert redact("engine said: stampNL001.token!Ab_9-x and site-key-123456.") == "engine said: *** and ***."
+    assert redact("GET /x?t=stampNL001.token%21Ab_9-x") == "GET /x?t=***"
+
+
+def test_a_short_value_is_no_secret_worth_blanking() -> None:
+    redact = Redactor(["1", "abc", ""])
+    assert redact("abc 1") == "abc 1"
+    assert len(redact) == 0
+
+
+def test_a_secret_inside_a_longer_one_does_not_leave_a_tail() -> None:
+    redact = Redactor(["secret-abc", "secret-abc-and-more"])
+    assert redact("x secret-abc-and-more y") == "x *** y"
