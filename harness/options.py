@@ -33,6 +33,7 @@ __all__ = [
     "SPEC",
     "STRICT",
     "SUT",
+    "TIME_SCALE",
     "WORKERS",
     "Command",
     "Option",
@@ -272,8 +273,35 @@ MARKERS: Option[str | None] = Option(
     metavar="EXPR",
 )
 
+TIME_SCALE: Option[int] = Option(
+    "time_scale",
+    positive,
+    60,
+    "with --sut cmd:, the served mocks run on real time sped up N times: every wait they impose (Retry-After, "
+    "rate-limit resets, cool-downs) lasts 1/N as long, told to the engine in real time (default %(default)s)",
+    flags=("--time-scale",),
+    pytest_flag="--talkqa-time-scale",
+    plugin=True,
+    metavar="N",
+    commands=frozenset({"run"}),
+    config=True,
+    replay=True,
+)
+
 #: Every option, in the order ``--help`` lists them (and ``load_config`` takes the ``config`` ones).
-OPTIONS: tuple[Option[Any], ...] = (SPEC, MAPPING, SUT, REPORT_DIR, SEED, WORKERS, FAULTS, STRICT, EXAMPLES, MARKERS)
+OPTIONS: tuple[Option[Any], ...] = (
+    SPEC,
+    MAPPING,
+    SUT,
+    REPORT_DIR,
+    SEED,
+    WORKERS,
+    FAULTS,
+    STRICT,
+    EXAMPLES,
+    MARKERS,
+    TIME_SCALE,
+)
 
 
 def options_of(surface: Surface) -> tuple[Option[Any], ...]:

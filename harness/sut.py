@@ -19,8 +19,10 @@ import importlib
 import os
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -91,6 +93,8 @@ class Endpoints:
     state_dir: str
     mapping_path: str | None = None
     squarespace_currency: str = "EUR"  #: the site's currency: every money value it accepts is in it
+    http_timeout_s: float = 30.0  #: how long to wait for an answer before a call counts as timed out
+    time_scale: float = 1.0  #: how many times faster than real time the (served) mocks run
 
     def as_environment(self) -> dict[str, str]:
         """The ``TALKQA_*`` environment variables an external engine reads."""
@@ -107,6 +111,8 @@ class Endpoints:
             "TALKQA_SQUARESPACE_CURRENCY": self.squarespace_currency,
             "TALKQA_SPEC": self.spec_path,
             "TALKQA_STATE_DIR": self.state_dir,
+            "TALKQA_HTTP_TIMEOUT_S": f"{self.http_timeout_s:g}",
+            "TALKQA_TIME_SCALE": f"{self.time_scale:g}",
         }
         if self.mapping_path:
             env["TALKQA_MAPPING"] = self.mapping_path
@@ -123,6 +129,8 @@ def endpoints_of(
     squarespace_url: str = SQUARESPACE.base_url,
     mapping_path: str | None = None,
     currency: str = "EUR",
+    http_timeout_s: float = 30.0,
+    time_scale: float = 1.0,
 ) -> Endpoints:
     """The endpoints of two mocks, with the login their control surfaces hold (the hosts are the real ones,
     as the mocks are reached in-process; pass a served mock's ``base_url`` otherwise)."""
@@ -139,6 +147,8 @@ def endpoints_of(
         state_dir=state_dir,
         mapping_path=mapping_path,
         squarespace_currency=currency,
+        http_timeout_s=http_timeout_s,
+        time_scale=time_scale,
     )
 
 
@@ -219,8 +229,17 @@ class PythonFactorySut:
         return engine
 
 
+def engine_path(path: str | None = None) -> str:
+    """The ``PATH`` an external engine runs with: the folder of the interpreter talkqa runs on first, so
+    ``cmd:python engine.py`` finds the Python that has talkqa (a virtual environment need not be activated)."""
+    here = os.path.dirname(sys.executable)
+    rest = [part for part in (path if path is not None else os.environ.get("PATH", "")).split(os.pathsep) if part]
+    return os.pathsep.join([here, *[part for part in rest if part != here]])
+
+
 class ExternalCommandSut:
-    """A SUT that is an external program, run once per cycle."""
+    """A SUT that is an external program, run once per cycle in a session of its own (so that a crash can
+    take its whole process tree)."""
 
     def __init__(self, command: str, endpoints: Endpoints, *, timeout_s: float = 300.0, cwd: str | None = None) -> None:
         self.argv = shlex.split(command)
@@ -231,6 +250,9 @@ class ExternalCommandSut:
         self.timeout_s = timeout_s
         self.cwd = cwd
         self.runs = 0
+        self.killed = 0  #: cycles ended by ``kill`` (a crash)
+        self._process: subprocess.Popen[str] | None = None
+        self._lock = threading.Lock()
 
     @property
     def description(self) -> str:
@@ -239,40 +261,72 @@ class ExternalCommandSut:
     def run_cycle(self) -> CycleResult:
         env = dict(os.environ)
         env.update(self.endpoints.as_environment())
+        env["PATH"] = engine_path(env.get("PATH"))
         started = time.perf_counter()
         self.runs += 1
+        program = shutil.which(self.argv[0], path=env["PATH"]) or self.argv[0]
         try:
-            finished = subprocess.run(
-                self.argv,
+            process = subprocess.Popen(
+                [program, *self.argv[1:]],
                 env=env,
                 cwd=self.cwd,
-                capture_output=True,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
                 text=True,
-                timeout=self.timeout_s,
-                check=False,
+                start_new_session=True,
             )
         except FileNotFoundError:
             raise SutError(f"external SUT not found: {self.argv[0]!r}; check the --sut cmd: command line") from None
         except PermissionError:
             raise SutError(f"external SUT {self.argv[0]!r} is not executable") from None
+        with self._lock:
+            self._process = process
+        try:
+            stdout, stderr = process.communicate(timeout=self.timeout_s)
         except subprocess.TimeoutExpired:
+            _kill_group(process)
+            process.communicate()
             return CycleResult(False, f"cycle did not finish within {self.timeout_s:.0f} s", duration_s=self.timeout_s)
+        finally:
+            with self._lock:
+                self._process = None
         duration = time.perf_counter() - started
-        if finished.returncode == 0:
-            return CycleResult(True, None, {"stdout": finished.stdout[-2000:]}, duration)
-        last = next((line for line in reversed(finished.stderr.splitlines()) if line.strip()), "")
-        return CycleResult(
-            False,
-            f"exit status {finished.returncode}" + (f": {last.strip()}" if last else ""),
-            {"stdout": finished.stdout[-2000:], "stderr": finished.stderr[-2000:]},
-            duration,
-        )
+        if process.returncode == 0:
+            return CycleResult(True, None, {"stdout": stdout[-2000:]}, duration)
+        last = next((line for line in reversed(stderr.splitlines()) if line.strip()), "")
+        if process.returncode < 0:
+            reason = f"killed by signal {-process.returncode}"
+        else:
+            reason = f"exit status {process.returncode}" + (f": {last.strip()}" if last else "")
+        return CycleResult(False, reason, {"stdout": stdout[-2000:], "stderr": stderr[-2000:]}, duration)
+
+    def kill(self) -> bool:
+        """Kill the running cycle's whole process tree at once (a crash); False when no cycle runs."""
+        with self._lock:
+            process = self._process
+        if process is None or process.poll() is not None:
+            return False
+        _kill_group(process)
+        self.killed += 1
+        return True
 
     def restart(self) -> None:
         """An external program keeps nothing between runs but what it persisted: nothing to do."""
 
     def close(self) -> None:
         """Nothing stays running between cycles."""
+        self.kill()
+
+
+def _kill_group(process: subprocess.Popen[str]) -> None:
+    """SIGKILL the process group ``process`` leads (it was started in a session of its own).
+
+    A small local helper: process hygiene at large (signal forwarding, time-outs) lives with the runner."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        process.kill()
 
 
 def _import_factory(target: str) -> Callable[..., Any]:
@@ -306,7 +360,7 @@ def check_sut(spec: str) -> None:
             raise UsageError(f"--sut {spec!r}: cannot split the command line ({exc})") from None
         if not argv:
             raise UsageError("--sut cmd: needs a command line after 'cmd:'")
-        if shutil.which(argv[0]) is None:
+        if shutil.which(argv[0], path=engine_path()) is None:
             raise UsageError(f"--sut {spec!r}: no program {argv[0]!r} (not on PATH, or not executable)")
         return
     # The checklist runs under ``python -m pytest``, where the current folder is importable: so here too.

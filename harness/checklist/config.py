@@ -16,10 +16,13 @@ from harness.dataflow.parser import parse_file
 from harness.errors import UsageError
 from harness.mapping.mapping_file import load_mapping_file
 from harness.mapping.sections import SectionMapping, effective_mapping
-from harness.options import DEFAULT_SPEC, EXAMPLES, SEED, SPEC, STRICT, SUT
+from harness.options import DEFAULT_SPEC, EXAMPLES, SEED, SPEC, STRICT, SUT, TIME_SCALE
 from harness.sut import check_sut, is_external
 
-__all__ = ["DEFAULT_SPEC", "ChecklistConfig", "load_config"]
+__all__ = ["DEFAULT_SPEC", "HTTP_TIMEOUT_S", "ChecklistConfig", "load_config"]
+
+#: seconds an external engine should wait for an answer before it takes the call as timed out
+HTTP_TIMEOUT_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,10 @@ class ChecklistConfig:
     strict: bool = STRICT.default
     examples: int = EXAMPLES.default  #: hypothesis examples per round trip
     site_currency: str = "EUR"
+    time_scale: int = TIME_SCALE.default  #: served mocks run this many times faster than real time
+    #: the client time-out the run advertises to an external engine (``TALKQA_HTTP_TIMEOUT_S``): a simulated
+    #: time-out holds a served connection this long, and no longer
+    http_timeout_s: float = HTTP_TIMEOUT_S
     _by_line: dict[int, SectionMapping] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -68,6 +75,7 @@ def load_config(
     seed: int = SEED.default,
     strict: bool = STRICT.default,
     examples: int = EXAMPLES.default,
+    time_scale: int = TIME_SCALE.default,
 ) -> ChecklistConfig:
     """Read the spec and the mapping once per process (``spec`` None: the bundled default); check that
     ``sut`` names something that can run. The parameters are the ``config`` options of ``harness.options``,
@@ -85,4 +93,4 @@ def load_config(
         mapping_file = load_mapping_file(mapping)
     mappings = tuple(effective_mapping(document, mapping_file))
     check_sut(sut)
-    return ChecklistConfig(spec_path, document, mappings, mapping, sut, seed, strict, examples)
+    return ChecklistConfig(spec_path, document, mappings, mapping, sut, seed, strict, examples, time_scale=time_scale)

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from harness.checklist.config import load_config
+from harness.checklist.probe import probe_external_engine
 from harness.errors import UsageError
 from harness.options import (
     EXAMPLES,
@@ -23,6 +24,7 @@ from harness.options import (
     SPEC,
     STRICT,
     SUT,
+    TIME_SCALE,
     WORKERS,
     checklist_args,
     config_args,
@@ -48,6 +50,7 @@ class RunOptions:
     strict: bool = STRICT.default
     examples: int = EXAMPLES.default
     markers: str | None = MARKERS.default  #: pytest -m expression (sections: section_2, rule kinds: bidirectional ...)
+    time_scale: int = TIME_SCALE.default  #: how much faster than real time the served mocks run (cmd: SUTs)
     quiet: bool = False  #: pytest's -qq instead of -q (not an option of talkqa run: selfcheck's runs are quiet)
 
 
@@ -70,7 +73,8 @@ def pytest_argv(options: RunOptions) -> list[str]:
 
 def run_checklist(options: RunOptions) -> int:
     """Run the checklist; returns the exit code (reports are in ``options.report_dir``)."""
-    load_config(*config_args(asdict(options)))
+    config = load_config(*config_args(asdict(options)))
+    probe_external_engine(config)
     if options.workers and importlib.util.find_spec("xdist") is None:
         raise UsageError("-n needs pytest-xdist: pip install pytest-xdist")
     report = Path(options.report_dir) / "checklist.json"

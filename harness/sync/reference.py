@@ -105,7 +105,7 @@ class ReferenceEngine:
         hooks: dict[str, list[Any]] = {"request": [count]}
         if system == "exact":
             hooks["response"] = [self._save_limits]
-        http = httpx.Client(timeout=30.0, event_hooks=hooks, verify=_tls_context())
+        http = httpx.Client(timeout=self.endpoints.http_timeout_s, event_hooks=hooks, verify=_tls_context())
         self._clients = [*getattr(self, "_clients", []), http]
         return http
 

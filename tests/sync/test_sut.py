@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+import threading
+import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +15,7 @@ import pytest
 
 from harness.clock import VirtualClock
 from harness.errors import SutError, UsageError
-from harness.sut import Endpoints, ExternalCommandSut, PythonFactorySut, SystemUnderTest, load_sut
+from harness.sut import Endpoints, ExternalCommandSut, PythonFactorySut, SystemUnderTest, engine_path, load_sut
 
 
 def endpoints(tmp_path: Path) -> Endpoints:
@@ -137,3 +141,53 @@ def test_an_external_command_that_hangs_is_stopped(tmp_path: Path) -> None:
 def test_a_missing_external_program_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(SutError, match="not found"):
         load_sut("cmd:/no/such/engine --once", endpoints(tmp_path), VirtualClock()).run_cycle()
+
+
+def test_a_crash_kills_the_external_engines_whole_process_tree(tmp_path: Path) -> None:
+    pids = tmp_path / "pids"
+    script = tmp_path / "tree.py"
+    script.write_text(
+        "import os, subprocess, sys, time\n"
+        "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\n"
+        f"open({str(pids)!r}, 'w').write(f'{{os.getpid()}} {{child.pid}}')\n"
+        "time.sleep(60)\n"
+    )
+    sut = ExternalCommandSut(f"{sys.executable} {script}", endpoints(tmp_path), timeout_s=30)
+    outcome: list[Any] = []
+    runner = threading.Thread(target=lambda: outcome.append(sut.run_cycle()))
+    runner.start()
+    while not pids.exists() or not pids.read_text():
+        time.sleep(0.02)
+    assert sut.kill()
+    runner.join(timeout=10)
+    assert outcome and not outcome[0].ok
+    assert outcome[0].error == "killed by signal 9"
+    grandchild = int(pids.read_text().split()[1])
+    for _ in range(100):
+        try:
+            os.kill(grandchild, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail("the engine's child outlived the crash")
+    assert not sut.kill()  # nothing runs any more
+
+
+def test_an_external_engine_finds_the_interpreter_talkqa_runs_on_first_on_its_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    command = write_script(
+        tmp_path,
+        "import os, sys\nopen(os.path.join(os.environ['TALKQA_STATE_DIR'], 'path'), 'w').write(os.environ['PATH'])\n",
+    )
+    assert load_sut(command, endpoints(tmp_path), VirtualClock()).run_cycle().ok
+    first = (tmp_path / "path").read_text().split(os.pathsep)[0]
+    assert first == os.path.dirname(sys.executable)
+    assert engine_path("/usr/bin") == os.pathsep.join([os.path.dirname(sys.executable), "/usr/bin"])
+
+
+def test_the_run_advertises_its_time_out_and_time_scale_to_an_external_engine(tmp_path: Path) -> None:
+    env = replace(endpoints(tmp_path), http_timeout_s=2.0, time_scale=60).as_environment()
+    assert (env["TALKQA_HTTP_TIMEOUT_S"], env["TALKQA_TIME_SCALE"]) == ("2", "60")

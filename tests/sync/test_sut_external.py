@@ -45,3 +45,17 @@ def test_the_readme_documents_every_variable_the_example_engine_reads(line: str)
     readme = (FIXTURES.parent / "README.md").read_text(encoding="utf-8")
     assert line in ENGINE.read_text(encoding="utf-8")
     assert line in readme
+
+
+def test_an_external_engine_that_cannot_start_fails_the_run_once_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from harness.cli import main
+
+    missing = tmp_path / "no-such-engine.py"
+    code = main(["run", "--sut", f"cmd:python {missing}", "--report-dir", str(tmp_path / "reports")])
+    err = capsys.readouterr().err.strip()
+    assert code == 2
+    assert len(err.splitlines()) == 1
+    assert "could not start" in err and "no-such-engine.py" in err
+    assert not (tmp_path / "reports" / "checklist.json").exists()
