@@ -25,6 +25,7 @@ __all__ = [
     "DEFAULT_SPEC",
     "EXAMPLES",
     "FAULTS",
+    "FULL",
     "MAPPING",
     "MARKERS",
     "OPTIONS",
@@ -273,6 +274,15 @@ MARKERS: Option[str | None] = Option(
     metavar="EXPR",
 )
 
+FULL: Option[bool] = Option(
+    "full",
+    None,
+    False,
+    "run every broken engine against the whole checklist, each in a pytest process of its own (default: "
+    "one process, each broken engine only until its first caught item, cheapest items first)",
+    flags=("--full",),
+    commands=frozenset({"selfcheck"}),
+)
 TIME_SCALE: Option[int] = Option(
     "time_scale",
     positive,
@@ -301,6 +311,7 @@ OPTIONS: tuple[Option[Any], ...] = (
     EXAMPLES,
     MARKERS,
     TIME_SCALE,
+    FULL,
 )
 
 

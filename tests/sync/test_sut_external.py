@@ -59,3 +59,62 @@ def test_an_external_engine_that_cannot_start_fails_the_run_once_with_one_line(
     assert len(err.splitlines()) == 1
     assert "could not start" in err and "no-such-engine.py" in err
     assert not (tmp_path / "reports" / "checklist.json").exists()
+
+
+IMPATIENT = '''
+"""The reference engine on a clock that never waits: it ignores Retry-After and Exact's reset headers."""
+import os, sys
+from harness.clock import SystemClock
+from harness.sut import Endpoints
+from harness.sync.reference import reference_engine
+
+
+class Impatient(SystemClock):
+    def sleep(self, seconds: float) -> None:
+        pass
+
+
+env = os.environ
+endpoints = Endpoints(
+    exact_base_url=env["TALKQA_EXACT_BASE_URL"],
+    exact_client_id=env["TALKQA_EXACT_CLIENT_ID"],
+    exact_client_secret=env["TALKQA_EXACT_CLIENT_SECRET"],
+    exact_redirect_uri=env["TALKQA_EXACT_REDIRECT_URI"],
+    exact_division=int(env["TALKQA_EXACT_DIVISION"]),
+    squarespace_base_url=env["TALKQA_SQUARESPACE_BASE_URL"],
+    squarespace_api_key=env["TALKQA_SQUARESPACE_API_KEY"],
+    spec_path=env["TALKQA_SPEC"],
+    state_dir=env["TALKQA_STATE_DIR"],
+    mapping_path=env.get("TALKQA_MAPPING"),
+    http_timeout_s=float(env["TALKQA_HTTP_TIMEOUT_S"]),
+)
+engine = reference_engine(endpoints, Impatient())
+report = engine.run_cycle()
+engine.close()
+sys.exit(0 if report.ok else 1)
+'''
+
+
+def test_an_external_engine_that_ignores_retry_after_and_reset_headers_fails_the_rate_limit_items(
+    tmp_path: Path,
+) -> None:
+    engine = tmp_path / "impatient.py"
+    engine.write_text(IMPATIENT, encoding="utf-8")
+    reports = tmp_path / "reports"
+    options = RunOptions(
+        sut=f"cmd:python {engine}", report_dir=str(reports), markers="section_1 and resilience", quiet=True
+    )
+    assert run_checklist(options) == 1
+    statuses = _statuses(reports)
+    rate_limits = [name for name in statuses if name.startswith("The flow keeps working through rate limits")]
+    assert rate_limits and all(statuses[name] == "failed" for name in rate_limits), statuses
+    # the engine is otherwise sound: what it fails is waiting, not syncing
+    assert statuses[next(n for n in statuses if n.startswith("A crash and a restart"))] == "passed"
+
+
+def test_the_reference_engine_served_keeps_to_the_waits_it_is_told(tmp_path: Path) -> None:
+    options = RunOptions(
+        sut=f"cmd:python {ENGINE}", report_dir=str(tmp_path), markers="section_1 and resilience", quiet=True
+    )
+    assert run_checklist(options) == 0
+    assert set(_statuses(tmp_path).values()) == {"passed"}
