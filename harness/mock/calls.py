@@ -26,8 +26,16 @@ _BEARER = re.compile(r"(Bearer\s+)\S+", re.IGNORECASE)
 _REDACTED = "***"
 
 
+#: what every text holding something to redact contains (lower-cased): a text without any of these is
+#: passed as it is, without running the patterns over it (most bodies: listings, records)
+_MARKERS = (*_SECRET_KEYS, "code=", "bearer")
+
+
 def redact_text(text: str) -> str:
     """Blank out tokens, secrets and authorization codes in a URL, form, JSON or header text."""
+    lowered = text.lower()
+    if not any(marker in lowered for marker in _MARKERS):
+        return text
     text = _SECRET_JSON.sub(rf'\1"{_REDACTED}"', text)
     text = _SECRET_FORM.sub(rf"\1{_REDACTED}", text)
     text = _AUTH_CODE.sub(rf"\1{_REDACTED}", text)
