@@ -27,6 +27,8 @@ def test_an_external_engine_passes_the_items_it_keeps(tmp_path: Path) -> None:
     statuses = _statuses(tmp_path)
     assert len(statuses) == 2
     assert set(statuses.values()) == {"passed"}
+    sut = json.loads((tmp_path / "checklist.json").read_text(encoding="utf-8"))["sut"]["description"]
+    assert "time scale 60" in sut and "TALKQA_TIME_SCALE" in sut
 
 
 def test_an_external_engine_that_does_nothing_fails_the_creation_item(tmp_path: Path) -> None:
