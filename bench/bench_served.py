@@ -1,7 +1,9 @@
 """Benchmark of the README's external-engine example: ``talkqa run --sut "cmd:python
 fixtures/engines/reference_once.py"`` on the bundled spec (a fresh process, as a user runs it), the mocks
 served on loopback on their scaled clock — and the same checklist in-process, item by item: an external
-engine must get the statuses the in-process engine gets. The goal is 120 s on a 2-core machine.
+engine must get the statuses the in-process engine gets. The goal is 120 s on a 2-core machine. The CPU
+time of every process a run started (the engine's too) is printed as well: other load on the machine
+barely moves it.
 
 Prints the wall time of both runs, the engine's cycles, the slowest items served, and every item whose
 status differs; asserts nothing about time. Run: ``.venv/bin/python bench/bench_served.py``
@@ -13,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -26,11 +29,17 @@ EXAMPLE = "cmd:python fixtures/engines/reference_once.py"
 GOAL_S = 120.0
 
 
+def _children_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _run(report_dir: Path, extra: list[str]) -> tuple[float, int, dict[str, Any]]:
     argv = [str(TALKQA), "run", "--report-dir", str(report_dir), *extra]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _children_cpu_s()
     finished = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - started
+    print(f"  ({' '.join(extra) or 'in-process'}: {_children_cpu_s() - cpu:.1f} s CPU in all its processes)")
     report = report_dir / "checklist.json"
     if not report.exists():
         print(finished.stdout[-2000:], finished.stderr[-2000:], file=sys.stderr)

@@ -170,8 +170,9 @@ SUT: Option[str] = Option(
     "sut",
     str,
     "reference",
-    "the system under test: '%(default)s' (default), 'module:callable' (a Python factory), or 'cmd:COMMAND' "
-    "(an external program run once per cycle; see the README)",
+    "the system under test: '%(default)s' (default), 'module:callable' (a Python factory), 'cmd:COMMAND' "
+    "(an external program run once per cycle) or 'loop:COMMAND' (one kept running, a cycle per line on its "
+    "stdin); see the README",
     flags=("--sut",),
     pytest_flag="--talkqa-sut",
     plugin=True,

@@ -8,15 +8,19 @@ Three adapters:
   an object with ``run_cycle()`` (and optionally ``close()``); a restart calls the factory again;
 - ``cmd:COMMAND LINE`` — an external program, run once per cycle with the mocks' base URLs and
   credentials in ``TALKQA_*`` environment variables (the mocks are then served on loopback), so an
-  engine written in any language can be checked. Exit status 0 means the cycle completed.
+  engine written in any language can be checked. Exit status 0 means the cycle completed;
+- ``loop:COMMAND LINE`` — the same program kept running: a cycle per line ``cycle`` on its stdin,
+  answered by a line ``ok`` (or ``error: why``) on its stdout, for engines slow to start.
 
 State that must survive a restart (links, cursors, tokens) belongs in ``endpoints.state_dir``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
+import queue
 import shlex
 import shutil
 import signal
@@ -27,7 +31,6 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from harness.clock import Clock
@@ -42,6 +45,7 @@ __all__ = [
     "CycleResult",
     "Endpoints",
     "ExternalCommandSut",
+    "LoopCommandSut",
     "PythonFactorySut",
     "SystemUnderTest",
     "check_sut",
@@ -53,6 +57,8 @@ __all__ = [
 
 #: The entry point group where engines register a name for ``--sut NAME`` (``module:callable``).
 ENGINE_GROUP = "talkqa.engines"
+#: How ``--sut`` names an external program: run once per cycle, or kept running (a cycle per line).
+_EXTERNAL = ("cmd:", "loop:")
 #: The engine ``--sut`` means when it names none.
 DEFAULT_SUT = "reference"
 
@@ -60,6 +66,8 @@ DEFAULT_SUT = "reference"
 @cache
 def named_engines() -> dict[str, str]:
     """Engines registered by name: name → ``module:callable`` (from the ``talkqa.engines`` entry points)."""
+    from importlib.metadata import entry_points  # ~20 ms: not for an external engine that imports Endpoints
+
     return {ep.name: ep.value for ep in entry_points(group=ENGINE_GROUP)}
 
 
@@ -319,6 +327,135 @@ class ExternalCommandSut:
         self.kill()
 
 
+class LoopCommandSut:
+    """A SUT that is an external program started once and kept running: one cycle per line ``cycle`` on its
+    stdin, answered by one line on its stdout — ``ok``, or anything else (``error: why``) for a failed cycle.
+    A restart stops it (end of its stdin) and the next cycle starts it anew; a crash kills its process group.
+    For engines whose start-up costs more than a cycle (``--sut loop:COMMAND``)."""
+
+    def __init__(self, command: str, endpoints: Endpoints, *, timeout_s: float = 300.0, cwd: str | None = None) -> None:
+        self.argv = shlex.split(command)
+        if not self.argv:
+            raise UsageError("--sut loop: needs a command line after 'loop:'")
+        self.command = command
+        self.endpoints = endpoints
+        self.timeout_s = timeout_s
+        self.cwd = cwd
+        self.runs = 0
+        self.starts = 0
+        self.killed = 0
+        self._process: subprocess.Popen[str] | None = None
+        self._lines: queue.Queue[str | None] = queue.Queue()
+        self._stderr: list[str] = []
+        self._stderr_reader = threading.Thread()
+
+    @property
+    def description(self) -> str:
+        return describe_sut(f"loop:{self.command}")
+
+    def _start(self) -> subprocess.Popen[str]:
+        env = dict(os.environ)
+        env.update(self.endpoints.as_environment())
+        env["PATH"] = engine_path(env.get("PATH"))
+        program = shutil.which(self.argv[0], path=env["PATH"]) or self.argv[0]
+        try:
+            process = subprocess.Popen(
+                [program, *self.argv[1:]],
+                env=env,
+                cwd=self.cwd,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                bufsize=1,
+                start_new_session=True,
+            )
+        except FileNotFoundError:
+            raise SutError(f"external SUT not found: {self.argv[0]!r}; check the --sut loop: command line") from None
+        except PermissionError:
+            raise SutError(f"external SUT {self.argv[0]!r} is not executable") from None
+        self.starts += 1
+        self._lines = queue.Queue()
+        self._stderr = []
+        threading.Thread(target=_pump, args=(process.stdout, self._lines), daemon=True).start()
+        self._stderr_reader = threading.Thread(target=_keep_tail, args=(process.stderr, self._stderr), daemon=True)
+        self._stderr_reader.start()
+        self._process = process
+        return process
+
+    def run_cycle(self) -> CycleResult:
+        process = self._process if self._process is not None and self._process.poll() is None else self._start()
+        started = time.perf_counter()
+        self.runs += 1
+        try:
+            assert process.stdin is not None
+            process.stdin.write("cycle\n")
+            process.stdin.flush()
+        except (BrokenPipeError, OSError):
+            pass  # it died: the answer below says how
+        try:
+            line = self._lines.get(timeout=self.timeout_s)
+        except queue.Empty:
+            self.close()
+            return CycleResult(False, f"cycle did not finish within {self.timeout_s:.0f} s", duration_s=self.timeout_s)
+        duration = time.perf_counter() - started
+        if line is not None and line.strip() == "ok":
+            return CycleResult(True, None, {}, duration)
+        if line is not None:
+            return CycleResult(False, line.strip() or "an empty answer", {}, duration)
+        code = process.wait()
+        self._process = None
+        self._stderr_reader.join(timeout=2)  # its last words
+        last = next((text for text in reversed(self._stderr) if text.strip()), "")
+        reason = (
+            f"killed by signal {-code}" if code < 0 else f"exit status {code}" + (f": {last.strip()}" if last else "")
+        )
+        return CycleResult(False, reason, {"stderr": "\n".join(self._stderr)[-2000:]}, duration)
+
+    def kill(self) -> bool:
+        """Kill the program's whole process tree at once (a crash); False when it is not running."""
+        process = self._process
+        if process is None or process.poll() is not None:
+            return False
+        _kill_group(process)
+        self.killed += 1
+        return True
+
+    def restart(self) -> None:
+        """Stop the program: in-memory state is lost; the next cycle starts it again."""
+        self.close()
+
+    def close(self) -> None:
+        process, self._process = self._process, None
+        if process is None:
+            return
+        if process.poll() is None:
+            try:
+                assert process.stdin is not None
+                process.stdin.close()  # end of input: stop
+                process.wait(timeout=5)
+            except (OSError, subprocess.TimeoutExpired):
+                _kill_group(process)
+                process.wait()
+        for stream in (process.stdin, process.stdout, process.stderr):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+
+
+def _pump(stream: Any, lines: queue.Queue[str | None]) -> None:
+    """Every line the program answers, then None when its stdout ends."""
+    for line in stream:
+        lines.put(line)
+    lines.put(None)
+
+
+def _keep_tail(stream: Any, tail: list[str], keep: int = 50) -> None:
+    for line in stream:
+        tail.append(line)
+        del tail[:-keep]
+
+
 def _kill_group(process: subprocess.Popen[str]) -> None:
     """SIGKILL the process group ``process`` leads (it was started in a session of its own).
 
@@ -353,13 +490,14 @@ def check_sut(spec: str) -> None:
     text = spec.strip()
     if _named(text) is not None:
         return
-    if text.startswith("cmd:"):
+    if text.startswith(_EXTERNAL):
+        kind, _, rest = text.partition(":")
         try:
-            argv = shlex.split(text[4:])
+            argv = shlex.split(rest)
         except ValueError as exc:
             raise UsageError(f"--sut {spec!r}: cannot split the command line ({exc})") from None
         if not argv:
-            raise UsageError("--sut cmd: needs a command line after 'cmd:'")
+            raise UsageError(f"--sut {kind}: needs a command line after '{kind}:'")
         if shutil.which(argv[0], path=engine_path()) is None:
             raise UsageError(f"--sut {spec!r}: no program {argv[0]!r} (not on PATH, or not executable)")
         return
@@ -386,19 +524,23 @@ def load_sut(spec: str, endpoints: Endpoints, clock: Clock) -> SystemUnderTest:
         return PythonFactorySut(named_engines()[name], endpoints, clock)
     if text.startswith("cmd:"):
         return ExternalCommandSut(text[4:].strip(), endpoints)
+    if text.startswith("loop:"):
+        return LoopCommandSut(text[5:].strip(), endpoints)
     return PythonFactorySut(text, endpoints, clock)
 
 
 def describe_sut(spec: str) -> str:
     """What ``--sut`` names, for people (the report's SUT line)."""
     text = spec.strip()
-    if not text.startswith("cmd:") and ":" not in text:
+    if not text.startswith(_EXTERNAL) and ":" not in text:
         return f"talkqa {text or DEFAULT_SUT} engine"
     if text.startswith("cmd:"):
         return f"external command {text[4:].strip()}"
+    if text.startswith("loop:"):
+        return f"external command {text[5:].strip()}, kept running (a cycle per line on its stdin)"
     return f"Python factory {text}"
 
 
 def is_external(spec: str) -> bool:
     """Whether ``--sut`` names an external command (which needs the mocks served on loopback)."""
-    return spec.strip().startswith("cmd:")
+    return spec.strip().startswith(_EXTERNAL)

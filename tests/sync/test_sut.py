@@ -15,7 +15,15 @@ import pytest
 
 from harness.clock import VirtualClock
 from harness.errors import SutError, UsageError
-from harness.sut import Endpoints, ExternalCommandSut, PythonFactorySut, SystemUnderTest, engine_path, load_sut
+from harness.sut import (
+    Endpoints,
+    ExternalCommandSut,
+    LoopCommandSut,
+    PythonFactorySut,
+    SystemUnderTest,
+    engine_path,
+    load_sut,
+)
 
 
 def endpoints(tmp_path: Path) -> Endpoints:
@@ -191,3 +199,52 @@ def test_an_external_engine_finds_the_interpreter_talkqa_runs_on_first_on_its_pa
 def test_the_run_advertises_its_time_out_and_time_scale_to_an_external_engine(tmp_path: Path) -> None:
     env = replace(endpoints(tmp_path), http_timeout_s=2.0, time_scale=60).as_environment()
     assert (env["TALKQA_HTTP_TIMEOUT_S"], env["TALKQA_TIME_SCALE"]) == ("2", "60")
+
+
+LOOP_ENGINE = (
+    "import os, sys\n"
+    "count = 0\n"
+    "for line in sys.stdin:\n"
+    "    count += 1\n"
+    "    open(os.path.join(os.environ['TALKQA_STATE_DIR'], 'memory'), 'w').write(str(count))\n"
+    "    print('ok' if count < 3 else 'error: third time unlucky', flush=True)\n"
+)
+
+
+def test_a_kept_running_engine_runs_a_cycle_per_line_and_keeps_its_memory_until_a_restart(tmp_path: Path) -> None:
+    script = tmp_path / "loop.py"
+    script.write_text(LOOP_ENGINE)
+    sut = load_sut(f"loop:{sys.executable} {script}", endpoints(tmp_path), VirtualClock())
+    assert isinstance(sut, LoopCommandSut)
+    try:
+        assert sut.run_cycle().ok and sut.run_cycle().ok
+        third = sut.run_cycle()
+        assert not third.ok and third.error == "error: third time unlucky"
+        assert (tmp_path / "memory").read_text() == "3" and sut.starts == 1
+        sut.restart()
+        assert sut.run_cycle().ok
+        assert (tmp_path / "memory").read_text() == "1" and sut.starts == 2
+    finally:
+        sut.close()
+
+
+def test_a_kept_running_engine_that_dies_or_is_killed_fails_its_cycle_and_starts_again(tmp_path: Path) -> None:
+    script = tmp_path / "slow.py"
+    script.write_text("import sys, time\nfor line in sys.stdin:\n    time.sleep(60)\n")
+    sut = LoopCommandSut(f"{sys.executable} {script}", endpoints(tmp_path), timeout_s=30)
+    outcome: list[Any] = []
+    runner = threading.Thread(target=lambda: outcome.append(sut.run_cycle()))
+    runner.start()
+    while sut.starts == 0:
+        time.sleep(0.02)
+    time.sleep(0.2)
+    assert sut.kill()
+    runner.join(timeout=10)
+    assert outcome and outcome[0].error == "killed by signal 9"
+    dying = tmp_path / "dying.py"
+    dying.write_text("import sys\nsys.stderr.write('no config\\n')\nsys.exit(4)\n")
+    broken = LoopCommandSut(f"{sys.executable} {dying}", endpoints(tmp_path))
+    result = broken.run_cycle()
+    assert not result.ok and result.error == "exit status 4: no config"
+    broken.close()
+    sut.close()
