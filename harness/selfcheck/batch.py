@@ -15,7 +15,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["cheapest_first", "main"]
+__all__ = ["DONE", "cheapest_first", "main"]
+
+#: How the batch says a run has ended (a line of its stdout; any other line there is not the batch's).
+DONE = "talkqa-batch-done "
 
 
 def cheapest_first(report: dict[str, Any]) -> list[str]:
@@ -61,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 pytest.main(args)
             finally:
                 sys.stdout, sys.stderr = saved
-        print(json.dumps({"done": run["name"]}), flush=True)
+        print(DONE + json.dumps(run["name"]), flush=True)
     return 0
 
 

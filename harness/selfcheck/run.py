@@ -27,6 +27,7 @@ from harness.checklist.config import load_config
 from harness.checklist.runner import CHECKLIST_MODULE, RunOptions, pytest_argv
 from harness.errors import UsageError
 from harness.options import EXAMPLES, FAULTS, FULL, MAPPING, MARKERS, REPORT_DIR, SEED, SPEC, WORKERS
+from harness.selfcheck.batch import DONE
 from harness.selfcheck.broken import BROKEN_ENGINES
 
 __all__ = [
@@ -294,7 +295,9 @@ def _run_batch(
     with subprocess.Popen(argv, stdout=subprocess.PIPE, text=True, env=_environment()) as batch:
         assert batch.stdout is not None
         for line in batch.stdout:
-            target = by_name.pop(json.loads(line)["done"])
+            if not line.startswith(DONE):
+                continue  # not the batch's own word (something the checklist's process printed)
+            target = by_name.pop(json.loads(line[len(DONE) :]))
             now = time.perf_counter()
             done(_outcome(target, root / target.folder, now - started, "see run.log"))
             started = now
