@@ -7,7 +7,8 @@ barely moves it.
 
 Prints the wall time of both runs, the engine's cycles, the slowest items served, and every item whose
 status differs; asserts nothing about time. Run: ``.venv/bin/python bench/bench_served.py``
-(``--time-scale N`` to try another scale, ``-m EXPR`` for a part of the checklist).
+(``--time-scale N`` to try another scale, ``-m EXPR`` for a part of the checklist, ``--loop`` to time the
+example kept running as well, ``--sut loop:``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 TALKQA = Path(sys.executable).parent / "talkqa"
 EXAMPLE = "cmd:python fixtures/engines/reference_once.py"
+LOOP = "loop:python fixtures/engines/reference_once.py --loop"
 GOAL_S = 120.0
 
 
@@ -59,13 +61,21 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--time-scale", type=int, default=None, help="talkqa run's --time-scale (default: its own)")
     parser.add_argument("-m", dest="markers", default=None, help="only the items these tags select")
+    parser.add_argument("--loop", action="store_true", help="also time the example kept running (--sut loop:)")
     args = parser.parse_args()
     extra = ["-m", args.markers] if args.markers else []
     scale = ["--time-scale", str(args.time_scale)] if args.time_scale else []
     print(f"the README's cmd: example on the bundled spec — {os.cpu_count()} CPU(s)")
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        print("  note: PYTHONDONTWRITEBYTECODE is set, so every start of the engine compiles talkqa from source")
     with tempfile.TemporaryDirectory(prefix="talkqa-bench-served-") as tmp:
         served_s, served_code, served = _run(Path(tmp) / "served", ["--sut", EXAMPLE, *scale, *extra])
         inproc_s, inproc_code, inproc = _run(Path(tmp) / "inprocess", extra)
+        if args.loop:
+            loop_s, loop_code, loop = _run(Path(tmp) / "loop", ["--sut", LOOP, *scale, *extra])
+            counts = ", ".join(f"{n} {status}" for status, n in loop.get("summary", {}).items())
+            same = sum(1 for node, item in _items(loop).items() if _items(inproc).get(node, ("absent",))[0] == item[0])
+            print(f"  loop:       : {loop_s:7.1f} s  exit {loop_code}  ({counts}); {same} items as in-process")
     by_served, by_inproc = _items(served), _items(inproc)
     counts = ", ".join(f"{n} {status}" for status, n in served.get("summary", {}).items())
     verdict = "within" if served_s <= GOAL_S else "over"
