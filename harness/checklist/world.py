@@ -42,6 +42,7 @@ from harness.exact.settings import ExactSettings
 from harness.mapping.rows import MappingRow
 from harness.mapping.sections import SectionMapping
 from harness.mock.calls import CallRecord
+from harness.mock.core import COOLDOWN_NOTE
 from harness.mock.faults import Blackout, FaultKind
 from harness.mock.inprocess import routed
 from harness.mock.served import ServedMock
@@ -278,8 +279,21 @@ class ChecklistWorld:
 
     # -- running the SUT -------------------------------------------------------------------------
     def sync(self, *, must_succeed: bool = True) -> CycleResult:
+        mark = self.write_mark()
         result = self.sut.run_cycle()
         self.cycles.append(result)
+        early = [
+            r
+            for r in [*self.exact.calls.since(mark[0]), *self.squarespace.calls.since(mark[1])]
+            if (r.fault or "").startswith(COOLDOWN_NOTE)
+        ]
+        if early:  # a 429 told it when to come back: coming back before is hammering a limited API
+            raise ChecklistFailure(
+                f"the SUT called again before the reset a 429 announced: {len(early)} call(s) refused in the "
+                f"cool-down, the first {early[0].method} {early[0].path}",
+                expected="no call before the announced reset (Retry-After, X-RateLimit-*-Reset)",
+                actual=[r.summary() for r in early[:5]],
+            )
         if must_succeed and not result.ok:
             raise ChecklistFailure(
                 f"the sync cycle failed: {result.error}", expected="a completed cycle", actual=result.error

@@ -18,7 +18,10 @@ from harness.mock.calls import CallLog, CallRecord, body_excerpt, redact_text, r
 from harness.mock.faults import Blackout, Cooldown, Fault, FaultKind, FaultPlan
 from harness.mock.messages import MockRequest, MockResponse
 
-__all__ = ["MockService"]
+__all__ = ["COOLDOWN_NOTE", "MockService"]
+
+#: How the call log marks a call refused because it came before the reset an injected 429 announced.
+COOLDOWN_NOTE = "cool-down after"
 
 
 class MockService:
@@ -129,7 +132,7 @@ class MockService:
 def _fault_note(fault: Fault | None, cooling: Cooldown | None, response: MockResponse) -> str | None:
     """What the call log says of the fault a call met."""
     if cooling is not None:
-        return f"cool-down after {cooling.fault.describe()}"
+        return f"{COOLDOWN_NOTE} {cooling.fault.describe()}"
     if fault is not None:
         return fault.describe()
     return "blackout" if response.timed_out else None

@@ -110,6 +110,9 @@ def test_an_external_engine_that_ignores_retry_after_and_reset_headers_fails_the
     statuses = _statuses(reports)
     rate_limits = [name for name in statuses if name.startswith("The flow keeps working through rate limits")]
     assert rate_limits and all(statuses[name] == "failed" for name in rate_limits), statuses
+    data = json.loads((reports / "checklist.json").read_text(encoding="utf-8"))
+    reasons = [i["reason"] for sec in data["sections"] for i in sec["items"] if i["name"] in rate_limits]
+    assert all("before the reset a 429 announced" in reason for reason in reasons), reasons
     # the engine is otherwise sound: what it fails is waiting, not syncing
     assert statuses[next(n for n in statuses if n.startswith("A crash and a restart"))] == "passed"
 
