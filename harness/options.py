@@ -27,6 +27,7 @@ __all__ = [
     "DEFAULT_SPEC",
     "EXAMPLES",
     "FAULTS",
+    "FULL",
     "KEYWORDS",
     "MAPPING",
     "MARKERS",
@@ -37,6 +38,7 @@ __all__ = [
     "SPEC",
     "STRICT",
     "SUT",
+    "TIME_SCALE",
     "VERBOSE",
     "WORKERS",
     "Command",
@@ -184,8 +186,9 @@ SUT: Option[str] = Option(
     "sut",
     str,
     "reference",
-    "the system under test: '%(default)s' (default), 'module:callable' (a Python factory), or 'cmd:COMMAND' "
-    "(an external program run once per cycle; see the README)",
+    "the system under test: '%(default)s' (default), 'module:callable' (a Python factory), 'cmd:COMMAND' "
+    "(an external program run once per cycle) or 'loop:COMMAND' (one kept running, a cycle per line on its "
+    "stdin); see the README",
     flags=("--sut",),
     pytest_flag="--talkqa-sut",
     plugin=True,
@@ -357,6 +360,30 @@ RUN_TIMEOUT: Option[float | None] = Option(
     config=True,
 )
 
+FULL: Option[bool] = Option(
+    "full",
+    None,
+    False,
+    "run every broken engine against the whole checklist, each in a pytest process of its own (default: "
+    "one process, each broken engine only until its first caught item, cheapest items first)",
+    flags=("--full",),
+    commands=frozenset({"selfcheck"}),
+)
+TIME_SCALE: Option[int] = Option(
+    "time_scale",
+    positive,
+    60,
+    "with --sut cmd:, the served mocks run on real time sped up N times: every wait they impose (Retry-After, "
+    "rate-limit resets, cool-downs) lasts 1/N as long, told to the engine in real time (default %(default)s)",
+    flags=("--time-scale",),
+    pytest_flag="--talkqa-time-scale",
+    plugin=True,
+    metavar="N",
+    commands=frozenset({"run"}),
+    config=True,
+    replay=True,
+)
+
 #: Every option, in the order ``--help`` lists them (and ``load_config`` takes the ``config`` ones).
 OPTIONS: tuple[Option[Any], ...] = (
     SPEC,
@@ -374,6 +401,8 @@ OPTIONS: tuple[Option[Any], ...] = (
     VERBOSE,
     CYCLE_TIMEOUT,
     RUN_TIMEOUT,
+    TIME_SCALE,
+    FULL,
 )
 
 

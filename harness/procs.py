@@ -35,6 +35,7 @@ __all__ = [
     "session_members",
     "signals_forwarded",
     "start_group",
+    "watched",
 ]
 
 #: Seconds a child has to end by itself after a forwarded signal (to write an *interrupted* report).
@@ -197,6 +198,20 @@ def _forward(signum: int, frame: FrameType | None) -> None:
     else:  # a second signal: no more grace
         for sid in sessions:
             kill_session(sid)
+
+
+@contextlib.contextmanager
+def watched(proc: subprocess.Popen[Any]) -> Iterator[None]:
+    """Count ``proc`` (started with ``start_new_session=True``) among the children signals are forwarded to
+    while the block runs, as ``run_child`` does its own; when the block ends its session is killed."""
+    with _lock:
+        _live.add(proc.pid)
+    try:
+        yield
+    finally:
+        kill_session(proc.pid)
+        with _lock:
+            _live.discard(proc.pid)
 
 
 @contextlib.contextmanager

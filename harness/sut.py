@@ -8,24 +8,28 @@ Three adapters:
   an object with ``run_cycle()`` (and optionally ``close()``); a restart calls the factory again;
 - ``cmd:COMMAND LINE`` — an external program, run once per cycle with the mocks' base URLs and
   credentials in ``TALKQA_*`` environment variables (the mocks are then served on loopback), so an
-  engine written in any language can be checked. Exit status 0 means the cycle completed.
+  engine written in any language can be checked. Exit status 0 means the cycle completed;
+- ``loop:COMMAND LINE`` — the same program kept running: a cycle per line ``cycle`` on its stdin,
+  answered by a line ``ok`` (or ``error: why``) on its stdout, for engines slow to start.
 
 State that must survive a restart (links, cursors, tokens) belongs in ``endpoints.state_dir``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
+import queue
 import shlex
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
-from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from harness.clock import Clock
@@ -43,6 +47,7 @@ __all__ = [
     "CycleResult",
     "Endpoints",
     "ExternalCommandSut",
+    "LoopCommandSut",
     "PythonFactorySut",
     "SystemUnderTest",
     "check_sut",
@@ -54,6 +59,8 @@ __all__ = [
 
 #: The entry point group where engines register a name for ``--sut NAME`` (``module:callable``).
 ENGINE_GROUP = "talkqa.engines"
+#: How ``--sut`` names an external program: run once per cycle, or kept running (a cycle per line).
+_EXTERNAL = ("cmd:", "loop:")
 #: The engine ``--sut`` means when it names none.
 DEFAULT_SUT = "reference"
 #: Seconds one cycle of an external program may take (``--cycle-timeout``).
@@ -67,6 +74,8 @@ _DRAIN_S = 2.0
 @cache
 def named_engines() -> dict[str, str]:
     """Engines registered by name: name → ``module:callable`` (from the ``talkqa.engines`` entry points)."""
+    from importlib.metadata import entry_points  # ~20 ms: not for an external engine that imports Endpoints
+
     return {ep.name: ep.value for ep in entry_points(group=ENGINE_GROUP)}
 
 
@@ -100,6 +109,8 @@ class Endpoints:
     state_dir: str
     mapping_path: str | None = None
     squarespace_currency: str = "EUR"  #: the site's currency: every money value it accepts is in it
+    http_timeout_s: float = 30.0  #: how long to wait for an answer before a call counts as timed out
+    time_scale: float = 1.0  #: how many times faster than real time the (served) mocks run
 
     def as_environment(self) -> dict[str, str]:
         """The ``TALKQA_*`` environment variables an external engine reads."""
@@ -116,6 +127,8 @@ class Endpoints:
             "TALKQA_SQUARESPACE_CURRENCY": self.squarespace_currency,
             "TALKQA_SPEC": self.spec_path,
             "TALKQA_STATE_DIR": self.state_dir,
+            "TALKQA_HTTP_TIMEOUT_S": f"{self.http_timeout_s:g}",
+            "TALKQA_TIME_SCALE": f"{self.time_scale:g}",
         }
         if self.mapping_path:
             env["TALKQA_MAPPING"] = self.mapping_path
@@ -132,6 +145,8 @@ def endpoints_of(
     squarespace_url: str = SQUARESPACE.base_url,
     mapping_path: str | None = None,
     currency: str = "EUR",
+    http_timeout_s: float = 30.0,
+    time_scale: float = 1.0,
 ) -> Endpoints:
     """The endpoints of two mocks, with the login their control surfaces hold (the hosts are the real ones,
     as the mocks are reached in-process; pass a served mock's ``base_url`` otherwise)."""
@@ -148,6 +163,8 @@ def endpoints_of(
         state_dir=state_dir,
         mapping_path=mapping_path,
         squarespace_currency=currency,
+        http_timeout_s=http_timeout_s,
+        time_scale=time_scale,
     )
 
 
@@ -231,6 +248,14 @@ class PythonFactorySut:
         return engine
 
 
+def engine_path(path: str | None = None) -> str:
+    """The ``PATH`` an external engine runs with: the folder of the interpreter talkqa runs on first, so
+    ``cmd:python engine.py`` finds the Python that has talkqa (a virtual environment need not be activated)."""
+    here = os.path.dirname(sys.executable)
+    rest = [part for part in (path if path is not None else os.environ.get("PATH", "")).split(os.pathsep) if part]
+    return os.pathsep.join([here, *[part for part in rest if part != here]])
+
+
 class ExternalCommandSut:
     """A SUT that is an external program, run once per cycle.
 
@@ -258,6 +283,9 @@ class ExternalCommandSut:
         self.runs = 0
         # the secrets handed to the program are secrets of the run: whatever it prints is redacted of them
         remember_secret(endpoints.exact_client_secret, endpoints.squarespace_api_key)
+        self.killed = 0  #: cycles ended by ``kill`` (a crash)
+        self._process: subprocess.Popen[str] | None = None
+        self._lock = threading.Lock()
 
     @property
     def description(self) -> str:
@@ -277,11 +305,13 @@ class ExternalCommandSut:
             return CycleResult(False, f"not run: {limit} is spent")
         env = dict(os.environ)
         env.update(self.endpoints.as_environment())
+        env["PATH"] = engine_path(env.get("PATH"))
         started = time.perf_counter()
         self.runs += 1
+        program = shutil.which(self.argv[0], path=env["PATH"]) or self.argv[0]
         try:
             process = start_group(
-                self.argv,
+                [program, *self.argv[1:]],
                 env=env,
                 cwd=self.cwd,
                 stdin=subprocess.DEVNULL,
@@ -294,6 +324,8 @@ class ExternalCommandSut:
             raise SutError(f"external SUT not found: {self.argv[0]!r}; check the --sut cmd: command line") from None
         except PermissionError:
             raise SutError(f"external SUT {self.argv[0]!r} is not executable") from None
+        with self._lock:
+            self._process = process
         try:
             stdout, stderr = process.communicate(timeout=budget)
         except subprocess.TimeoutExpired:
@@ -310,23 +342,167 @@ class ExternalCommandSut:
             process.wait()
             raise
         finally:
+            with self._lock:
+                self._process = None
             kill_tree(process.pid)  # whatever the program left running in its group ends with its cycle
         duration = time.perf_counter() - started
         if process.returncode == 0:
             return CycleResult(True, None, _output(stdout, ""), duration)
         last = next((line for line in reversed(stderr.splitlines()) if line.strip()), "")
-        return CycleResult(
-            False,
-            redact_text(f"exit status {process.returncode}" + (f": {last.strip()}" if last else "")),
-            _output(stdout, stderr),
-            duration,
-        )
+        if process.returncode < 0:
+            reason = f"killed by signal {-process.returncode}"
+        else:
+            reason = f"exit status {process.returncode}" + (f": {last.strip()}" if last else "")
+        return CycleResult(False, redact_text(reason), _output(stdout, stderr), duration)
+
+    def kill(self) -> bool:
+        """Kill the running cycle's whole process tree at once (a crash); False when no cycle runs."""
+        with self._lock:
+            process = self._process
+        if process is None or process.poll() is not None:
+            return False
+        kill_tree(process.pid)
+        self.killed += 1
+        return True
 
     def restart(self) -> None:
         """An external program keeps nothing between runs but what it persisted: nothing to do."""
 
     def close(self) -> None:
         """Nothing stays running between cycles."""
+        self.kill()
+
+
+class LoopCommandSut:
+    """A SUT that is an external program started once and kept running: one cycle per line ``cycle`` on its
+    stdin, answered by one line on its stdout — ``ok``, or anything else (``error: why``) for a failed cycle.
+    A restart stops it (end of its stdin) and the next cycle starts it anew; a crash kills its process group.
+    For engines whose start-up costs more than a cycle (``--sut loop:COMMAND``)."""
+
+    def __init__(
+        self, command: str, endpoints: Endpoints, *, timeout_s: float = DEFAULT_CYCLE_TIMEOUT_S, cwd: str | None = None
+    ) -> None:
+        self.argv = shlex.split(command)
+        if not self.argv:
+            raise UsageError("--sut loop: needs a command line after 'loop:'")
+        remember_secret(endpoints.exact_client_secret, endpoints.squarespace_api_key)
+        self.command = command
+        self.endpoints = endpoints
+        self.timeout_s = timeout_s
+        self.cwd = cwd
+        self.runs = 0
+        self.starts = 0
+        self.killed = 0
+        self._process: subprocess.Popen[str] | None = None
+        self._lines: queue.Queue[str | None] = queue.Queue()
+        self._stderr: list[str] = []
+        self._stderr_reader = threading.Thread()
+
+    @property
+    def description(self) -> str:
+        return describe_sut(f"loop:{self.command}")
+
+    def _start(self) -> subprocess.Popen[str]:
+        env = dict(os.environ)
+        env.update(self.endpoints.as_environment())
+        env["PATH"] = engine_path(env.get("PATH"))
+        program = shutil.which(self.argv[0], path=env["PATH"]) or self.argv[0]
+        try:
+            process = start_group(
+                [program, *self.argv[1:]],
+                env=env,
+                cwd=self.cwd,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                errors="replace",
+                bufsize=1,
+            )
+        except FileNotFoundError:
+            raise SutError(f"external SUT not found: {self.argv[0]!r}; check the --sut loop: command line") from None
+        except PermissionError:
+            raise SutError(f"external SUT {self.argv[0]!r} is not executable") from None
+        self.starts += 1
+        self._lines = queue.Queue()
+        self._stderr = []
+        threading.Thread(target=_pump, args=(process.stdout, self._lines), daemon=True).start()
+        self._stderr_reader = threading.Thread(target=_keep_tail, args=(process.stderr, self._stderr), daemon=True)
+        self._stderr_reader.start()
+        self._process = process
+        return process
+
+    def run_cycle(self) -> CycleResult:
+        process = self._process if self._process is not None and self._process.poll() is None else self._start()
+        started = time.perf_counter()
+        self.runs += 1
+        try:
+            assert process.stdin is not None
+            process.stdin.write("cycle\n")
+            process.stdin.flush()
+        except (BrokenPipeError, OSError):
+            pass  # it died: the answer below says how
+        try:
+            line = self._lines.get(timeout=self.timeout_s)
+        except queue.Empty:
+            self.close()
+            return CycleResult(False, f"cycle did not finish within {self.timeout_s:.0f} s", duration_s=self.timeout_s)
+        duration = time.perf_counter() - started
+        if line is not None and line.strip() == "ok":
+            return CycleResult(True, None, {}, duration)
+        if line is not None:
+            return CycleResult(False, redact_text(line.strip()) or "an empty answer", {}, duration)
+        code = process.wait()
+        self._process = None
+        self._stderr_reader.join(timeout=2)  # its last words
+        last = next((text for text in reversed(self._stderr) if text.strip()), "")
+        reason = (
+            f"killed by signal {-code}" if code < 0 else f"exit status {code}" + (f": {last.strip()}" if last else "")
+        )
+        return CycleResult(False, redact_text(reason), _output("", "\n".join(self._stderr)), duration)
+
+    def kill(self) -> bool:
+        """Kill the program's whole process tree at once (a crash); False when it is not running."""
+        process = self._process
+        if process is None or process.poll() is not None:
+            return False
+        kill_tree(process.pid)
+        self.killed += 1
+        return True
+
+    def restart(self) -> None:
+        """Stop the program: in-memory state is lost; the next cycle starts it again."""
+        self.close()
+
+    def close(self) -> None:
+        process, self._process = self._process, None
+        if process is None:
+            return
+        if process.poll() is None:
+            try:
+                assert process.stdin is not None
+                process.stdin.close()  # end of input: stop
+                process.wait(timeout=5)
+            except (OSError, subprocess.TimeoutExpired):
+                kill_tree(process.pid)
+                process.wait()
+        for stream in (process.stdin, process.stdout, process.stderr):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+
+
+def _pump(stream: Any, lines: queue.Queue[str | None]) -> None:
+    """Every line the program answers, then None when its stdout ends."""
+    for line in stream:
+        lines.put(line)
+    lines.put(None)
+
+
+def _keep_tail(stream: Any, tail: list[str], keep: int = 50) -> None:
+    for line in stream:
+        tail.append(line)
+        del tail[:-keep]
 
 
 def _output(stdout: str, stderr: str) -> dict[str, str]:
@@ -375,14 +551,15 @@ def check_sut(spec: str) -> None:
     text = spec.strip()
     if _named(text) is not None:
         return
-    if text.startswith("cmd:"):
+    if text.startswith(_EXTERNAL):
+        kind, _, rest = text.partition(":")
         try:
-            argv = shlex.split(text[4:])
+            argv = shlex.split(rest)
         except ValueError as exc:
             raise UsageError(f"--sut {spec!r}: cannot split the command line ({exc})") from None
         if not argv:
-            raise UsageError("--sut cmd: needs a command line after 'cmd:'")
-        if shutil.which(argv[0]) is None:
+            raise UsageError(f"--sut {kind}: needs a command line after '{kind}:'")
+        if shutil.which(argv[0], path=engine_path()) is None:
             raise UsageError(f"--sut {spec!r}: no program {argv[0]!r} (not on PATH, or not executable)")
         return
     # The checklist runs under ``python -m pytest``, where the current folder is importable: so here too.
@@ -418,19 +595,23 @@ def load_sut(
         return ExternalCommandSut(
             text[4:].strip(), endpoints, timeout_s=cycle_timeout_s or DEFAULT_CYCLE_TIMEOUT_S, deadline=deadline
         )
+    if text.startswith("loop:"):
+        return LoopCommandSut(text[5:].strip(), endpoints, timeout_s=cycle_timeout_s or DEFAULT_CYCLE_TIMEOUT_S)
     return PythonFactorySut(text, endpoints, clock)
 
 
 def describe_sut(spec: str) -> str:
     """What ``--sut`` names, for people (the report's SUT line)."""
     text = spec.strip()
-    if not text.startswith("cmd:") and ":" not in text:
+    if not text.startswith(_EXTERNAL) and ":" not in text:
         return f"talkqa {text or DEFAULT_SUT} engine"
     if text.startswith("cmd:"):
         return f"external command {text[4:].strip()}"
+    if text.startswith("loop:"):
+        return f"external command {text[5:].strip()}, kept running (a cycle per line on its stdin)"
     return f"Python factory {text}"
 
 
 def is_external(spec: str) -> bool:
     """Whether ``--sut`` names an external command (which needs the mocks served on loopback)."""
-    return spec.strip().startswith("cmd:")
+    return spec.strip().startswith(_EXTERNAL)

@@ -42,7 +42,12 @@ OTHER_VALUES: dict[str, Any] = {
     "verbose": True,
     "cycle_timeout": 7.5,
     "run_timeout": 600.0,
+    "time_scale": 7,
+    "full": True,
 }
+
+#: Options only ``talkqa selfcheck`` takes (no field of RunOptions).
+SELFCHECK_ONLY = ("faults", "full")
 
 #: Where pytest keeps the values of the options that are pytest's own (-m) or pytest-xdist's (-n).
 PYTEST_OWN_DEST = {"-m": "markexpr", "-n": "numprocesses", "-k": "keyword"}
@@ -200,7 +205,7 @@ def test_the_plugin_options_parse_to_their_defaults(pytester: pytest.Pytester) -
     "run",
     [
         RunOptions(),
-        RunOptions(**{k: v for k, v in OTHER_VALUES.items() if k != "faults"}),
+        RunOptions(**{k: v for k, v in OTHER_VALUES.items() if k not in SELFCHECK_ONLY}),
         RunOptions(spec="", mapping="", workers="auto", markers="", seed=5, quiet=True),
     ],
     ids=["defaults", "every-option", "empty-and-auto"],
@@ -234,7 +239,7 @@ def _held(config: pytest.Config, option: Option[Any]) -> Any:
 def test_a_talkqa_run_command_line_reaches_the_child_unchanged(pytester: pytest.Pytester) -> None:
     words = [w for option in options_of("run") for w in _word(option, OTHER_VALUES[option.name])]
     run = RunOptions(**values_of(_parse("run", *words), "run"))
-    assert run == RunOptions(**{k: v for k, v in OTHER_VALUES.items() if k != "faults"})
+    assert run == RunOptions(**{k: v for k, v in OTHER_VALUES.items() if k not in SELFCHECK_ONLY})
     got = options.plugin_values(pytester.parseconfig(*pytest_argv(run)[3:]).getoption)
     assert got["seed"] == 0 and got["strict"] is True and got["sut"] == OTHER_VALUES["sut"]
 

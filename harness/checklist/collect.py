@@ -196,6 +196,15 @@ class Collector:
         self._clock = time.perf_counter()
         self.written: Path | None = None
 
+    def _served_note(self) -> str:
+        """How the mocks were served to an external SUT: the time scale and the advertised time-out."""
+        if not self.config.served:
+            return ""
+        return (
+            f"; mocks served on loopback at time scale {self.config.time_scale} "
+            f"(TALKQA_TIME_SCALE), client time-out {self.config.http_timeout_s:g} s (TALKQA_HTTP_TIMEOUT_S)"
+        )
+
     def add(self, report: pytest.TestReport) -> None:
         for name, value in report.user_properties:
             if name == "talkqa":
@@ -263,7 +272,7 @@ class Collector:
         finished = datetime.now(UTC)
         return RunReport(
             spec=SpecInfo.of(document),
-            sut=SutInfo(self.config.sut, describe_sut(self.config.sut)),
+            sut=SutInfo(self.config.sut, describe_sut(self.config.sut) + self._served_note()),
             seeds=Seeds(self.config.seed, self.config.seed, self.config.seed, HYPOTHESIS_PROFILE),
             sections=sections,
             timings=Timings(self.started, finished, (PhaseTiming("checklist", time.perf_counter() - self._clock),)),

@@ -17,10 +17,13 @@ from harness.dataflow.parser import parse_file
 from harness.errors import UsageError
 from harness.mapping.mapping_file import load_mapping_file
 from harness.mapping.sections import SectionMapping, effective_mapping
-from harness.options import CYCLE_TIMEOUT, DEFAULT_SPEC, EXAMPLES, RUN_TIMEOUT, SEED, SPEC, STRICT, SUT
+from harness.options import CYCLE_TIMEOUT, DEFAULT_SPEC, EXAMPLES, RUN_TIMEOUT, SEED, SPEC, STRICT, SUT, TIME_SCALE
 from harness.sut import check_sut, is_external
 
-__all__ = ["DEFAULT_SPEC", "ChecklistConfig", "load_config"]
+__all__ = ["DEFAULT_SPEC", "HTTP_TIMEOUT_S", "ChecklistConfig", "load_config"]
+
+#: seconds an external engine should wait for an answer before it takes the call as timed out
+HTTP_TIMEOUT_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,10 @@ class ChecklistConfig:
     site_currency: str = "EUR"
     cycle_timeout_s: float = CYCLE_TIMEOUT.default  #: one cycle of a cmd: engine
     run_deadline: float | None = None  #: ``time.monotonic()`` when the run's budget (--run-timeout) is spent
+    time_scale: int = TIME_SCALE.default  #: served mocks run this many times faster than real time
+    #: the client time-out the run advertises to an external engine (``TALKQA_HTTP_TIMEOUT_S``): a simulated
+    #: time-out holds a served connection this long, and no longer
+    http_timeout_s: float = HTTP_TIMEOUT_S
     _by_line: dict[int, SectionMapping] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -73,6 +80,7 @@ def load_config(
     examples: int = EXAMPLES.default,
     cycle_timeout: float = CYCLE_TIMEOUT.default,
     run_timeout: float | None = RUN_TIMEOUT.default,
+    time_scale: int = TIME_SCALE.default,
 ) -> ChecklistConfig:
     """Read the spec and the mapping once per process (``spec`` None: the bundled default); check that
     ``sut`` names something that can run. The parameters are the ``config`` options of ``harness.options``,
@@ -109,4 +117,5 @@ def load_config(
         examples,
         cycle_timeout_s=cycle_timeout,
         run_deadline=deadline,
+        time_scale=time_scale,
     )

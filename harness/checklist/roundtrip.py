@@ -1,6 +1,7 @@
 """The round trip of every mapped property, as a hypothesis property: any record drawn from the field
 catalogues crosses to the other system (through the SUT) and back with every mapped property equal
-under its data type's rules. Each example runs in a fresh world; the run's seed fixes the examples,
+under its data type's rules. The examples share a world, each with its own records (``_SharedWorld``:
+a fresh one where a unique value would repeat, or after a failure); the run's seed fixes the examples,
 and a falsifying example is reported with the seed that replays it. The first example is explicit: a
 record at the limits, every text as long as both systems hold it."""
 
@@ -20,7 +21,7 @@ from harness.checklist.checks import agree, values_of
 from harness.checklist.counterparts import links_for
 from harness.checklist.outcomes import ChecklistFailure, pending
 from harness.checklist.values import domain_of, row_strategy, utc_now
-from harness.checklist.world import ChecklistWorld, Flow
+from harness.checklist.world import ChecklistWorld, Flow, ScenarioRecords
 from harness.mapping.rows import MappingRow
 
 __all__ = ["HYPOTHESIS_PROFILE", "round_trip"]
@@ -78,19 +79,21 @@ def round_trip(world: ChecklistWorld, make_world: WorldFactory, direction: str) 
     )
     @given(drawn=strategy)
     def crosses(drawn: dict[str, Any]) -> None:
-        with tempfile.TemporaryDirectory(prefix="talkqa-roundtrip-") as state:
-            example = make_world(Path(state))
-            try:
-                example.set_flow(*names, line)
-                _one_example(example, rows, drawn, direction)
-            except ChecklistFailure as failure:
-                failure.exchanges = example.exchanges()  # the report shows the failing example's calls
-                raise
-            finally:
-                example.close()
+        example = shared.world_for(_unique_values(rows, drawn))
+        try:
+            example.set_flow(*names, line)
+            _one_example(example, rows, drawn, direction)
+        except ChecklistFailure as failure:
+            failure.exchanges = example.exchanges()  # the report shows the failing example's calls
+            shared.discard()
+            raise
+        except BaseException:
+            shared.discard()
+            raise
 
     if limits is not None:
         crosses = explicit_example(drawn=limits)(crosses)
+    shared = _SharedWorld(make_world)
     try:
         crosses()
     except ChecklistFailure as only:
@@ -102,11 +105,54 @@ def round_trip(world: ChecklistWorld, make_world: WorldFactory, direction: str) 
         failures.extend(_leaves(found))
         if rest is not None:
             raise rest from failures[0]
+    finally:
+        shared.discard()
     for found_failure in failures:
         notes = "\n".join(getattr(found_failure, "__notes__", []))
         found_failure.hypothesis = (notes or "no example recorded", config.seed)  # type: ignore[attr-defined]
     if failures:
         raise failures[0]
+
+
+class _SharedWorld:
+    """One world for the examples of a round trip, each example making its own records in it (a world per
+    example cost its mocks, its engine and its state folder every time). A fresh world is made for the first
+    example, after a failing one (its world is spent), and for one whose unique values (an item code, an
+    order number, a merge key) an earlier example in the world already used."""
+
+    def __init__(self, make_world: WorldFactory) -> None:
+        self._make_world = make_world
+        self._world: ChecklistWorld | None = None
+        self._folder: tempfile.TemporaryDirectory[str] | None = None
+        self._used: set[tuple[str, str]] = set()
+
+    def world_for(self, unique: set[tuple[str, str]]) -> ChecklistWorld:
+        if self._world is None or unique & self._used:
+            self.discard()
+            self._folder = tempfile.TemporaryDirectory(prefix="talkqa-roundtrip-")
+            self._world = self._make_world(Path(self._folder.name))
+        self._used |= unique
+        self._world.records = ScenarioRecords()
+        return self._world
+
+    def discard(self) -> None:
+        if self._world is not None:
+            self._world.close()
+            self._world = None
+        if self._folder is not None:
+            self._folder.cleanup()
+            self._folder = None
+        self._used = set()
+
+
+def _unique_values(rows: list[MappingRow], drawn: dict[str, Any]) -> set[tuple[str, str]]:
+    """The drawn values that must not repeat within one world, as the systems compare them."""
+    out = set()
+    for row in rows:
+        if row.key or row.source.unique or row.target.unique:
+            value = drawn[row.label]
+            out.add((row.label, value.strip().casefold() if isinstance(value, str) else repr(value)))
+    return out
 
 
 def _leaves(group: BaseExceptionGroup[ChecklistFailure]) -> list[ChecklistFailure]:

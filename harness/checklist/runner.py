@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.checklist.config import ChecklistConfig, load_config
+from harness.checklist.probe import probe_external_engine
 from harness.dataflow.gherkin import render_features
 from harness.dataflow.model import Severity
 from harness.errors import UsageError
@@ -42,6 +43,7 @@ from harness.options import (
     SPEC,
     STRICT,
     SUT,
+    TIME_SCALE,
     VERBOSE,
     WORKERS,
     checklist_args,
@@ -92,6 +94,7 @@ class RunOptions:
     verbose: bool = VERBOSE.default  #: pytest's own output and long tracebacks
     cycle_timeout: float = CYCLE_TIMEOUT.default  #: seconds one cycle of a cmd: engine may take
     run_timeout: float | None = RUN_TIMEOUT.default  #: seconds the whole run may take (None: no limit)
+    time_scale: int = TIME_SCALE.default  #: how much faster than real time the served mocks run (cmd: SUTs)
     quiet: bool = False  #: pytest's -qq instead of -q (not an option of talkqa run: selfcheck's runs are quiet)
 
 
@@ -217,6 +220,7 @@ def run_checklist(options: RunOptions) -> int:
         config = load_config(*config_args(asdict(options)))
         check_expressions(options, config)
         check_lint(config, options.allow_lint_errors)
+        probe_external_engine(config)
         if options.workers and importlib.util.find_spec("xdist") is None:
             raise UsageError("-n needs pytest-xdist: pip install pytest-xdist")
     except BaseException:

@@ -21,9 +21,10 @@ setup fails here:
 
 from __future__ import annotations
 
+import atexit
 import random
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -35,12 +36,14 @@ from harness.checklist.drivers import Driver, ExactDriver, SquarespaceDriver
 from harness.checklist.outcomes import ChecklistFailure, pending
 from harness.checklist.rewrites import describe_rewrites
 from harness.checklist.values import RowValues, utc_now
-from harness.clock import VirtualClock
+from harness.clock import ScaledClock, VirtualClock
 from harness.dataflow.model import FlowSection
 from harness.exact.app import ExactOnlineMock
+from harness.exact.settings import ExactSettings
 from harness.mapping.rows import MappingRow
 from harness.mapping.sections import SectionMapping
 from harness.mock.calls import CallRecord
+from harness.mock.core import COOLDOWN_NOTE
 from harness.mock.faults import Blackout, FaultKind
 from harness.mock.inprocess import routed
 from harness.mock.served import ServedMock
@@ -70,6 +73,35 @@ _WRITES: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
     # the records an order's lines refer to: its items' products
     ("Squarespace", "referenced create"): (("POST", r"/commerce/products$"),),
 }
+
+
+def _exact_settings(config: ChecklistConfig) -> ExactSettings:
+    """Exact's settings for a world. Served, the mock's clock runs ``time_scale`` times faster than the
+    engine's: token lifetimes are stretched by as much, so that a token lives as long in the engine's real
+    time as Exact promises (they are lifetimes the engine keeps to, not waits the mock imposes)."""
+    base = ExactSettings()
+    if not config.served:
+        return base
+    n = config.time_scale
+    return replace(
+        base,
+        token_ttl_s=base.token_ttl_s * n,
+        early_refresh_window_s=base.early_refresh_window_s * n,
+        refresh_token_ttl_s=base.refresh_token_ttl_s * n,
+        code_ttl_s=base.code_ttl_s * n,
+    )
+
+
+@cache
+def _served_pair(timeout_hold_s: float) -> tuple[ServedMock, ServedMock]:
+    """One server per system per process, for an external SUT: each world swaps its fresh mocks in behind
+    them (starting and stopping two servers per scenario cost ~0.4 s). Stopped when the process ends."""
+    placeholder = VirtualClock()
+    exact = ServedMock(ExactOnlineMock(placeholder), timeout_hold_s=timeout_hold_s).start()
+    squarespace = ServedMock(SquarespaceMock(placeholder), timeout_hold_s=timeout_hold_s).start()
+    atexit.register(squarespace.stop)
+    atexit.register(exact.stop)
+    return exact, squarespace
 
 
 @cache
@@ -158,8 +190,8 @@ class ChecklistWorld:
     def __init__(self, config: ChecklistConfig, node_id: str, state_dir: Path) -> None:
         self.config = config
         self.seed = config.scenario_seed(node_id)
-        self.clock = VirtualClock()
-        self.exact = ExactOnlineMock(self.clock, seed=self.seed % 100_000 + 1)
+        self.clock: VirtualClock | ScaledClock = ScaledClock(config.time_scale) if config.served else VirtualClock()
+        self.exact = ExactOnlineMock(self.clock, _exact_settings(config), seed=self.seed % 100_000 + 1)
         self.squarespace = SquarespaceMock(self.clock, seed=self.seed % 100_000 + 1, currency=config.site_currency)
         self.squarespace.control.add_store_page("Shop")
         for product in _shop_products(config.seed, config.site_currency):
@@ -188,8 +220,10 @@ class ChecklistWorld:
     def _reach_mocks(self) -> Endpoints:
         exact_url, squarespace_url = _EXACT_HOST, _SQUARESPACE_HOST
         if self.config.served:
-            exact_url = self._stack.enter_context(ServedMock(self.exact)).base_url
-            squarespace_url = self._stack.enter_context(ServedMock(self.squarespace)).base_url
+            exact_served, squarespace_served = _served_pair(self.config.http_timeout_s)
+            exact_served.swap(self.exact)
+            squarespace_served.swap(self.squarespace)
+            exact_url, squarespace_url = exact_served.base_url, squarespace_served.base_url
         else:
             self._stack.enter_context(routed(self.exact, self.squarespace))
         return endpoints_of(
@@ -201,6 +235,8 @@ class ChecklistWorld:
             squarespace_url=squarespace_url,
             mapping_path=self.config.mapping_path,
             currency=self.config.site_currency,
+            http_timeout_s=self.config.http_timeout_s if self.config.served else 30.0,
+            time_scale=self.config.time_scale if self.config.served else 1.0,
         )
 
     @property
@@ -265,8 +301,21 @@ class ChecklistWorld:
 
     # -- running the SUT -------------------------------------------------------------------------
     def sync(self, *, must_succeed: bool = True) -> CycleResult:
+        mark = self.write_mark()
         result = self.sut.run_cycle()
         self.cycles.append(result)
+        early = [
+            r
+            for r in [*self.exact.calls.since(mark[0]), *self.squarespace.calls.since(mark[1])]
+            if (r.fault or "").startswith(COOLDOWN_NOTE)
+        ]
+        if early:  # a 429 told it when to come back: coming back before is hammering a limited API
+            raise ChecklistFailure(
+                f"the SUT called again before the reset a 429 announced: {len(early)} call(s) refused in the "
+                f"cool-down, the first {early[0].method} {early[0].path}",
+                expected="no call before the announced reset (Retry-After, X-RateLimit-*-Reset)",
+                actual=[r.summary() for r in early[:5]],
+            )
         if must_succeed and not result.ok:
             raise ChecklistFailure(
                 f"the sync cycle failed: {result.error}", expected="a completed cycle", actual=result.error
@@ -300,8 +349,12 @@ class ChecklistWorld:
         self.sut.restart()
 
     def crash_and_restart(self, *, after_writes: int = 1) -> None:
-        """Crash the SUT after its ``after_writes``-th write (every call after it times out), then restart it."""
+        """Crash the SUT after its ``after_writes``-th write, then restart it. The mocks see the write done and
+        every call after it lost; an external engine's whole process tree is killed as the mock sees that write."""
         switch = Blackout(after_writes=after_writes)
+        kill = getattr(self.sut, "kill", None)
+        if callable(kill):
+            switch.on_trip = kill
         self.exact.blackout = self.squarespace.blackout = switch
         try:
             self.sync(must_succeed=False)

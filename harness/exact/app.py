@@ -13,10 +13,11 @@ Decisions where the facts leave a choice:
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
-from harness.clock import Clock, VirtualClock, utc_datetime
+from harness.clock import Clock, VirtualClock, told_time, utc_datetime
 from harness.exact.auth import App, AuthServer
 from harness.exact.control import ExactControl
 from harness.exact.limits import ErrorBlock, RateLimiter
@@ -73,7 +74,7 @@ class ExactOnlineMock(MockService):
         messages = {429: "API rate limit exceeded.", 503: "The service is temporarily unavailable."}
         headers = None
         if fault.status == 429:  # as a real minutely 429: the minutely headers, nothing left until the minute turns
-            reset_ms = (int(self.clock.now() // 60) + 1) * 60_000
+            reset_ms = math.ceil(told_time(self.clock, self.clock.now() + self.cooldown_left()) * 1000)
             headers = {
                 "X-RateLimit-Minutely-Limit": str(self.limiter.minutely_limit),
                 "X-RateLimit-Minutely-Remaining": "0",
@@ -84,6 +85,10 @@ class ExactOnlineMock(MockService):
 
     def too_large_response(self, request: MockRequest) -> MockResponse:
         return error_response(413, "The request body is larger than 10 MB.", atom=not _wants_json(request))
+
+    def rate_limit_reset(self, at: float) -> float:
+        """An injected 429 is the minutely limit used up: it lifts when the minute turns."""
+        return (at // 60 + 1) * 60
 
     def crash_response(self, request: MockRequest, exc: Exception) -> MockResponse:
         return error_response(500, "An internal error occurred.", atom=not _wants_json(request))

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from harness.clock import Clock
+from harness.clock import Clock, told_delay
 from harness.exact.settings import ExactSettings
 from harness.exact.store import Store
 from harness.mock.messages import MockRequest, MockResponse
@@ -195,7 +195,7 @@ class AuthServer:
         body = {
             "access_token": pair.access_token,
             "token_type": "bearer",
-            "expires_in": str(pair.expires_in),
+            "expires_in": str(int(told_delay(self.clock, pair.expires_in))),  # in the client's real seconds
             "refresh_token": pair.refresh_token,
         }
         return MockResponse.json(200, body, {"Cache-Control": "no-store"})

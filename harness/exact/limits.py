@@ -16,7 +16,7 @@ import math
 from collections import defaultdict, deque
 from dataclasses import dataclass
 
-from harness.clock import Clock
+from harness.clock import Clock, told_time
 
 __all__ = ["ERROR_STATUSES", "ErrorBlock", "LimitDecision", "RateLimiter"]
 
@@ -85,15 +85,19 @@ class RateLimiter:
         return {
             "X-RateLimit-Limit": str(self.daily_limit),
             "X-RateLimit-Remaining": str(max(self.daily_limit - day.used, 0)),
-            "X-RateLimit-Reset": str((day_start + _DAY_S) * 1000),
+            "X-RateLimit-Reset": self._told_ms(day_start + _DAY_S),
         }
 
     def _minutely_headers(self, minute: _Window, minute_start: int) -> dict[str, str]:
         return {
             "X-RateLimit-Minutely-Limit": str(self.minutely_limit),
             "X-RateLimit-Minutely-Remaining": str(max(self.minutely_limit - minute.used, 0)),
-            "X-RateLimit-Minutely-Reset": str((minute_start + 60) * 1000),
+            "X-RateLimit-Minutely-Reset": self._told_ms(minute_start + 60),
         }
+
+    def _told_ms(self, when: float) -> str:
+        """A reset in epoch milliseconds of the client's (real) time, rounded up: waiting until then is enough."""
+        return str(math.ceil(told_time(self.clock, when) * 1000))
 
     def used(self, client_id: str, division: int | None) -> tuple[int, int]:
         """(calls this minute, calls today) as counted so far (for tests and reports)."""

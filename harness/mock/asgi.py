@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Callable
+from typing import Protocol
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -11,8 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from harness.mock.core import MockService
-from harness.mock.messages import MockRequest, header_items
+from harness.mock.messages import MockRequest, MockResponse, header_items
 
 __all__ = ["asgi_app", "from_starlette", "is_loopback_host"]
 
@@ -64,12 +65,29 @@ def is_loopback_host(host: str) -> bool:
     return bool(_LOOPBACK_HOSTS.match(host.strip()))
 
 
-def asgi_app(service: MockService, *, timeout_hold_s: float = 30.0) -> Starlette:
+class Handler(Protocol):
+    """What an ASGI app hands requests to: a ``MockService``, or a served mock's slot for one."""
+
+    @property
+    def max_body_bytes(self) -> int: ...
+
+    def handle(self, request: MockRequest) -> MockResponse: ...
+
+    def refuse_too_large(self, request: MockRequest, size: int | None) -> MockResponse: ...
+
+
+#: Drops the connection of the client at ``(host, port)`` without an answer; True when it found it.
+Abort = Callable[[tuple[str, int]], bool]
+
+
+def asgi_app(service: Handler, *, timeout_hold_s: float = 30.0, abort: Abort | None = None) -> Starlette:
     """An ASGI app that hands every request to ``service.handle``: only from a loopback ``Host``, and
     only a body of at most ``service.max_body_bytes`` (refused unread otherwise, in the system's shape).
 
-    A simulated time-out holds the connection for ``timeout_hold_s`` real seconds and then closes
-    it without an answer, so a client with a shorter time-out sees a real time-out.
+    A simulated time-out holds the connection for ``timeout_hold_s`` real seconds — the client time-out
+    the run advertises (``TALKQA_HTTP_TIMEOUT_S``) — and then closes it without an answer: a client keeping
+    to that time-out sees a real time-out, and no fault costs more. A lost answer (the request was acted
+    on) closes the connection at once.
     """
 
     async def endpoint(request: Request) -> Response:
@@ -95,8 +113,15 @@ def asgi_app(service: MockService, *, timeout_hold_s: float = 30.0) -> Starlette
             )
         response = await run_in_threadpool(service.handle, mock_request)
         if response.timed_out:
-            await asyncio.sleep(timeout_hold_s)
-            raise ConnectionAbortedError("simulated time-out")
+            if not response.lost:
+                await asyncio.sleep(timeout_hold_s)
+            client = request.scope.get("client")
+            if abort is not None and client is not None and abort((str(client[0]), int(client[1]))):
+                # Let the server see the connection gone, so it sends nothing (not even a 500) and logs nothing.
+                for _ in range(3):
+                    await asyncio.sleep(0)
+                return Response(status_code=599)
+            raise ConnectionAbortedError("simulated time-out" if not response.lost else "simulated lost answer")
         return Response(content=response.body, status_code=response.status, headers=response.headers)
 
     routes = [Route("/", endpoint, methods=_METHODS), Route("/{path:path}", endpoint, methods=_METHODS)]

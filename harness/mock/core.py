@@ -15,10 +15,13 @@ from typing import Any
 
 from harness.clock import Clock
 from harness.mock.calls import CallLog, CallRecord, body_excerpt, redact_text, redacted_headers
-from harness.mock.faults import Blackout, Fault, FaultKind, FaultPlan
+from harness.mock.faults import Blackout, Cooldown, Fault, FaultKind, FaultPlan
 from harness.mock.messages import MockRequest, MockResponse
 
-__all__ = ["MockService"]
+__all__ = ["COOLDOWN_NOTE", "MockService"]
+
+#: How the call log marks a call refused because it came before the reset an injected 429 announced.
+COOLDOWN_NOTE = "cool-down after"
 
 
 class MockService:
@@ -39,6 +42,7 @@ class MockService:
         self.calls = CallLog()
         self.faults = FaultPlan()
         self.blackout: Blackout | None = None  #: shared with other services to simulate a caller's crash
+        self.cooldown: Cooldown | None = None  #: an injected 429 holds until its announced reset
         self.lock = threading.RLock()
 
     # -- the one entry point -------------------------------------------------------------
@@ -47,11 +51,17 @@ class MockService:
             started = time.perf_counter()
             at = self.clock.now()
             blackout = self.blackout
-            fault = None if blackout is not None and blackout.active else self.faults.take(request)
+            cooling = self.cooldown if self.cooldown is not None and self.cooldown.holds(request, at) else None
+            fault = None if (blackout is not None and blackout.active) or cooling else self.faults.take(request)
             crashed: str | None = None
             if blackout is not None and blackout.active:
-                response = MockResponse.timeout()
+                response = MockResponse.timeout(lost=True)
+            elif cooling is not None:
+                # A 429 is a promise: nothing on that path goes through before the reset it announced.
+                response = self.fault_response(request, cooling.fault)
             elif fault is not None and fault.kind is FaultKind.STATUS:
+                if fault.status == 429:
+                    self.cooldown = Cooldown(fault, self.rate_limit_reset(at))
                 response = self.fault_response(request, fault)
             elif fault is not None and fault.kind is FaultKind.TIMEOUT:
                 response = MockResponse.timeout()
@@ -67,7 +77,7 @@ class MockService:
                     crashed = "".join(traceback.format_exception_only(exc)).strip()
                     response = self.crash_response(request, exc)
                 if fault is not None and fault.kind is FaultKind.LOST_RESPONSE:
-                    response = MockResponse.timeout()
+                    response = MockResponse.timeout(lost=True)
                 elif blackout is not None:
                     blackout.observe(request, response)
             self.calls.append(
@@ -85,7 +95,7 @@ class MockService:
                     request_headers=redacted_headers(request.headers),
                     request_excerpt=body_excerpt(request.body),
                     response_excerpt=body_excerpt(response.body),
-                    fault=fault.describe() if fault is not None else ("blackout" if response.timed_out else None),
+                    fault=_fault_note(fault, cooling, response),
                     crashed=crashed,
                 )
             )
@@ -129,6 +139,15 @@ class MockService:
             )
             return response
 
+    def rate_limit_reset(self, at: float) -> float:
+        """When a 429 injected at ``at`` lifts (clock seconds): a minute later unless the system says otherwise."""
+        return at + 60.0
+
+    def cooldown_left(self) -> float:
+        """Clock seconds until the present cool-down lifts (0 when none holds)."""
+        cooldown = self.cooldown
+        return max(cooldown.until - self.clock.now(), 0.0) if cooldown is not None else 0.0
+
     # -- convenience ---------------------------------------------------------------------
     def call(
         self,
@@ -141,3 +160,12 @@ class MockService:
     ) -> MockResponse:
         """Call the service directly, with no HTTP stack (for unit tests of the core)."""
         return self.handle(MockRequest.build(method, url, headers=headers, json_body=json_body, body=body))
+
+
+def _fault_note(fault: Fault | None, cooling: Cooldown | None, response: MockResponse) -> str | None:
+    """What the call log says of the fault a call met."""
+    if cooling is not None:
+        return f"{COOLDOWN_NOTE} {cooling.fault.describe()}"
+    if fault is not None:
+        return fault.describe()
+    return "blackout" if response.timed_out else None

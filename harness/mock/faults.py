@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
 from harness.errors import MockError
 from harness.mock.messages import MockRequest, MockResponse
 
-__all__ = ["Blackout", "Fault", "FaultKind", "FaultPlan", "FaultShortcuts"]
+__all__ = ["Blackout", "Cooldown", "Fault", "FaultKind", "FaultPlan", "FaultShortcuts"]
 
 
 class FaultKind(StrEnum):
@@ -48,6 +49,18 @@ class Fault:
         what = f"{self.kind.value}" + (f" {self.status}" if self.kind is FaultKind.STATUS else "")
         where = f"{self.method or '*'} {self.path or '*'}"
         return f"{what} on {where}"
+
+
+@dataclass(frozen=True)
+class Cooldown:
+    """After an injected 429, every call the fault would have hit is refused until ``until`` (clock seconds):
+    an engine that does not wait for the reset it was told keeps meeting 429s."""
+
+    fault: Fault
+    until: float
+
+    def holds(self, request: MockRequest, now: float) -> bool:
+        return now < self.until and self.fault.matches(request)
 
 
 class FaultPlan:
@@ -114,6 +127,9 @@ class Blackout:
         self.after_writes = after_writes
         self.writes_seen = 0
         self.active = False
+        #: called once, as the write that trips the blackout is done (before its answer leaves): an
+        #: external engine's process tree is killed there, as a real crash would take it
+        self.on_trip: Callable[[], object] | None = None
         self._lock = threading.Lock()
 
     def observe(self, request: MockRequest, response: MockResponse) -> None:
@@ -121,8 +137,11 @@ class Blackout:
             return
         with self._lock:
             self.writes_seen += 1
-            if self.writes_seen >= self.after_writes:
+            tripped = not self.active and self.writes_seen >= self.after_writes
+            if tripped:
                 self.active = True
+        if tripped and self.on_trip is not None:
+            self.on_trip()
 
     def lift(self) -> None:
         with self._lock:

@@ -131,12 +131,15 @@ class MockRequest:
 
 @dataclass
 class MockResponse:
-    """A response from a mock. ``timed_out`` tells the adapters to simulate a client time-out."""
+    """A response from a mock. ``timed_out`` tells the adapters to simulate a client time-out; ``lost``
+    that the answer is lost on the way (a served mock closes the connection at once instead of holding it
+    until the client gives up)."""
 
     status: int
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
     timed_out: bool = False
+    lost: bool = False
 
     @classmethod
     def json(cls, status: int, data: Any, headers: Mapping[str, str] | None = None) -> MockResponse:
@@ -149,8 +152,8 @@ class MockResponse:
         return cls(status, {k.lower(): v for k, v in (headers or {}).items()}, b"")
 
     @classmethod
-    def timeout(cls) -> MockResponse:
-        return cls(0, {}, b"", timed_out=True)
+    def timeout(cls, *, lost: bool = False) -> MockResponse:
+        return cls(0, {}, b"", timed_out=True, lost=lost)
 
     def parsed(self) -> Any:
         return json.loads(self.body.decode("utf-8"))

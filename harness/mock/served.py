@@ -20,6 +20,7 @@ from harness.errors import UsageError
 from harness.mock.asgi import asgi_app
 from harness.mock.calls import CallLog
 from harness.mock.core import MockService
+from harness.mock.messages import MockRequest, MockResponse
 
 __all__ = ["SERVED_CALL_WINDOW", "ServedMock", "check_loopback", "serve_until_interrupted"]
 
@@ -62,7 +63,8 @@ def _bind(host: str, port: int) -> socket.socket:
 class ServedMock:
     """A mock served on loopback from a background thread, for as long as the ``with`` block runs.
 
-    ``port=0`` picks a free port; ``base_url`` tells which.
+    ``port=0`` picks a free port; ``base_url`` tells which. ``swap`` puts another service behind the same
+    server (a checklist run serves each scenario's fresh mock on one server per process).
     """
 
     def __init__(
@@ -78,7 +80,7 @@ class ServedMock:
         self._sock = _bind(self.host, port)
         self.port: int = self._sock.getsockname()[1]
         config = uvicorn.Config(
-            asgi_app(service, timeout_hold_s=timeout_hold_s),
+            asgi_app(self, timeout_hold_s=timeout_hold_s, abort=self._abort),
             log_level="warning",
             lifespan="off",
             access_log=False,
@@ -90,6 +92,35 @@ class ServedMock:
             name=f"talkqa-{service.name}",
             daemon=True,
         )
+
+    def handle(self, request: MockRequest) -> MockResponse:
+        """Hand a request to the service behind the server now."""
+        return self.service.handle(request)
+
+    @property
+    def max_body_bytes(self) -> int:
+        """The largest request body the service behind the server now accepts."""
+        return self.service.max_body_bytes
+
+    def refuse_too_large(self, request: MockRequest, size: int | None) -> MockResponse:
+        """Answer a request whose body was refused unread, from the service behind the server now."""
+        return self.service.refuse_too_large(request, size)
+
+    def swap(self, service: MockService) -> None:
+        """Serve ``service`` from now on, on the same address."""
+        self.service = service
+
+    def _abort(self, client: tuple[str, int]) -> bool:
+        """Drop the connection of ``client`` at once, with no answer (a lost answer, a time-out's end)."""
+        for connection in list(self._server.server_state.connections):
+            transport = getattr(connection, "transport", None)
+            if transport is None:
+                continue
+            peer = transport.get_extra_info("peername")
+            if peer is not None and (str(peer[0]), int(peer[1])) == client:
+                transport.abort()
+                return True
+        return False
 
     @property
     def base_url(self) -> str:

@@ -16,18 +16,20 @@ import json
 import os
 import re
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from harness.checklist.config import load_config
-from harness.checklist.runner import RunOptions, pytest_argv
+from harness.checklist.runner import CHECKLIST_MODULE, RunOptions, pytest_argv
 from harness.errors import UsageError
-from harness.options import EXAMPLES, FAULTS, MAPPING, MARKERS, REPORT_DIR, SEED, SPEC, WORKERS
-from harness.procs import run_child, signals_forwarded
+from harness.options import EXAMPLES, FAULTS, FULL, MAPPING, MARKERS, REPORT_DIR, SEED, SPEC, WORKERS
+from harness.procs import run_child, signals_forwarded, watched
+from harness.selfcheck.batch import DONE
 from harness.selfcheck.broken import BROKEN_ENGINES
 
 __all__ = [
@@ -55,6 +57,7 @@ class SelfCheckOptions:
     faults: tuple[str, ...] = FAULTS.default  #: catalogue names or module:callable factories; () = all of them
     examples: int = EXAMPLES.default
     markers: str | None = MARKERS.default  #: pytest -m expression, as for talkqa run
+    full: bool = FULL.default  #: every engine against the whole checklist (else: until its first caught item)
 
 
 @dataclass(frozen=True)
@@ -75,11 +78,12 @@ class Target:
 class CaughtItem:
     """A checklist item that failed in a run."""
 
-    short_id: str  #: ``<section>.<item>``, both counted from 1 in the report's order
+    short_id: str  #: ``<section>.<item>``, both counted from 1 in the (reference run's) report order
     name: str
     section: str
     line: int
     reason: str
+    node_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -194,15 +198,18 @@ def run_selfcheck(options: SelfCheckOptions, *, on_done: Callable[[RunOutcome], 
     workers = _worker_count(options.workers, len(targets))
     started = time.perf_counter()
     outcomes: dict[str, RunOutcome] = {}
+
+    def done(outcome: RunOutcome) -> None:
+        outcomes[outcome.target.name] = outcome
+        if on_done is not None:
+            on_done(outcome)
+
     # Every run is a child in a session of its own; a SIGINT/SIGTERM to selfcheck goes on to the runs in
-    # progress, the runs not started yet never start, and no process of any run remains.
-    with signals_forwarded(), concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
-        running = {pool.submit(_run_one, options, target, root / target.folder): target for target in targets}
-        for done in concurrent.futures.as_completed(running):
-            outcome = done.result()
-            outcomes[outcome.target.name] = outcome
-            if on_done is not None:
-                on_done(outcome)
+    # progress, and no process of any run remains.
+    with signals_forwarded():
+        _run_all(options, targets, root, workers, done)
+    if not options.full:
+        _renumber(outcomes, root / targets[0].folder / "checklist.json")
     result = SelfCheckResult(
         reference=outcomes[REFERENCE],
         faults=tuple(outcomes[t.name] for t in targets[1:]),
@@ -213,13 +220,21 @@ def run_selfcheck(options: SelfCheckOptions, *, on_done: Callable[[RunOutcome], 
     return result
 
 
-def _run_one(options: SelfCheckOptions, target: Target, report_dir: Path) -> RunOutcome:
-    """One checklist run in its own process, as ``talkqa run`` starts it (its pytest command line, its
-    exit code from the report); its output goes to ``report_dir/run.log``."""
-    report_dir.mkdir(parents=True, exist_ok=True)
-    report = report_dir / "checklist.json"
-    report.unlink(missing_ok=True)
-    run = RunOptions(
+def _run_all(
+    options: SelfCheckOptions, targets: list[Target], root: Path, workers: int, done: Callable[[RunOutcome], None]
+) -> None:
+    """``--full``: every engine against the whole checklist, a process each; else the batches."""
+    if options.full:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+            running = [pool.submit(_run_one, options, target, root / target.folder) for target in targets]
+            for finished in concurrent.futures.as_completed(running):
+                done(finished.result())
+    else:
+        _run_batches(options, targets, root, workers, done)
+
+
+def _run_options(options: SelfCheckOptions, target: Target, report_dir: Path) -> RunOptions:
+    return RunOptions(
         spec=options.spec,
         mapping=options.mapping,
         sut=target.sut,
@@ -229,20 +244,108 @@ def _run_one(options: SelfCheckOptions, target: Target, report_dir: Path) -> Run
         markers=options.markers,
         quiet=True,
     )
+
+
+def _environment() -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("PYTHONHASHSEED", "0")
+    return env
+
+
+def _run_one(options: SelfCheckOptions, target: Target, report_dir: Path) -> RunOutcome:
+    """One checklist run in its own process, as ``talkqa run`` starts it (its pytest command line, its
+    exit code from the report); its output goes to ``report_dir/run.log``."""
+    report_dir.mkdir(parents=True, exist_ok=True)
+    (report_dir / "checklist.json").unlink(missing_ok=True)
     started = time.perf_counter()
     with (
         (report_dir / "run.log").open("w", encoding="utf-8") as log,
         tempfile.TemporaryDirectory(prefix="talkqa-selfcheck-") as basetemp,
     ):
-        argv = [*pytest_argv(run), "--basetemp", basetemp]
-        finished = run_child(argv, stdout=log, stderr=subprocess.STDOUT, env=env)
-    duration = time.perf_counter() - started
+        argv = [*pytest_argv(_run_options(options, target, report_dir)), "--basetemp", basetemp]
+        finished = run_child(argv, stdout=log, stderr=subprocess.STDOUT, env=_environment())
+    return _outcome(target, report_dir, time.perf_counter() - started, f"pytest exit status {finished.returncode}")
+
+
+def _run_batches(
+    options: SelfCheckOptions, targets: list[Target], root: Path, workers: int, done: Callable[[RunOutcome], None]
+) -> None:
+    """The default self-check: the reference engine against the whole checklist, then each broken engine
+    only until its first caught item, the items cheapest first by the reference run's timings; all in one
+    pytest process (``workers`` > 1: the broken engines split over that many, after the reference)."""
+    reference, broken = targets[0], targets[1:]
+    order_from = root / reference.folder / "checklist.json"
+    if workers <= 1:
+        _run_batch(options, [reference, *broken], root, order_from, done)
+        return
+    _run_batch(options, [reference], root, order_from, done)
+    shares = [broken[i::workers] for i in range(workers)]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+        for finished in [pool.submit(_run_batch, options, share, root, order_from, done) for share in shares if share]:
+            finished.result()
+
+
+def _run_batch(
+    options: SelfCheckOptions, targets: list[Target], root: Path, order_from: Path, done: Callable[[RunOutcome], None]
+) -> None:
+    """``targets`` one after the other in one process (``harness.selfcheck.batch``); ``done`` hears of each."""
+    runs = []
+    for target in targets:
+        report_dir = root / target.folder
+        report_dir.mkdir(parents=True, exist_ok=True)
+        (report_dir / "checklist.json").unlink(missing_ok=True)
+        run = {
+            "name": target.name,
+            "args": pytest_argv(_run_options(options, target, report_dir))[3:],
+            "module": str(CHECKLIST_MODULE),
+            "log": str(report_dir / "run.log"),
+        }
+        if target.name != REFERENCE:
+            run["order_from"] = str(order_from)
+        runs.append(run)
+    plan = root / f"plan-{targets[0].folder}.json"
+    plan.write_text(json.dumps({"runs": runs}, indent=2), encoding="utf-8")
+    by_name = {target.name: target for target in targets}
+    started = time.perf_counter()
+    argv = [sys.executable, "-m", "harness.selfcheck.batch", str(plan)]
+    with (
+        subprocess.Popen(argv, stdout=subprocess.PIPE, text=True, env=_environment(), start_new_session=True) as batch,
+        watched(batch),
+    ):
+        assert batch.stdout is not None
+        for line in batch.stdout:
+            if not line.startswith(DONE):
+                continue  # not the batch's own word (something the checklist's process printed)
+            target = by_name.pop(json.loads(line[len(DONE) :]))
+            now = time.perf_counter()
+            done(_outcome(target, root / target.folder, now - started, "see run.log"))
+            started = now
+    for target in by_name.values():  # the batch died before these ran
+        done(_outcome(target, root / target.folder, 0.0, f"the batch ended early (exit status {batch.returncode})"))
+    plan.unlink(missing_ok=True)
+
+
+def _renumber(outcomes: dict[str, RunOutcome], reference_report: Path) -> None:
+    """Give the items a run stopped at the ids they have in the reference run's (whole) report, so that
+    one id means one item across the table."""
+    if not reference_report.exists():
+        return
+    data = json.loads(reference_report.read_text(encoding="utf-8"))
+    ids = {
+        str(item.get("node_id")): f"{s_index}.{i_index}"
+        for s_index, section in enumerate(data["sections"], start=1)
+        for i_index, item in enumerate(section["items"], start=1)
+    }
+    for name, outcome in outcomes.items():
+        failed = tuple(replace(item, short_id=ids.get(item.node_id, item.short_id)) for item in outcome.failed)
+        outcomes[name] = replace(outcome, failed=failed)
+
+
+def _outcome(target: Target, report_dir: Path, duration: float, how: str) -> RunOutcome:
+    """What a finished run's report says (a run without a report is a problem, not a verdict)."""
+    report = report_dir / "checklist.json"
     if not report.exists():
-        why = (
-            f"the checklist ended without a report (pytest exit status {finished.returncode}); see {report_dir}/run.log"
-        )
+        why = f"the checklist ended without a report ({how}); see {report_dir}/run.log"
         return RunOutcome(target, 2, report_dir=report_dir, duration_s=duration, problem=why)
     data = json.loads(report.read_text(encoding="utf-8"))
     return RunOutcome(
@@ -267,6 +370,7 @@ def _failed_items(data: dict[str, Any]) -> list[CaughtItem]:
                         section["title"],
                         int(item.get("line") or 0),
                         _first_line(item.get("reason")),
+                        str(item.get("node_id") or ""),
                     )
                 )
     return out

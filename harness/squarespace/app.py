@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from harness.clock import Clock
+from harness.clock import Clock, told_delay
 from harness.mock.core import MockService
 from harness.mock.faults import Fault
 from harness.mock.messages import MockRequest, MockResponse
@@ -121,7 +121,7 @@ class SquarespaceMock(MockService):
 
     def fault_response(self, request: MockRequest, fault: Fault) -> MockResponse:
         status = fault.status
-        headers = retry_after_header(60) if status == 429 else {}
+        headers = retry_after_header(told_delay(self.clock, self.cooldown_left())) if status == 429 else {}
         message = {
             429: "too many requests; wait for the cool-down",
             503: "the service is temporarily unavailable; try again later",
@@ -133,6 +133,10 @@ class SquarespaceMock(MockService):
         limit = self.max_body_bytes // (1024 * 1024)
         message = f"the request body is larger than {limit} MB"
         return MockResponse.json(413, error_body(413, message, self.context_id(), "REQUEST_TOO_LARGE"))
+
+    def rate_limit_reset(self, at: float) -> float:
+        """An injected 429 starts the one-minute cool-down the site's own limit would."""
+        return at + self.rate_limit.cooldown_s
 
     def crash_response(self, request: MockRequest, exc: Exception) -> MockResponse:
         return MockResponse.json(500, error_body(500, "an internal error occurred", self.context_id()))
@@ -151,7 +155,7 @@ class SquarespaceMock(MockService):
                 429,
                 f"more than {self.rate_limit.limit} requests a minute; wait {wait:.0f} s before the next",
                 subtype="RATE_LIMIT_EXCEEDED",
-                headers=retry_after_header(wait),
+                headers=retry_after_header(told_delay(self.clock, wait)),
             )
         for route in ROUTES:
             params = route.match(request.path)

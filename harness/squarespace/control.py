@@ -220,6 +220,7 @@ class SquarespaceControl(FaultShortcuts):
         if product.url_slug != saved.url_slug:
             self.store.change_slug(product, saved.url_slug)
         product.__dict__.update(saved.__dict__)
+        self.store.changed(product)
 
     def edit_variant(self, variant_id: str, changes: Mapping[str, Any]) -> Json:
         """Edit one variant as a merchant would, by dotted paths below the variant (``sku``,

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from harness.clock import told_delay
 from harness.mock.messages import MockResponse
 from harness.squarespace.limits import retry_after_header
 from harness.squarespace.paging import PAGE_SIZE, decode_cursor, encode_cursor, key_position, pagination
@@ -257,7 +258,7 @@ def import_order(ctx: Context) -> MockResponse:
                 429,
                 f"at most {ctx.order_limit.limit} orders may be created an hour; try again in {wait:.0f} s",
                 subtype="ORDER_CREATION_LIMIT_EXCEEDED",
-                headers=retry_after_header(wait),
+                headers=retry_after_header(told_delay(ctx.store.clock, wait)),
             )
 
     def act() -> MockResponse:

@@ -101,6 +101,7 @@ def apply_product_changes(store: Store, product: Product, changes: dict[str, Any
             store.change_slug(product, value)
         else:
             setattr(product, name, value)
+    store.changed(product)
     if touch:
         store.touch_product(product)
 
@@ -120,6 +121,7 @@ def apply_variant_changes(
         setattr(variant, name, value)
     if variant.unlimited:
         variant.quantity = 0
+    store.changed(product)
     if touch:
         store.touch_product(product)
 
@@ -199,7 +201,7 @@ def list_products(ctx: Context, version: str) -> MockResponse:
     return ctx.json(
         200,
         {
-            "products": [ctx.store.product_json(p) for p in products],
+            "products": [ctx.store.listed_json(p) for p in products],
             "pagination": pagination(ctx.request, next_cursor),
         },
     )

@@ -90,6 +90,8 @@ class Store:
         self._seq = 0
         self._order_number = 1000
         self.idempotency: dict[tuple[str, str], IdempotencyRecord] = {}
+        #: product id -> (its page's slug, its rendering in a listing): a listing renders only what changed
+        self._listed: dict[str, tuple[str, dict[str, Any]]] = {}
 
     # -- time ----------------------------------------------------------------------------
     def now_ms(self) -> int:
@@ -100,6 +102,11 @@ class Store:
 
     def touch_product(self, product: Product) -> None:
         product.modified_on = self.next_modified(product.modified_on)
+        self.changed(product)
+
+    def changed(self, product: Product) -> None:
+        """Forget ``product``'s rendering: every change to a product or its variants passes here."""
+        self._listed.pop(product.id, None)
 
     def touch_order(self, order: Order) -> None:
         order.modified_on = self.next_modified(order.modified_on)
@@ -126,6 +133,18 @@ class Store:
     def product_json(self, product: Product) -> dict[str, Any]:
         page = self.pages.get(product.store_page_id)
         return product.as_json(self.site_url, page.url_slug if page else "store")
+
+    def listed_json(self, product: Product) -> dict[str, Any]:
+        """``product_json`` for an answer serialized at once (never changed by the caller): rendered again
+        only after the product changed (a listing of 55 unchanged products was a third of a cycle)."""
+        page = self.pages.get(product.store_page_id)
+        slug = page.url_slug if page else "store"
+        kept = self._listed.get(product.id)
+        if kept is not None and kept[0] == slug:
+            return kept[1]
+        rendered = product.as_json(self.site_url, slug)
+        self._listed[product.id] = (slug, rendered)
+        return rendered
 
     # -- products and variants -----------------------------------------------------------
     def slug_owner(self, slug: str) -> str | None:
@@ -171,6 +190,7 @@ class Store:
         del self._slugs[product.url_slug]
         product.url_slug = slug
         self._slugs[slug] = product.id
+        self.changed(product)
 
     def remove_product(self, product: Product) -> None:
         for variant in list(product.variants):
@@ -179,6 +199,7 @@ class Store:
         self.product_index.remove(product.seq)
         del self._slugs[product.url_slug]
         del self.products[product.id]
+        self.changed(product)
 
     def owner(self, variant_id: str) -> tuple[Product, Variant] | None:
         """The product a variant belongs to, and the variant."""

@@ -128,7 +128,10 @@ class ReferenceEngine:
         hooks: dict[str, list[Any]] = {"request": [count]}
         if system == "exact":
             hooks["response"] = [self._save_limits]
-        http = httpx.Client(timeout=30.0, event_hooks=hooks, verify=_tls_context())
+        url = self.endpoints.exact_base_url if system == "exact" else self.endpoints.squarespace_base_url
+        # Plain http (served mocks on loopback) needs no CA store: loading it costs ~60 ms per client.
+        verify: ssl.SSLContext | bool = _tls_context() if url.startswith("https:") else False
+        http = httpx.Client(timeout=self.endpoints.http_timeout_s, event_hooks=hooks, verify=verify)
         self._clients = [*getattr(self, "_clients", []), http]
         return http
 

@@ -193,3 +193,23 @@ def test_a_blackout_shared_by_two_services_starts_after_the_first_write() -> Non
     switch.lift()
     assert second.call("POST", "https://api.counter.test/write").status == 200
     assert [r.fault for r in first.calls][-1] == "blackout"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"access_token":"tok-1","Code":"A-1"}',
+        "grant_type=refresh_token&Refresh_Token=r-1&client_secret=s",
+        "https://x.invalid/cb?code=abc&state=1",
+        "Authorization: BEARER abc.def",
+        '{"API_KEY": "k"}',
+    ],
+)
+def test_redaction_still_blanks_every_secret_the_quick_check_lets_through(text: str) -> None:
+    redacted = redact_text(text)
+    assert redacted != text and "***" in redacted
+
+
+def test_a_text_that_cannot_hold_a_secret_is_passed_as_it_is() -> None:
+    text = '{"products":[{"id":"p1","name":"Fiets","sku":"SKU-1"}]}'
+    assert redact_text(text) is text

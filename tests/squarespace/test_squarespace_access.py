@@ -122,12 +122,17 @@ def test_a_wrong_method_answers_405_with_allow(api: Api, method: str, path: str,
 
 
 @pytest.mark.parametrize("status", [500, 502, 503, 429, 409])
-def test_an_injected_fault_answers_in_squarespaces_shape(api: Api, control: SquarespaceControl, status: int) -> None:
+def test_an_injected_fault_answers_in_squarespaces_shape(
+    api: Api, control: SquarespaceControl, clock: VirtualClock, status: int
+) -> None:
     control.fail_next("/orders", status)
     response = api.get("/1.0/commerce/orders")
     error_of(response, status)
-    if status == 429:
+    if status == 429:  # a cool-down: the calls it covers are refused until the Retry-After has passed
         assert response.headers["retry-after"] == "60"
+        clock.advance(59)
+        assert api.get("/1.0/commerce/orders").headers["retry-after"] == "1"
+        clock.advance(1)
     assert api.get("/1.0/commerce/orders").status_code == 200
 
 

@@ -362,3 +362,30 @@ def test_a_cursor_carrying_a_position_of_the_wrong_shape_answers_400(
     from harness.squarespace.paging import encode_cursor
 
     error_of(api.get(path, params={"cursor": encode_cursor(kind, position, filters)}), 400)
+
+
+def test_a_listing_shows_every_change_to_a_product_it_listed_before(
+    api: Api, control: SquarespaceControl, page_id: str
+) -> None:
+    product = _create(api, page_id)
+    variant_id = product["variants"][0]["id"]
+
+    def listed() -> dict[str, Any]:
+        found: dict[str, Any] = next(p for p in api.get(PRODUCTS).json()["products"] if p["id"] == product["id"])
+        return found
+
+    assert listed()["name"] == product["name"]
+    control.edit_product(product["id"], {"name": "Renamed", "variants.pricing.basePrice.value": "12.50"})
+    assert listed()["name"] == "Renamed"
+    assert listed()["variants"][0]["pricing"]["basePrice"]["value"] == "12.50"
+    control.set_stock(variant_id, 7)
+    assert listed()["variants"][0]["stock"] == {"quantity": 7, "unlimited": False}
+    adjusted = api.post(
+        "/1.0/commerce/inventory/adjustments",
+        json={"incrementOperations": [{"variantId": variant_id, "quantity": 3}]},
+        headers={"Idempotency-Key": "adjust-1"},
+    )
+    assert adjusted.status_code == 204, adjusted.text
+    assert listed()["variants"][0]["stock"]["quantity"] == 10
+    assert api.post(f"{PRODUCTS}/{product['id']}", json={"isVisible": True}).status_code == 200
+    assert listed()["isVisible"] is True

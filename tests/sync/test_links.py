@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -107,3 +110,32 @@ def test_a_file_that_is_not_a_link_table_is_a_clear_error(tmp_path: Path) -> Non
 )
 def test_values_survive_encoding(value: object) -> None:
     assert decode_value(encode_value(value)) == value
+
+
+def test_the_link_table_keeps_a_write_ahead_log_synced_at_checkpoints(tmp_path: Path) -> None:
+    table = LinkTable(tmp_path / "links.sqlite")
+    assert table._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert table._db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+    table.close()
+
+
+def test_a_crashed_engine_loses_no_committed_change(tmp_path: Path) -> None:
+    path = tmp_path / "links.sqlite"
+    engine = (
+        "import os, signal, sys\n"
+        "from harness.sync.links import LinkTable\n"
+        f"table = LinkTable({str(path)!r})\n"
+        "table.link('s1', 'src-1', 'tgt-1', {'Code': 'A-1'}, source_seen=1.0, target_seen=2.0, at=3.0)\n"
+        "table.begin_create('s1', 'src-2', 'key-2', at=4.0)\n"
+        "table.set_cursor('exact-items', '42')\n"
+        "os.kill(os.getpid(), signal.SIGKILL)  # no close, no checkpoint: killed as a crash would\n"
+    )
+    finished = subprocess.run([sys.executable, "-c", engine], capture_output=True, text=True, check=False)
+    assert finished.returncode == -signal.SIGKILL, finished.stderr
+    reopened = LinkTable(path)
+    link = reopened.get("s1", "src-1")
+    assert link is not None and link.target_id == "tgt-1" and dict(link.last_values) == {"Code": "A-1"}
+    pending = reopened.get("s1", "src-2")
+    assert pending is not None and not pending.is_linked
+    assert reopened.cursor("exact-items") == "42"
+    reopened.close()

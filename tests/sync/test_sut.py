@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import sys
+import threading
+import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +16,15 @@ import pytest
 
 from harness.clock import VirtualClock
 from harness.errors import SutError, UsageError
-from harness.sut import Endpoints, ExternalCommandSut, PythonFactorySut, SystemUnderTest, load_sut
+from harness.sut import (
+    Endpoints,
+    ExternalCommandSut,
+    LoopCommandSut,
+    PythonFactorySut,
+    SystemUnderTest,
+    engine_path,
+    load_sut,
+)
 
 
 def endpoints(tmp_path: Path) -> Endpoints:
@@ -183,3 +195,102 @@ def test_a_failing_python_engine_s_message_is_redacted_of_the_run_s_secrets(tmp_
     result = load_sut(f"{__name__}:leaky_factory", where, VirtualClock()).run_cycle()
     assert not result.ok
     assert result.error == "RuntimeError: login failed with ***-and-more, key ***"
+
+
+def test_a_crash_kills_the_external_engines_whole_process_tree(tmp_path: Path) -> None:
+    pids = tmp_path / "pids"
+    script = tmp_path / "tree.py"
+    script.write_text(
+        "import os, subprocess, sys, time\n"
+        "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\n"
+        f"open({str(pids)!r}, 'w').write(f'{{os.getpid()}} {{child.pid}}')\n"
+        "time.sleep(60)\n"
+    )
+    sut = ExternalCommandSut(f"{sys.executable} {script}", endpoints(tmp_path), timeout_s=30)
+    outcome: list[Any] = []
+    runner = threading.Thread(target=lambda: outcome.append(sut.run_cycle()))
+    runner.start()
+    while not pids.exists() or not pids.read_text():
+        time.sleep(0.02)
+    assert sut.kill()
+    runner.join(timeout=10)
+    assert outcome and not outcome[0].ok
+    assert outcome[0].error == "killed by signal 9"
+    grandchild = int(pids.read_text().split()[1])
+    for _ in range(100):
+        try:
+            os.kill(grandchild, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail("the engine's child outlived the crash")
+    assert not sut.kill()  # nothing runs any more
+
+
+def test_an_external_engine_finds_the_interpreter_talkqa_runs_on_first_on_its_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    command = write_script(
+        tmp_path,
+        "import os, sys\nopen(os.path.join(os.environ['TALKQA_STATE_DIR'], 'path'), 'w').write(os.environ['PATH'])\n",
+    )
+    assert load_sut(command, endpoints(tmp_path), VirtualClock()).run_cycle().ok
+    first = (tmp_path / "path").read_text().split(os.pathsep)[0]
+    assert first == os.path.dirname(sys.executable)
+    assert engine_path("/usr/bin") == os.pathsep.join([os.path.dirname(sys.executable), "/usr/bin"])
+
+
+def test_the_run_advertises_its_time_out_and_time_scale_to_an_external_engine(tmp_path: Path) -> None:
+    env = replace(endpoints(tmp_path), http_timeout_s=2.0, time_scale=60).as_environment()
+    assert (env["TALKQA_HTTP_TIMEOUT_S"], env["TALKQA_TIME_SCALE"]) == ("2", "60")
+
+
+LOOP_ENGINE = (
+    "import os, sys\n"
+    "count = 0\n"
+    "for line in sys.stdin:\n"
+    "    count += 1\n"
+    "    open(os.path.join(os.environ['TALKQA_STATE_DIR'], 'memory'), 'w').write(str(count))\n"
+    "    print('ok' if count < 3 else 'error: third time unlucky', flush=True)\n"
+)
+
+
+def test_a_kept_running_engine_runs_a_cycle_per_line_and_keeps_its_memory_until_a_restart(tmp_path: Path) -> None:
+    script = tmp_path / "loop.py"
+    script.write_text(LOOP_ENGINE)
+    sut = load_sut(f"loop:{sys.executable} {script}", endpoints(tmp_path), VirtualClock())
+    assert isinstance(sut, LoopCommandSut)
+    try:
+        assert sut.run_cycle().ok and sut.run_cycle().ok
+        third = sut.run_cycle()
+        assert not third.ok and third.error == "error: third time unlucky"
+        assert (tmp_path / "memory").read_text() == "3" and sut.starts == 1
+        sut.restart()
+        assert sut.run_cycle().ok
+        assert (tmp_path / "memory").read_text() == "1" and sut.starts == 2
+    finally:
+        sut.close()
+
+
+def test_a_kept_running_engine_that_dies_or_is_killed_fails_its_cycle_and_starts_again(tmp_path: Path) -> None:
+    script = tmp_path / "slow.py"
+    script.write_text("import sys, time\nfor line in sys.stdin:\n    time.sleep(60)\n")
+    sut = LoopCommandSut(f"{sys.executable} {script}", endpoints(tmp_path), timeout_s=30)
+    outcome: list[Any] = []
+    runner = threading.Thread(target=lambda: outcome.append(sut.run_cycle()))
+    runner.start()
+    while sut.starts == 0:
+        time.sleep(0.02)
+    time.sleep(0.2)
+    assert sut.kill()
+    runner.join(timeout=10)
+    assert outcome and outcome[0].error == "killed by signal 9"
+    dying = tmp_path / "dying.py"
+    dying.write_text("import sys\nsys.stderr.write('no config\\n')\nsys.exit(4)\n")
+    broken = LoopCommandSut(f"{sys.executable} {dying}", endpoints(tmp_path))
+    result = broken.run_cycle()
+    assert not result.ok and result.error == "exit status 4: no config"
+    broken.close()
+    sut.close()

@@ -1,0 +1,78 @@
+"""The default self-check stops when it has its answer: the reference engine runs the whole checklist, each
+broken engine only until its first caught item (the items cheapest first, by the reference run's timings),
+all in one pytest process; the ids in the table are the reference report's."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from harness.selfcheck.batch import cheapest_first
+from harness.selfcheck.broken import BROKEN_ENGINES
+from harness.selfcheck.run import SelfCheckOptions, SelfCheckResult, render_table, run_selfcheck
+
+
+@pytest.fixture(scope="module")
+def selfcheck(tmp_path_factory: pytest.TempPathFactory) -> SelfCheckResult:
+    report_dir = tmp_path_factory.mktemp("selfcheck-default")
+    return run_selfcheck(SelfCheckOptions(report_dir=str(report_dir), examples=1))
+
+
+def test_every_broken_engine_is_caught_by_exactly_its_first_failing_item(selfcheck: SelfCheckResult) -> None:
+    assert selfcheck.exit_code == 0, render_table(selfcheck)
+    assert selfcheck.reference.failed == ()
+    assert {outcome.target.name for outcome in selfcheck.faults} == {fault.name for fault in BROKEN_ENGINES}
+    for outcome in selfcheck.faults:
+        assert outcome.problem is None
+        assert len(outcome.failed) == 1, outcome.target.name
+
+
+def test_a_broken_engine_stops_before_the_items_after_its_catch(selfcheck: SelfCheckResult) -> None:
+    whole = selfcheck.reference.summary
+    total = whole["passed"] + whole["failed"] + whole["pending"] + whole["skipped"]
+    ran = [sum(outcome.summary.values()) for outcome in selfcheck.faults]
+    assert max(ran) <= total
+    assert min(ran) < total  # at least one engine is caught before the last item
+
+
+def test_the_items_a_broken_engine_met_are_those_the_reference_run_ranks_cheapest(selfcheck: SelfCheckResult) -> None:
+    order = cheapest_first(json.loads((selfcheck.reference.report_dir / "checklist.json").read_text()))
+    for outcome in selfcheck.faults:
+        data = json.loads((outcome.report_dir / "checklist.json").read_text())
+        met = {item["node_id"] for section in data["sections"] for item in section["items"]}
+        assert met == set(order[: len(met)]), outcome.target.name
+
+
+def test_caught_items_carry_the_ids_of_the_reference_report(selfcheck: SelfCheckResult) -> None:
+    data = json.loads((selfcheck.reference.report_dir / "checklist.json").read_text())
+    names = {
+        f"{s}.{i}": item["name"]
+        for s, section in enumerate(data["sections"], start=1)
+        for i, item in enumerate(section["items"], start=1)
+    }
+    for outcome in selfcheck.faults:
+        for item in outcome.failed:
+            assert names[item.short_id] == item.name
+
+
+@pytest.mark.parametrize(
+    ("durations", "expected"),
+    [
+        ([0.3, 0.1, 0.2], ["b", "c", "a"]),
+        ([0.1, 0.1, 0.0], ["c", "a", "b"]),  # ties keep the report's order
+    ],
+)
+def test_cheapest_first_orders_items_by_the_durations_measured(durations: list[float], expected: list[str]) -> None:
+    items = [{"node_id": name, "duration_s": d} for name, d in zip("abc", durations, strict=True)]
+    assert cheapest_first({"sections": [{"items": items[:2]}, {"items": items[2:]}]}) == expected
+
+
+def test_full_keeps_a_process_per_engine_and_the_whole_checklist(tmp_path: Path) -> None:
+    result = run_selfcheck(
+        SelfCheckOptions(report_dir=str(tmp_path), faults=("echoes_writes",), examples=1, full=True, markers="line_16")
+    )
+    echoes = result.faults[0]
+    assert echoes.caught
+    assert sum(echoes.summary.values()) == sum(result.reference.summary.values())
