@@ -97,7 +97,7 @@ def test_talkqa_run_works_from_the_wheels_files(unpacked: Path, tmp_path: Path) 
     env = {**os.environ, "PYTHONPATH": str(unpacked), "PYTHONHASHSEED": "0"}
     command = [sys.executable, "-m", "harness.cli", "run", "--spec", str(spec), "--report-dir", str(reports)]
     ran = subprocess.run(
-        [*command, "-m", "section_1 and line_14"],
+        [*command, "-m", "section_1 and line_14 and create"],
         capture_output=True,
         text=True,
         timeout=LIMIT_S,

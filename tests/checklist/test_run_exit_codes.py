@@ -131,7 +131,9 @@ def test_strict_fails_a_run_whose_required_items_are_pending(tmp_path: Path) -> 
 
 
 def test_a_system_under_test_that_cannot_start_fails_the_run_with_1(tmp_path: Path) -> None:
-    run = talkqa_run(tmp_path, "--sut", "checklist_helpers:engine_that_cannot_start", "-m", "section_1 and line_14")
+    run = talkqa_run(
+        tmp_path, "--sut", "checklist_helpers:engine_that_cannot_start", "-m", "section_1 and line_14 and create"
+    )
     assert run.exit_code == 1, run.stdout[-2000:] + run.stderr
     items = list(run.items())
     # the engine is built when the scenario first syncs (a When): a failed check, not a setup error
@@ -155,7 +157,7 @@ def test_a_system_under_test_that_cannot_start_fails_the_run_with_1(tmp_path: Pa
 
 
 def test_a_working_factory_named_module_callable_passes_with_0(tmp_path: Path) -> None:
-    run = talkqa_run(tmp_path, "--sut", "checklist_helpers:reference", "-m", "section_1 and line_14")
+    run = talkqa_run(tmp_path, "--sut", "checklist_helpers:reference", "-m", "section_1 and line_14 and create")
     assert run.exit_code == 0, run.stdout[-2000:] + run.stderr
     assert set(run.statuses().values()) == {"passed"}
     assert run.json["sut"]["name"] == "checklist_helpers:reference"
