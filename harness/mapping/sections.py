@@ -305,8 +305,9 @@ def _criterion_row(
     return build_row(source, target, "N/A", origin, Direction.BOTH, note="merge criterion", key=True, compare_only=True)
 
 
-#: required fields a record is given a value of when no row writes one: no price is a price of 0.00 there
-_DEFAULTED = frozenset({"variants.pricing.basePrice.value"})
+#: required fields a record is given a value of when no row writes one (no price is a price of 0.00; a product
+#: is PHYSICAL, on the site's store page; an import names its channel)
+_DEFAULTED = frozenset({"variants.pricing.basePrice.value", "type", "storePageId", "channelName"})
 
 
 def _required_rows(
@@ -317,15 +318,17 @@ def _required_rows(
     reference and lines): the report lists them as assumed. A line field brings its whole line group."""
     if target_system.casefold() != "squarespace" or section.target_type not in squarespace.SPEC_TYPES:
         return []
+    written = {r.target.path for r in rows if r.flows_to_target}
+    required = {f.path for f in squarespace.type_fields(section.target_type) if f.required and f.create is not None}
+    missing = {p for p in required if p not in written and not p.endswith(".currency") and p not in _DEFAULTED}
+    if not missing:
+        return []  # the file is read only when a row is missing (a spec that lists every row needs none)
     source = file if file is not None else bundled_mapping_for(source_system, target_system)
     found = (
         source.section_for(source_system, section.source_type, target_system, section.target_type) if source else None
     )
     if found is None:
         return []
-    written = {r.target.path for r in rows if r.flows_to_target}
-    required = {f.path for f in squarespace.type_fields(section.target_type) if f.required and f.create is not None}
-    missing = {p for p in required if p not in written and not p.endswith(".currency") and p not in _DEFAULTED}
     lines = {path.partition(".")[0] for path in missing if "." in path and path.partition(".")[0] == "lineItems"}
     taken = {r.label for r in rows}
     out = []
