@@ -143,7 +143,7 @@ Feature: Exact Online Salesorders to  Order
     And every mapped property of the target record equals the source record's
 
   @deferred @line_60
-  Scenario: A Exact Online Salesorders record whose referenced records are not synchronized yet arrives once they are (spec line 60)
+  Scenario: An Exact Online Salesorders record whose referenced records are not synchronized yet arrives once they are (spec line 60)
     Given a new source record with lines whose referenced records are not synchronized yet
     And the target system fails its next 2 "referenced create" calls with "a refusal"
     When sync cycles run until a cycle writes nothing

@@ -153,7 +153,7 @@ Feature: Exact Online Salesorders to Squarespace Order
     And every mapped property of the target record equals the source record's
 
   @deferred @line_82
-  Scenario: A Exact Online Salesorders record whose referenced records are not synchronized yet arrives once they are (spec line 82)
+  Scenario: An Exact Online Salesorders record whose referenced records are not synchronized yet arrives once they are (spec line 82)
     Given a new source record with lines whose referenced records are not synchronized yet
     And the target system fails its next 2 "referenced create" calls with "a refusal"
     When sync cycles run until a cycle writes nothing
