@@ -4,7 +4,9 @@ pytest process per engine would cost more than the items that catch it.
 ``python -m harness.selfcheck.batch PLAN.json`` runs each run of the plan with ``pytest.main``. A run
 with ``order_from`` runs only the items of that (earlier) run's report, cheapest first by the durations
 it measured — so round trips, the costliest, come last — and stops at its first failure (``-x``): it has
-its answer then.
+its answer then. A run with ``order: "static"`` (when the reference engine runs at the same time, in
+another process, so no timings exist yet) orders the items by their kind, cheap kinds first and round
+trips last (``static_key``), and stops at its first failure too.
 """
 
 from __future__ import annotations
@@ -15,7 +17,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["DONE", "cheapest_first", "main"]
+__all__ = ["DONE", "KIND_ORDER", "cheapest_first", "main", "static_key"]
+
+#: Kinds of checklist item (their feature tag), cheapest first as measured in-process: a kind not named
+#: comes after these, a round trip (ten examples and more, each several cycles) after everything.
+KIND_ORDER = ("create", "create_if_no_match", "merge", "lines", "properties", "bidirectional", "resilience")
 
 #: How the batch says a run has ended (a line of its stdout; any other line there is not the batch's).
 DONE = "talkqa-batch-done "
@@ -26,6 +32,24 @@ def cheapest_first(report: dict[str, Any]) -> list[str]:
     items = [item for section in report["sections"] for item in section["items"]]
     ranked = sorted(enumerate(items), key=lambda pair: (float(pair[1].get("duration_s") or 0.0), pair[0]))
     return list(dict.fromkeys(str(item["node_id"]) for _, item in ranked if item.get("node_id")))
+
+
+def static_key(tags: Sequence[str], name: str) -> tuple[int, int]:
+    """Where an item goes in the static cheapest-first order (sort by it, ties in collection order)."""
+    if "round trip" in name.lower().replace("_", " "):
+        return (2, 0)
+    ranks = [KIND_ORDER.index(tag) for tag in tags if tag in KIND_ORDER]
+    return (0, min(ranks)) if ranks else (1, 0)
+
+
+class _StaticOrder:
+    """A pytest plugin that puts the collected checklist items in the static cheapest-first order."""
+
+    def pytest_collection_modifyitems(self, items: list[Any]) -> None:
+        keyed = [
+            (static_key([m.name for m in item.iter_markers()], item.name), i, item) for i, item in enumerate(items)
+        ]
+        items[:] = [item for _, _, item in sorted(keyed, key=lambda k: (k[0], k[1]))]
 
 
 def _ordered_args(args: list[str], module: str, report_path: Path) -> list[str]:
@@ -44,6 +68,16 @@ def _ordered_args(args: list[str], module: str, report_path: Path) -> list[str]:
     return [*args[:index], *(ids or [module]), *args[index + 1 :], "-x"]
 
 
+def _forget(module: Path) -> None:
+    """Drop the checklist module a previous session imported: imported anew, it has pytest-bdd register
+    its tags as markers in this session too (else ``-m section_2`` is an unknown marker here)."""
+    wanted = module.resolve()
+    for name, loaded in list(sys.modules.items()):
+        where = getattr(loaded, "__file__", None)
+        if where and Path(where).resolve() == wanted:
+            del sys.modules[name]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     import pytest
 
@@ -53,15 +87,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = list(run["args"])
         log = Path(run["log"])
         log.parent.mkdir(parents=True, exist_ok=True)
+        plugins: list[Any] = []
         if run.get("order_from"):
             source = Path(run["order_from"])
             if source.exists():
                 args = _ordered_args(args, run["module"], source)
+        elif run.get("order") == "static":
+            plugins.append(_StaticOrder())
+            args = [*args, "-x"]
+        _forget(Path(run["module"]))
         with log.open("w", encoding="utf-8") as out:
             saved = sys.stdout, sys.stderr
             sys.stdout = sys.stderr = out
             try:
-                pytest.main(args)
+                pytest.main(args, plugins=plugins)
             finally:
                 sys.stdout, sys.stderr = saved
         print(DONE + json.dumps(run["name"]), flush=True)
