@@ -5,8 +5,9 @@ pytest process per engine would cost more than the items that catch it.
 with ``order_from`` runs only the items of that (earlier) run's report, cheapest first by the durations
 it measured — so round trips, the costliest, come last — and stops at its first failure (``-x``): it has
 its answer then. A run with ``order: "static"`` (when the reference engine runs at the same time, in
-another process, so no timings exist yet) orders the items by their kind, cheap kinds first and round
-trips last (``static_key``), and stops at its first failure too.
+another process, so no timings exist yet) orders the items by the promise each checks — the first item
+of every promise first, cheap kinds first, round trips last (``static_order``) — and stops at its first
+failure too.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["DONE", "KIND_ORDER", "cheapest_first", "main", "static_key"]
+__all__ = ["DONE", "KIND_ORDER", "cheapest_first", "main", "static_order"]
 
 #: Kinds of checklist item (their feature tag), cheapest first as measured in-process: a kind not named
 #: comes after these, a round trip (ten examples and more, each several cycles) after everything.
@@ -34,22 +35,42 @@ def cheapest_first(report: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(str(item["node_id"]) for _, item in ranked if item.get("node_id")))
 
 
-def static_key(tags: Sequence[str], name: str) -> tuple[int, int]:
-    """Where an item goes in the static cheapest-first order (sort by it, ties in collection order)."""
-    if "round trip" in name.lower().replace("_", " "):
-        return (2, 0)
+def _promise(tags: Sequence[str], name: str) -> tuple[int, str]:
+    """The promise an item checks, for the static order: its kind (by ``KIND_ORDER``) and, within a kind,
+    what it says — the first two words of its name ("A deliberate ...", "When both ..."); every "X is
+    carried to Y" item is one promise, and a round trip comes after every other."""
+    words = name.lower().replace("_", " ").split()
+    if "round trip" in " ".join(words):
+        return (len(KIND_ORDER) + 1, "round trip")
     ranks = [KIND_ORDER.index(tag) for tag in tags if tag in KIND_ORDER]
-    return (0, min(ranks)) if ranks else (1, 0)
+    rank = min(ranks) if ranks else len(KIND_ORDER)
+    if "carried" in words:
+        return (rank, "carried")
+    return (rank, " ".join(words[1:3] if words and words[0] == "test" else words[:2]))
+
+
+def static_order(items: Sequence[tuple[Sequence[str], str]]) -> list[int]:
+    """The positions of ``items`` (tags, name) in the static order: the first item of every promise, the
+    promises by kind (cheap kinds first); then the second of every promise; and so on — a broken engine
+    meets the item of the promise it breaks early — round trips last."""
+    groups: dict[tuple[int, str], list[int]] = {}
+    for index, (tags, name) in enumerate(items):
+        groups.setdefault(_promise(tags, name), []).append(index)
+    ordered = sorted(groups, key=lambda promise: (promise[0] > len(KIND_ORDER), promise[0], min(groups[promise])))
+    regular = [groups[p] for p in ordered if p[0] <= len(KIND_ORDER)]
+    last = [i for p in ordered if p[0] > len(KIND_ORDER) for i in groups[p]]
+    out: list[int] = []
+    for round_ in range(max((len(g) for g in regular), default=0)):
+        out += [group[round_] for group in regular if round_ < len(group)]
+    return out + last
 
 
 class _StaticOrder:
-    """A pytest plugin that puts the collected checklist items in the static cheapest-first order."""
+    """A pytest plugin that puts the collected checklist items in the static order."""
 
     def pytest_collection_modifyitems(self, items: list[Any]) -> None:
-        keyed = [
-            (static_key([m.name for m in item.iter_markers()], item.name), i, item) for i, item in enumerate(items)
-        ]
-        items[:] = [item for _, _, item in sorted(keyed, key=lambda k: (k[0], k[1]))]
+        order = static_order([([m.name for m in item.iter_markers()], item.name) for item in items])
+        items[:] = [items[i] for i in order]
 
 
 def _ordered_args(args: list[str], module: str, report_path: Path) -> list[str]:

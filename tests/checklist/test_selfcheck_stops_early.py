@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.selfcheck.batch import cheapest_first, static_key
+from harness.selfcheck.batch import cheapest_first, static_order
 from harness.selfcheck.broken import BROKEN_ENGINES
 from harness.selfcheck.run import SelfCheckOptions, SelfCheckResult, render_table, run_selfcheck
 
@@ -43,14 +43,35 @@ def _met(report_dir: Path) -> set[str]:
     return {item["node_id"] for section in data["sections"] for item in section["items"]}
 
 
+@pytest.mark.parametrize(
+    ("items", "expected"),
+    [
+        (
+            [
+                (["bidirectional"], "An edit in the source (spec line 16)"),
+                (["bidirectional"], "An edit in the target (spec line 16)"),
+                (["properties"], "Every mapped property survives the round trip (spec line 18)"),
+                (["bidirectional"], "A quiet cycle writes nothing (spec line 16)"),
+                (["create"], "A new item is created (spec line 14)"),
+                (["resilience"], "The flow keeps working through rate limits (spec line 12)"),
+                (["properties"], "Code of Items is carried to sku of Inventory (spec line 18)"),
+                (["properties"], "Name of Items is carried to name of Inventory (spec line 18)"),
+            ],
+            [4, 6, 0, 3, 5, 7, 1, 2],
+        ),
+    ],
+)
+def test_the_static_order_takes_one_item_of_every_promise_first_and_round_trips_last(
+    items: list[tuple[list[str], str]], expected: list[int]
+) -> None:
+    assert static_order(items) == expected
+
+
 def test_the_items_a_broken_engine_met_are_the_first_of_the_static_order(selfcheck: SelfCheckResult) -> None:
     # two CPUs here: the reference runs beside the broken engines, whose items go cheap kinds first
     data = json.loads((selfcheck.reference.report_dir / "checklist.json").read_text())
     items = [item for section in data["sections"] for item in section["items"]]
-    order = [
-        item["node_id"]
-        for _, item in sorted(enumerate(items), key=lambda p: (static_key(p[1]["tags"], p[1]["name"]), p[0]))
-    ]
+    order = [items[i]["node_id"] for i in static_order([(item["tags"], item["name"]) for item in items])]
     for outcome in selfcheck.faults:
         met = _met(outcome.report_dir)
         assert met == set(order[: len(met)]), outcome.target.name
