@@ -244,7 +244,13 @@ WORKERS: Option[str | None] = Option(
     pytest_flag="-n",
     metavar="N",
     variants=(
-        ("selfcheck", Variant(help="run N checklists at once (or 'auto': one per CPU); default one after the other")),
+        (
+            "selfcheck",
+            Variant(
+                help="run on N processes at once (or 'auto': one per CPU); default: the reference engine beside "
+                "the broken engines on two CPUs (with --full: one run after the other)"
+            ),
+        ),
     ),
 )
 FAULTS: Option[tuple[str, ...]] = Option(

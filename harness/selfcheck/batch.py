@@ -4,7 +4,10 @@ pytest process per engine would cost more than the items that catch it.
 ``python -m harness.selfcheck.batch PLAN.json`` runs each run of the plan with ``pytest.main``. A run
 with ``order_from`` runs only the items of that (earlier) run's report, cheapest first by the durations
 it measured — so round trips, the costliest, come last — and stops at its first failure (``-x``): it has
-its answer then.
+its answer then. A run with ``order: "static"`` (when the reference engine runs at the same time, in
+another process, so no timings exist yet) orders the items by the promise each checks — the first item
+of every promise first, cheap kinds first, round trips last (``static_order``) — and stops at its first
+failure too.
 """
 
 from __future__ import annotations
@@ -15,7 +18,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["DONE", "cheapest_first", "main"]
+__all__ = ["DONE", "KIND_ORDER", "cheapest_first", "main", "static_order"]
+
+#: Kinds of checklist item (their feature tag), cheapest first as measured in-process: a kind not named
+#: comes after these, a round trip (ten examples and more, each several cycles) after everything.
+KIND_ORDER = ("create", "create_if_no_match", "merge", "lines", "properties", "bidirectional", "resilience")
 
 #: How the batch says a run has ended (a line of its stdout; any other line there is not the batch's).
 DONE = "talkqa-batch-done "
@@ -26,6 +33,44 @@ def cheapest_first(report: dict[str, Any]) -> list[str]:
     items = [item for section in report["sections"] for item in section["items"]]
     ranked = sorted(enumerate(items), key=lambda pair: (float(pair[1].get("duration_s") or 0.0), pair[0]))
     return list(dict.fromkeys(str(item["node_id"]) for _, item in ranked if item.get("node_id")))
+
+
+def _promise(tags: Sequence[str], name: str) -> tuple[int, str]:
+    """The promise an item checks, for the static order: its kind (by ``KIND_ORDER``) and, within a kind,
+    what it says — the first two words of its name ("A deliberate ...", "When both ..."); every "X is
+    carried to Y" item is one promise, and a round trip comes after every other."""
+    words = name.lower().replace("_", " ").split()
+    if "round trip" in " ".join(words):
+        return (len(KIND_ORDER) + 1, "round trip")
+    ranks = [KIND_ORDER.index(tag) for tag in tags if tag in KIND_ORDER]
+    rank = min(ranks) if ranks else len(KIND_ORDER)
+    if "carried" in words:
+        return (rank, "carried")
+    return (rank, " ".join(words[1:3] if words and words[0] == "test" else words[:2]))
+
+
+def static_order(items: Sequence[tuple[Sequence[str], str]]) -> list[int]:
+    """The positions of ``items`` (tags, name) in the static order: the first item of every promise, the
+    promises by kind (cheap kinds first); then the second of every promise; and so on — a broken engine
+    meets the item of the promise it breaks early — round trips last."""
+    groups: dict[tuple[int, str], list[int]] = {}
+    for index, (tags, name) in enumerate(items):
+        groups.setdefault(_promise(tags, name), []).append(index)
+    ordered = sorted(groups, key=lambda promise: (promise[0] > len(KIND_ORDER), promise[0], min(groups[promise])))
+    regular = [groups[p] for p in ordered if p[0] <= len(KIND_ORDER)]
+    last = [i for p in ordered if p[0] > len(KIND_ORDER) for i in groups[p]]
+    out: list[int] = []
+    for round_ in range(max((len(g) for g in regular), default=0)):
+        out += [group[round_] for group in regular if round_ < len(group)]
+    return out + last
+
+
+class _StaticOrder:
+    """A pytest plugin that puts the collected checklist items in the static order."""
+
+    def pytest_collection_modifyitems(self, items: list[Any]) -> None:
+        order = static_order([([m.name for m in item.iter_markers()], item.name) for item in items])
+        items[:] = [items[i] for i in order]
 
 
 def _ordered_args(args: list[str], module: str, report_path: Path) -> list[str]:
@@ -44,6 +89,16 @@ def _ordered_args(args: list[str], module: str, report_path: Path) -> list[str]:
     return [*args[:index], *(ids or [module]), *args[index + 1 :], "-x"]
 
 
+def _forget(module: Path) -> None:
+    """Drop the checklist module a previous session imported: imported anew, it has pytest-bdd register
+    its tags as markers in this session too (else ``-m section_2`` is an unknown marker here)."""
+    wanted = module.resolve()
+    for name, loaded in list(sys.modules.items()):
+        where = getattr(loaded, "__file__", None)
+        if where and Path(where).resolve() == wanted:
+            del sys.modules[name]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     import pytest
 
@@ -53,15 +108,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = list(run["args"])
         log = Path(run["log"])
         log.parent.mkdir(parents=True, exist_ok=True)
+        plugins: list[Any] = []
         if run.get("order_from"):
             source = Path(run["order_from"])
             if source.exists():
                 args = _ordered_args(args, run["module"], source)
+        elif run.get("order") == "static":
+            plugins.append(_StaticOrder())
+            args = [*args, "-x"]
+        _forget(Path(run["module"]))
         with log.open("w", encoding="utf-8") as out:
             saved = sys.stdout, sys.stderr
             sys.stdout = sys.stderr = out
             try:
-                pytest.main(args)
+                pytest.main(args, plugins=plugins)
             finally:
                 sys.stdout, sys.stderr = saved
         print(DONE + json.dumps(run["name"]), flush=True)

@@ -230,6 +230,7 @@ def _run_all(
             for finished in concurrent.futures.as_completed(running):
                 done(finished.result())
     else:
+        workers = workers if options.workers is not None else min(2, os.cpu_count() or 1)
         _run_batches(options, targets, root, workers, done)
 
 
@@ -270,23 +271,31 @@ def _run_one(options: SelfCheckOptions, target: Target, report_dir: Path) -> Run
 def _run_batches(
     options: SelfCheckOptions, targets: list[Target], root: Path, workers: int, done: Callable[[RunOutcome], None]
 ) -> None:
-    """The default self-check: the reference engine against the whole checklist, then each broken engine
-    only until its first caught item, the items cheapest first by the reference run's timings; all in one
-    pytest process (``workers`` > 1: the broken engines split over that many, after the reference)."""
+    """The default self-check: the reference engine against the whole checklist, each broken engine only
+    until its first caught item. One process (``workers`` 1): the reference first, then the broken engines
+    with the items cheapest first by the reference run's timings. More: the reference in one process and
+    the broken engines split over the others at the same time, the items in the static order (by kind)."""
     reference, broken = targets[0], targets[1:]
     order_from = root / reference.folder / "checklist.json"
     if workers <= 1:
         _run_batch(options, [reference, *broken], root, order_from, done)
         return
-    _run_batch(options, [reference], root, order_from, done)
-    shares = [broken[i::workers] for i in range(workers)]
-    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
-        for finished in [pool.submit(_run_batch, options, share, root, order_from, done) for share in shares if share]:
+    # The reference in one process, the broken engines in the others at the same time: their items then go
+    # in the static order (cheap kinds first, round trips last), as no timings of the reference exist yet.
+    shares = [broken[i :: workers - 1] for i in range(workers - 1)]
+    batches = [[reference], *[share for share in shares if share]]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=len(batches)) as pool:
+        running = [pool.submit(_run_batch, options, batch, root, None, done) for batch in batches]
+        for finished in running:
             finished.result()
 
 
 def _run_batch(
-    options: SelfCheckOptions, targets: list[Target], root: Path, order_from: Path, done: Callable[[RunOutcome], None]
+    options: SelfCheckOptions,
+    targets: list[Target],
+    root: Path,
+    order_from: Path | None,
+    done: Callable[[RunOutcome], None],
 ) -> None:
     """``targets`` one after the other in one process (``harness.selfcheck.batch``); ``done`` hears of each."""
     runs = []
@@ -300,8 +309,10 @@ def _run_batch(
             "module": str(CHECKLIST_MODULE),
             "log": str(report_dir / "run.log"),
         }
-        if target.name != REFERENCE:
+        if target.name != REFERENCE and order_from is not None:
             run["order_from"] = str(order_from)
+        elif target.name != REFERENCE:
+            run["order"] = "static"
         runs.append(run)
     plan = root / f"plan-{targets[0].folder}.json"
     plan.write_text(json.dumps({"runs": runs}, indent=2), encoding="utf-8")

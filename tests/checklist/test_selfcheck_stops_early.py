@@ -1,6 +1,7 @@
 """The default self-check stops when it has its answer: the reference engine runs the whole checklist, each
-broken engine only until its first caught item (the items cheapest first, by the reference run's timings),
-all in one pytest process; the ids in the table are the reference report's."""
+broken engine only until its first caught item — beside the reference in a second process (items in the
+static order: cheap kinds first, round trips last), or after it in one process (items cheapest first by the
+reference run's timings); the ids in the table are the reference report's."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.selfcheck.batch import cheapest_first
+from harness.selfcheck.batch import cheapest_first, static_order
 from harness.selfcheck.broken import BROKEN_ENGINES
 from harness.selfcheck.run import SelfCheckOptions, SelfCheckResult, render_table, run_selfcheck
 
@@ -37,12 +38,55 @@ def test_a_broken_engine_stops_before_the_items_after_its_catch(selfcheck: SelfC
     assert min(ran) < total  # at least one engine is caught before the last item
 
 
-def test_the_items_a_broken_engine_met_are_those_the_reference_run_ranks_cheapest(selfcheck: SelfCheckResult) -> None:
-    order = cheapest_first(json.loads((selfcheck.reference.report_dir / "checklist.json").read_text()))
+def _met(report_dir: Path) -> set[str]:
+    data = json.loads((report_dir / "checklist.json").read_text())
+    return {item["node_id"] for section in data["sections"] for item in section["items"]}
+
+
+@pytest.mark.parametrize(
+    ("items", "expected"),
+    [
+        (
+            [
+                (["bidirectional"], "An edit in the source (spec line 16)"),
+                (["bidirectional"], "An edit in the target (spec line 16)"),
+                (["properties"], "Every mapped property survives the round trip (spec line 18)"),
+                (["bidirectional"], "A quiet cycle writes nothing (spec line 16)"),
+                (["create"], "A new item is created (spec line 14)"),
+                (["resilience"], "The flow keeps working through rate limits (spec line 12)"),
+                (["properties"], "Code of Items is carried to sku of Inventory (spec line 18)"),
+                (["properties"], "Name of Items is carried to name of Inventory (spec line 18)"),
+            ],
+            [4, 6, 0, 3, 5, 7, 1, 2],
+        ),
+    ],
+)
+def test_the_static_order_takes_one_item_of_every_promise_first_and_round_trips_last(
+    items: list[tuple[list[str], str]], expected: list[int]
+) -> None:
+    assert static_order(items) == expected
+
+
+def test_the_items_a_broken_engine_met_are_the_first_of_the_static_order(selfcheck: SelfCheckResult) -> None:
+    # two CPUs here: the reference runs beside the broken engines, whose items go cheap kinds first
+    data = json.loads((selfcheck.reference.report_dir / "checklist.json").read_text())
+    items = [item for section in data["sections"] for item in section["items"]]
+    order = [items[i]["node_id"] for i in static_order([(item["tags"], item["name"]) for item in items])]
     for outcome in selfcheck.faults:
-        data = json.loads((outcome.report_dir / "checklist.json").read_text())
-        met = {item["node_id"] for section in data["sections"] for item in section["items"]}
+        met = _met(outcome.report_dir)
         assert met == set(order[: len(met)]), outcome.target.name
+
+
+def test_in_one_process_a_broken_engine_meets_the_items_the_reference_run_ranks_cheapest(tmp_path: Path) -> None:
+    result = run_selfcheck(
+        SelfCheckOptions(
+            report_dir=str(tmp_path), workers="1", faults=("echoes_writes",), examples=1, markers="section_2"
+        )
+    )
+    assert result.exit_code == 0, render_table(result)
+    order = cheapest_first(json.loads((result.reference.report_dir / "checklist.json").read_text()))
+    met = _met(result.faults[0].report_dir)
+    assert met == set(order[: len(met)]) and len(met) < len(order)
 
 
 def test_caught_items_carry_the_ids_of_the_reference_report(selfcheck: SelfCheckResult) -> None:
