@@ -249,7 +249,7 @@ def _add_run(commands: argparse._SubParsersAction[_Parser]) -> None:
             "runs (spec, mapping, --sut, report folder, an -m/-k pytest cannot parse or an -m naming no tag, "
             "error-level lint findings unless --allow-lint-errors), or pytest could not collect the checklist; "
             "3 internal error; 5 nothing was checked (no item selected, or all pending or skipped), with the "
-            "reason; 130 interrupted."
+            "reason; 130 interrupted (Ctrl-C), 143 stopped by SIGTERM."
         ),
     )
     add_arguments(run, "run")
@@ -393,9 +393,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except HarnessError as exc:
         print(f"talkqa: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         print("talkqa: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        signum = getattr(exc, "signum", None)
+        return 128 + signum if isinstance(signum, int) else EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
 

@@ -28,6 +28,7 @@ from typing import IO, Any
 
 __all__ = [
     "ChildResult",
+    "Interrupted",
     "Interruption",
     "kill_session",
     "kill_tree",
@@ -41,6 +42,14 @@ __all__ = [
 #: Seconds a child has to end by itself after a forwarded signal (to write an *interrupted* report).
 GRACE_S = 10.0
 _FORWARDED = (signal.SIGINT, signal.SIGTERM)
+
+
+class Interrupted(KeyboardInterrupt):
+    """A SIGINT or SIGTERM (``signum``) ended the work; what it started is gone. ``talkqa`` exits 128 + it."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
 @dataclass

@@ -5,7 +5,8 @@ Exit codes: 0 at least one required item ran and every required item passed; 1 a
 or could not be set up (with ``--strict``: or is pending); 2 the spec, the command line or the report
 folder is unusable (checked before anything runs: the report folder, ``-m``/``-k``, error-level lint
 findings), or pytest could not collect the checklist; 3 pytest or talkqa failed internally; 5 nothing
-was checked (no item selected, or every one pending or skipped), with the reason; 130 interrupted.
+was checked (no item selected, or every one pending or skipped), with the reason;
+130 interrupted (SIGINT), 143 (SIGTERM).
 
 The child writes its reports into a fresh folder beside the report folder; they are moved into place
 when it ends, so the report folder never mixes two runs.

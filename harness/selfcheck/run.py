@@ -28,7 +28,7 @@ from harness.checklist.config import load_config
 from harness.checklist.runner import CHECKLIST_MODULE, RunOptions, pytest_argv
 from harness.errors import UsageError
 from harness.options import EXAMPLES, FAULTS, FULL, MAPPING, MARKERS, REPORT_DIR, SEED, SPEC, WORKERS
-from harness.procs import run_child, signals_forwarded, watched
+from harness.procs import Interrupted, run_child, signals_forwarded, watched
 from harness.selfcheck.batch import DONE
 from harness.selfcheck.broken import BROKEN_ENGINES
 
@@ -206,8 +206,10 @@ def run_selfcheck(options: SelfCheckOptions, *, on_done: Callable[[RunOutcome], 
 
     # Every run is a child in a session of its own; a SIGINT/SIGTERM to selfcheck goes on to the runs in
     # progress, and no process of any run remains.
-    with signals_forwarded():
+    with signals_forwarded() as interruption:
         _run_all(options, targets, root, workers, done)
+    if interruption.signum is not None:
+        raise Interrupted(interruption.signum)
     if not options.full:
         _renumber(outcomes, root / targets[0].folder / "checklist.json")
     result = SelfCheckResult(

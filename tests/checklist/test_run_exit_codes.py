@@ -189,7 +189,7 @@ def nothing_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("the checklist was started")
 
-    monkeypatch.setattr(runner.subprocess, "Popen", refuse)
+    monkeypatch.setattr(runner, "run_child", refuse)
 
 
 @pytest.mark.parametrize(
@@ -330,7 +330,7 @@ def _report(exit_code: int, **summary: int) -> dict[str, object]:
 def test_pytest_trouble_never_turns_into_0(
     capfd: pytest.CaptureFixture[str], tmp_path: Path, child: int, data: dict[str, object] | None, expected: int
 ) -> None:
-    assert runner._conclude(data, child, False, tmp_path) == expected
+    assert runner._conclude(data, child, None, tmp_path) == expected
 
 
 def test_the_help_of_talkqa_run_names_every_exit_code(capsys: pytest.CaptureFixture[str]) -> None:

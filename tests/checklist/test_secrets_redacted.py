@@ -77,7 +77,7 @@ def test_no_planted_secret_reaches_a_report_or_the_console(tmp_path: Path) -> No
     planted.write_text(json.dumps(SHAPED), encoding="utf-8")
     run = subprocess.run(
         [sys.executable, "-m", "harness.cli", "run", "--sut", f"cmd:{sys.executable} {engine} {planted}",
-         "-m", "line_14", "--report-dir", str(reports)],
+         "-m", "line_14 and create", "--report-dir", str(reports)],
         capture_output=True,
         text=True,
         timeout=300,
