@@ -14,7 +14,6 @@ from harness.selfcheck.batch import cheapest_first, static_order
 from harness.selfcheck.broken import BROKEN_ENGINES
 from harness.selfcheck.run import SelfCheckOptions, SelfCheckResult, render_table, run_selfcheck
 
-
 #: A sample of the catalogue, old engines and those of the families, for the default tests; the whole
 #: default self-check (every broken engine) runs under ``make selfcheck`` (the ``selfcheck`` marker).
 SAMPLE = ("drops_property", "one_way", "rounds_double", "skips_zero", "settles_failed_updates", "never_defers")
