@@ -303,27 +303,9 @@ class ExternalCommandSut:
         budget, limit = self._budget()
         if budget <= 0:
             return CycleResult(False, f"not run: {limit} is spent")
-        env = dict(os.environ)
-        env.update(self.endpoints.as_environment())
-        env["PATH"] = engine_path(env.get("PATH"))
         started = time.perf_counter()
         self.runs += 1
-        program = shutil.which(self.argv[0], path=env["PATH"]) or self.argv[0]
-        try:
-            process = start_group(
-                [program, *self.argv[1:]],
-                env=env,
-                cwd=self.cwd,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-                errors="replace",
-            )
-        except FileNotFoundError:
-            raise SutError(f"external SUT not found: {self.argv[0]!r}; check the --sut cmd: command line") from None
-        except PermissionError:
-            raise SutError(f"external SUT {self.argv[0]!r} is not executable") from None
+        process = _spawn(self.argv, self.endpoints, "cmd", cwd=self.cwd, stdin=subprocess.DEVNULL)
         with self._lock:
             self._process = process
         try:
@@ -403,26 +385,7 @@ class LoopCommandSut:
         return describe_sut(f"loop:{self.command}")
 
     def _start(self) -> subprocess.Popen[str]:
-        env = dict(os.environ)
-        env.update(self.endpoints.as_environment())
-        env["PATH"] = engine_path(env.get("PATH"))
-        program = shutil.which(self.argv[0], path=env["PATH"]) or self.argv[0]
-        try:
-            process = start_group(
-                [program, *self.argv[1:]],
-                env=env,
-                cwd=self.cwd,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-                errors="replace",
-                bufsize=1,
-            )
-        except FileNotFoundError:
-            raise SutError(f"external SUT not found: {self.argv[0]!r}; check the --sut loop: command line") from None
-        except PermissionError:
-            raise SutError(f"external SUT {self.argv[0]!r} is not executable") from None
+        process = _spawn(self.argv, self.endpoints, "loop", cwd=self.cwd, stdin=subprocess.PIPE, bufsize=1)
         self.starts += 1
         self._lines = queue.Queue()
         self._stderr = []
@@ -490,6 +453,29 @@ class LoopCommandSut:
             if stream is not None:
                 with contextlib.suppress(OSError):
                     stream.close()
+
+
+def _spawn(argv: list[str], endpoints: Endpoints, kind: str, **popen: Any) -> subprocess.Popen[str]:
+    """Start an external engine in a process group of its own, with the run's ``TALKQA_*`` environment and
+    talkqa's interpreter first on its ``PATH``; a program that cannot start is a ``SutError``."""
+    env = dict(os.environ)
+    env.update(endpoints.as_environment())
+    env["PATH"] = engine_path(env.get("PATH"))
+    program = shutil.which(argv[0], path=env["PATH"]) or argv[0]
+    try:
+        return start_group(
+            [program, *argv[1:]],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            errors="replace",
+            **popen,
+        )
+    except FileNotFoundError:
+        raise SutError(f"external SUT not found: {argv[0]!r}; check the --sut {kind}: command line") from None
+    except PermissionError:
+        raise SutError(f"external SUT {argv[0]!r} is not executable") from None
 
 
 def _pump(stream: Any, lines: queue.Queue[str | None]) -> None:
