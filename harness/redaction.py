@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable
+from typing import Any
 from urllib.parse import quote, quote_plus
 
 __all__ = ["REDACTED", "Redactor", "redact_text", "remember_secret", "run_redactor"]
@@ -112,8 +113,26 @@ class Redactor:
 
 
 def _alternation(values: list[str]) -> re.Pattern[str]:
-    # longest first: a secret that contains another is blanked out whole
-    return re.compile("|".join(re.escape(v) for v in sorted(values, key=len, reverse=True)))
+    """A pattern that matches any of ``values``, the longest where several match (a secret that contains
+    another is blanked out whole): a trie of them, so that a match tries one branch per character, not one
+    per value."""
+    trie: dict[str, Any] = {}
+    for value in values:
+        node = trie
+        for char in value:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a value ends here
+    return re.compile(_trie_pattern(trie))
+
+
+def _trie_pattern(node: dict[str, Any]) -> str:
+    # the branches of longer values first, the end of a value (an empty branch) last: the longest wins
+    branches = [re.escape(char) + _trie_pattern(child) for char, child in node.items() if char]
+    if "" in node:
+        if not branches:
+            return ""
+        branches.append("")
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
 
 def _blank_values(patterns: list[re.Pattern[str]], text: str) -> str:
