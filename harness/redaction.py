@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable
+from typing import Any
 from urllib.parse import quote, quote_plus
 
 __all__ = ["REDACTED", "Redactor", "redact_text", "remember_secret", "run_redactor"]
@@ -48,11 +49,22 @@ _HEADER = re.compile(
 
 
 class Redactor:
-    """Blanks out known secret values and the shapes of secrets. Thread-safe."""
+    """Blanks out known secret values and the shapes of secrets. Thread-safe.
+
+    The known values are matched by a few compiled patterns rather than one: a run remembers every token its
+    mocks issue (thousands), and compiling one alternation of them all again after each new token cost tens
+    of seconds a run. New values get a pattern of their own; a pattern is merged with the one before it once
+    it holds as many values (so each value is compiled about log2(n) times, and there are at most that many
+    patterns). Together they blank out exactly what the one alternation did: at the leftmost position where
+    any value matches, the longest value that matches there.
+    """
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         self._values: dict[str, None] = {}
-        self._pattern: re.Pattern[str] | None = None
+        #: (values, their pattern), oldest first; with ``_fresh`` they hold every value of ``_values``
+        self._levels: list[tuple[list[str], re.Pattern[str]]] = []
+        self._fresh: list[str] = []  #: values no pattern holds yet
+        self._rebuild = False  #: a value was forgotten: the patterns are made again from ``_values``
         self._lock = threading.Lock()
         self.add(*secrets)
 
@@ -63,35 +75,92 @@ class Redactor:
                 if not value or len(value) < _MIN_SECRET:
                     continue
                 for form in {value, quote(value, safe=""), quote_plus(value, safe="")}:
-                    self._values.pop(form, None)
+                    if form in self._values:
+                        del self._values[form]  # remembered again: the last to be forgotten
+                    else:
+                        self._fresh.append(form)
                     self._values[form] = None
             while len(self._values) > _MAX_SECRETS:
                 del self._values[next(iter(self._values))]
-            self._pattern = None
+                self._rebuild = True
 
     def __len__(self) -> int:
         with self._lock:
             return len(self._values)
 
-    def _value_pattern(self) -> re.Pattern[str] | None:
+    def _value_patterns(self) -> list[re.Pattern[str]]:
         with self._lock:
-            if self._pattern is None and self._values:
-                # longest first: a secret that contains another is blanked out whole
-                ordered = sorted(self._values, key=len, reverse=True)
-                self._pattern = re.compile("|".join(re.escape(v) for v in ordered))
-            return self._pattern
+            if self._rebuild:
+                self._levels, self._fresh, self._rebuild = [], list(self._values), False
+            if self._fresh:
+                values, self._fresh = self._fresh, []
+                while self._levels and len(self._levels[-1][0]) <= len(values):
+                    values = self._levels.pop()[0] + values
+                self._levels.append((values, _alternation(values)))
+            return [pattern for _, pattern in self._levels]
 
     def __call__(self, text: str) -> str:
         if not text:
             return text
-        pattern = self._value_pattern()
-        if pattern is not None:
-            text = pattern.sub(REDACTED, text)
+        patterns = self._value_patterns()
+        if patterns:
+            text = _blank_values(patterns, text)
         text = _JSON.sub(rf'\1"{REDACTED}"', text)
         text = _ASSIGNED.sub(rf"\1{REDACTED}", text)
         text = _AUTH_CODE.sub(rf"\1{REDACTED}", text)
         text = _SCHEME.sub(rf"\1{REDACTED}", text)
         return _HEADER.sub(rf"\1{REDACTED}", text)
+
+
+def _alternation(values: list[str]) -> re.Pattern[str]:
+    """A pattern that matches any of ``values``, the longest where several match (a secret that contains
+    another is blanked out whole): a trie of them, so that a match tries one branch per character, not one
+    per value."""
+    trie: dict[str, Any] = {}
+    for value in values:
+        node = trie
+        for char in value:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a value ends here
+    return re.compile(_trie_pattern(trie))
+
+
+def _trie_pattern(node: dict[str, Any]) -> str:
+    # the branches of longer values first, the end of a value (an empty branch) last: the longest wins
+    branches = [re.escape(char) + _trie_pattern(child) for char, child in node.items() if char]
+    if "" in node:
+        if not branches:
+            return ""
+        branches.append("")
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+
+def _blank_values(patterns: list[re.Pattern[str]], text: str) -> str:
+    """``text`` with every match of the patterns blanked out, as one alternation of all their values would:
+    left to right, at each position the longest match of any pattern."""
+    if len(patterns) == 1:
+        return patterns[0].sub(REDACTED, text)
+    found = [pattern.search(text) for pattern in patterns]
+    if not any(found):
+        return text
+    parts: list[str] = []
+    position = 0
+    while True:
+        best: re.Match[str] | None = None
+        for index, pattern in enumerate(patterns):
+            match = found[index]
+            if match is not None and match.start() < position:
+                match = found[index] = pattern.search(text, position)
+            if match is None:
+                continue
+            if best is None or (match.start(), -match.end()) < (best.start(), -best.end()):
+                best = match
+        if best is None:
+            break
+        parts += (text[position : best.start()], REDACTED)
+        position = best.end()
+    parts.append(text[position:])
+    return "".join(parts)
 
 
 #: The secrets of this process's run: mocks remember what they issue, the SUT adapters what they hand out.

@@ -48,3 +48,24 @@ def test_a_short_value_is_no_secret_worth_blanking() -> None:
 def test_a_secret_inside_a_longer_one_does_not_leave_a_tail() -> None:
     redact = Redactor(["secret-abc", "secret-abc-and-more"])
     assert redact("x secret-abc-and-more y") == "x *** y"
+
+
+def test_secrets_remembered_one_by_one_are_blanked_out_as_if_remembered_at_once() -> None:
+    # a run remembers its tokens one at a time: whatever patterns hold them, the longest match still wins
+    values = ["secret-abc", "zz-secret-abc-and-more", "secret-abc-and", "other-token", "c-and-more-x"]
+    text = "x zz-secret-abc-and-more-x y secret-abc-and-more other-token secret-abc"
+    at_once = Redactor(values)
+    one_by_one = Redactor()
+    for value in reversed(values):
+        one_by_one.add(value)
+        assert one_by_one(text) == Redactor(values[values.index(value) :])(text)
+    assert one_by_one(text) == at_once(text) == "x ***-x y ***-more *** ***"
+
+
+def test_the_oldest_secret_is_forgotten_first_when_too_many_are_remembered(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("harness.redaction._MAX_SECRETS", 3)
+    redact = Redactor(["first-secret", "second-secret"])
+    assert redact("first-secret") == "***"
+    redact.add("third-secret", "fourth-secret")
+    assert len(redact) == 3
+    assert redact("first-secret second-secret fourth-secret") == "first-secret *** ***"
