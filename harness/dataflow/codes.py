@@ -9,7 +9,7 @@ can live with; ``info`` for facts worth knowing. The errors, and why:
     TQ013  a table cut short: rows are missing, so the checklist is incomplete without saying so
     TQ015  a table of neither two nor three columns: its rows are dropped
     TQ030  a property the system does not have: the checklist item can never pass
-    TQ032  a read-only field as target: no sync can ever write it, so the item can never pass
+    TQ032  a read-only field as target of a one-way section: no sync can ever write it
 
 A document with no flow sections (TQ006) is only a warning: 233 published documents are like that
 (no flows between those two systems), and an empty checklist is not a wrong one.

@@ -193,17 +193,12 @@ def _check_fields(section: FlowSection, side: str, fields: TypeFields, out: list
                     f"'{path}' is no field of {fields.label}{hint}; correct the property name or remove the row",
                 )
             )
-        elif fact.read_only and side == "target":
+        elif fact.read_only and side == "target" and not section.is_bidirectional:
             why = f" ({fact.hint})" if fact.hint else ""
-            back = (
-                "; in a section kept in sync both ways the row can only carry target edits back to the source"
-                if section.is_bidirectional
-                else ""
-            )
             out.append(
                 codes.FIELD_NOT_WRITABLE.at(
                     row.line,
-                    f"'{path}' is read-only in {fields.label}{why}: the flow can never write it{back}; "
+                    f"'{path}' is read-only in {fields.label}{why}: the flow can never write it; "
                     "remove the row or map a writable field",
                 )
             )

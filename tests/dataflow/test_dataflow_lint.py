@@ -257,12 +257,19 @@ def test_a_read_only_exact_source_warns_only_when_the_flow_promises_both_ways() 
 
 
 @pytest.mark.parametrize("bidirectional", [True, False])
-def test_a_read_only_exact_target_is_always_an_error(bidirectional: bool) -> None:
+def test_a_read_only_target_is_an_error_in_a_one_way_section_and_a_one_way_row_in_a_two_way_one(
+    bidirectional: bool,
+) -> None:
+    # one rule for rows that can flow one way only (issue 13): in a section kept in sync both ways the row
+    # carries the target's edits back (TQ031, a warning); in a one-way section it can never do anything
     text = spec(
         flow("Squarespace Inventory to Exact Online Items", "quantity | Stock | N/A", bidirectional=bidirectional),
         title="Squarespace to Exact Online Dataflow",
     )
-    assert [f.severity for f in coded(findings_of(text), codes.FIELD_NOT_WRITABLE)] == [Severity.ERROR]
+    found = findings_of(text)
+    errors = [f.severity for f in coded(found, codes.FIELD_NOT_WRITABLE)]
+    warnings = [f.severity for f in coded(found, codes.FIELD_ONE_WAY)]
+    assert (errors, warnings) == (([], [Severity.WARNING]) if bidirectional else ([Severity.ERROR], []))
 
 
 @pytest.mark.parametrize(
@@ -394,11 +401,12 @@ def test_a_typo_in_a_squarespace_field_is_an_error_that_suggests_the_right_name(
     ("target", "flagged"),
     [("descriptor", True), ("variants.sku", False), ("seoOptions.title", False), ("orderNumber", True)],
 )
-def test_a_read_only_squarespace_target_is_an_error_naming_why(target: str, flagged: bool) -> None:
+def test_a_read_only_squarespace_target_of_a_one_way_section_is_an_error_naming_why(target: str, flagged: bool) -> None:
     spec_type = "Order" if target == "orderNumber" else ("Inventory" if target == "descriptor" else "Sesamproducts")
     source_type = "Salesorders" if spec_type == "Order" else "Items"
     row = f"{'OrderNumber' if spec_type == 'Order' else 'Description'} | {target} | N/A"
-    findings = findings_of(spec(flow(f"Exact Online {source_type} to Squarespace {spec_type}", row)))
+    section = flow(f"Exact Online {source_type} to Squarespace {spec_type}", row, bidirectional=False)
+    findings = findings_of(spec(section))
     errors = coded(findings, codes.FIELD_NOT_WRITABLE)
     assert bool(errors) is flagged
     if target == "descriptor":

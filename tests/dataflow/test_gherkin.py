@@ -80,8 +80,9 @@ def citation_problems(document: DataflowDocument, spec_lines: list[str], feature
             problems.append(f"{name!r} is tagged {line_tag} but names another line")
         if kind in ("resilience", "lines"):
             ok = line == section.line and cited == section.title.strip()
-        elif kind in FAMILY_KINDS:  # issue 12's items follow the rule they extend
-            ok = any(r.line == line for r in section.rules) and bool(cited)
+        elif kind in FAMILY_KINDS:  # issue 12's items follow the rule, criterion or section they extend
+            extended = {r.line for r in section.rules} | {c.line for c in section.merge_criteria} | {section.line}
+            ok = line in extended and bool(cited)
         elif kind == RuleKind.MERGE.value:
             ok = any(c.line == line and c.source in cited and cited.startswith("*") for c in section.merge_criteria)
         else:
