@@ -103,6 +103,7 @@ def _interrupt_on_signals() -> dict[int, Any]:
         if first and now - first[0] < 1.0:
             return
         first[:] = [now]
+        _STATE["signalled"] = signum
         raise KeyboardInterrupt(f"signal {signum}")
 
     return {signum: signal.signal(signum, interrupt) for signum in (signal.SIGINT, signal.SIGTERM)}
@@ -173,10 +174,24 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         report.user_properties.append(("talkqa", described))
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    _STATE["session"] = session
+
+
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     collector = _STATE.get("collector")
-    if collector is not None:
-        collector.add(report)
+    if collector is None:
+        return
+    if _STATE.get("signalled"):
+        # The signal's KeyboardInterrupt can land where Python swallows it (a gc callback, a __del__, a
+        # thread): the item it cut short did not finish, so it is not reported, and the session stops at the
+        # next item boundary instead of running on.
+        session = _STATE.get("session")
+        if session is not None and report.when == "teardown":
+            session.shouldstop = f"interrupted by signal {_STATE['signalled']}"
+        if report.failed and "KeyboardInterrupt" in report.longreprtext:
+            return
+    collector.add(report)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -71,6 +71,8 @@ class Section:
     target_type: str
     rows: tuple[Row, ...]
     merge: tuple[tuple[str, str], ...] = ()
+    #: without the "keep in sync ... regardless of where it is edited" rule: records flow source to target only
+    one_way: bool = False
 
 
 def datatype_of(target: FieldRef) -> str:
@@ -156,26 +158,22 @@ def _each_field_once(drawn: list[Section]) -> list[Section]:
 
 
 @st.composite
-def invalid_rows(draw: st.DrawFn) -> tuple[str, str, Row]:
-    """A row lint must refuse: a misspelt field on either side, or a read-only Squarespace target."""
+def invalid_rows(draw: st.DrawFn) -> Section:
+    """A one-row section lint must refuse: a misspelt field on either side, or a read-only Squarespace target
+    of a one-way section (in a section synced both ways that is a warning: the row flows one way, TQ031)."""
     source_type, target_type, _ = draw(st.sampled_from(PAIRS))
     pool = compatible_rows(source_type, target_type)
     row = draw(st.sampled_from(pool))
     how = draw(st.sampled_from(["source", "target", "read_only"]))
+    typo = draw(st.sampled_from(["x", "_", "s"]))
     if how == "source":
-        return (
-            source_type,
-            target_type,
-            Row(row.source + draw(st.sampled_from(["x", "_", "s"])), row.target, row.datatype),
-        )
+        return Section(source_type, target_type, (Row(row.source + typo, row.target, row.datatype),))
     if how == "target":
-        return (
-            source_type,
-            target_type,
-            Row(row.source, row.target + draw(st.sampled_from(["x", "_", "s"])), row.datatype),
-        )
+        return Section(source_type, target_type, (Row(row.source, row.target + typo, row.datatype),))
     read_only = [f.path for f in squarespace.type_fields(target_type) if f.read_only]
-    return source_type, target_type, Row(row.source, draw(st.sampled_from(read_only)), "string")
+    return Section(
+        source_type, target_type, (Row(row.source, draw(st.sampled_from(read_only)), "string"),), one_way=True
+    )
 
 
 # -- rendering -----------------------------------------------------------------------------------
@@ -206,10 +204,13 @@ def render(document: tuple[Section, ...]) -> str:
                 "",
                 *_table((f"{source} Property", f"{target} Property"), list(section.merge)),
             ]
+        if not section.one_way:
+            lines += [
+                f"Once a link between a {source} and a {target} is established, it will keep in sync between "
+                "the two systems, regardless of where it is edited.",
+                "",
+            ]
         lines += [
-            f"Once a link between a {source} and a {target} is established, it will keep in sync between the two "
-            "systems, regardless of where it is edited.",
-            "",
             f"The following properties are synchronized between a {source} and a {target}:",
             "",
             *_table(

@@ -158,3 +158,55 @@ def test_a_failing_given_is_an_error_and_a_failing_then_a_failure(pytester: pyte
     assert failure["status"] == "failed" and failure["reason"] == "quantity differs"
     assert [step["status"] for step in failure["steps"]] == ["passed", "passed", "failed"]
     assert data["summary"]["error"] == 1 and data["summary"]["failed"] == 1 and data["exit_code"] == 1
+
+
+# -- a signal whose KeyboardInterrupt Python swallows still stops the run ------------------------------------
+SWALLOWED_FEATURE = """\
+@section_1 @line_14
+Feature: A signal lands in a destructor
+
+  Scenario: The signal arrives
+    Given a signal lands where its exception is swallowed
+    When nothing happens
+    Then nothing is checked
+
+  Scenario: Never reached
+    Given the records are arranged
+    When nothing happens
+    Then nothing is checked
+"""
+
+SWALLOWED_STEPS = (
+    STEPS.replace('scenarios("arranging.feature")', 'scenarios("swallowed.feature")')
+    + """
+
+import signal
+
+
+class Swallowed:
+    def __del__(self):
+        signal.raise_signal(signal.SIGTERM)
+
+
+@given("a signal lands where its exception is swallowed")
+def swallowed():
+    Swallowed()  # collected at once: the handler's KeyboardInterrupt is raised inside __del__ and ignored
+"""
+)
+
+
+def test_a_signal_swallowed_inside_a_destructor_still_interrupts_the_run(
+    pytester: pytest.Pytester, tmp_path: Path
+) -> None:
+    # What CI once saw: SIGTERM's KeyboardInterrupt raised inside hypothesis's gc callback, ignored there,
+    # and the run went on to the end and exited 1 instead of stopping with a report marked interrupted.
+    pytester.makefile(".feature", swallowed=SWALLOWED_FEATURE)
+    pytester.makepyfile(test_swallowed=SWALLOWED_STEPS)
+    out = tmp_path / "reports"
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--talkqa-report-dir", str(out))
+    assert result.ret == pytest.ExitCode.INTERRUPTED, result.stdout.str()
+    data = json.loads((out / "checklist.json").read_text(encoding="utf-8"))
+    assert data["interrupted"] is True
+    names = [item["name"] for section in data["sections"] for item in section["items"]]
+    assert "Never reached" not in names
+    assert all(item["status"] != "failed" for section in data["sections"] for item in section["items"])
