@@ -13,7 +13,7 @@ from harness.dataflow import codes
 from harness.dataflow.model import DataflowDocument, Finding, FlowSection, PropertyMapping
 from harness.dataflow.parser import parse_file
 from harness.dataflow.vocabulary import ONE_WAY_RULE
-from harness.systems import resolve_system
+from harness.systems import resolve_system, squarespace
 from harness.systems.fields import TypeFields, catalogue_for
 
 __all__ = ["lint", "lint_file"]
@@ -89,6 +89,7 @@ def _interplay(document: DataflowDocument, source_system: str, target_system: st
                 backward.append((section.source_type, row, fields.label))
             elif fact.exists:
                 writers.setdefault((section.source_type, row.source), row)
+    _one_direction(document, target_system, out)
     for source_type, row, label in backward:
         winner = writers.get((source_type, row.source))
         if winner is not None:
@@ -98,6 +99,38 @@ def _interplay(document: DataflowDocument, source_system: str, target_system: st
                     f"'{row.source}' is also written to '{winner.target}' by the row at line {winner.line}, while "
                     f"{_row(row)} could only carry {label}'s read-only '{row.target}' back: the two would fight, so "
                     f"the row at line {winner.line} wins and this one is only compared; remove one of them",
+                )
+            )
+
+
+def _one_direction(document: DataflowDocument, target_system: str, out: list[Finding]) -> None:
+    """One source field carried to one target field (an Inventory's ``sku`` is the product's ``variants.sku``)
+    by a row of a one-way section and a row of a section synced both ways: the field has one master, so it
+    flows one way in both (the mapping does the same)."""
+    one_way: dict[tuple[str, str, str], tuple[FlowSection, PropertyMapping]] = {}
+    both: list[tuple[tuple[str, str, str], PropertyMapping]] = []
+    for section in document.distinct_sections():
+        squarespace_target = (section.target_system or target_system).strip().casefold() == "squarespace"
+        for row in section.properties:
+            if not row.source or not row.target or "." in row.source:
+                continue  # line rows map per line, each section its own
+            target = row.target
+            if squarespace_target:
+                target = squarespace.physical_path(section.target_type.strip(), row.target)
+            key = (section.source_type.strip().casefold(), row.source, target)
+            if section.is_bidirectional:
+                both.append((key, row))
+            else:
+                one_way.setdefault(key, (section, row))
+    for key, row in both:
+        if key in one_way:
+            section, master = one_way[key]
+            out.append(
+                codes.FIELD_INTERPLAY.at(
+                    row.line,
+                    f"{_row(row)} reaches the same field as {_row(master)} at line {master.line}, whose section "
+                    f"'{section.title}' flows one way: the field has one master, the source, so this row flows "
+                    "one way too and an edit of it in the target yields to the source's value at the next cycle",
                 )
             )
 

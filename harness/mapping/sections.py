@@ -111,7 +111,7 @@ def effective_mapping(document: DataflowDocument, mapping_file: MappingFile | No
         if file is None and not section.properties:
             file = bundled_mapping_for(source_system, target_system)
         out.append(_section_mapping(document, section, source_system, target_system, file, links))
-    return _one_writer_per_field(out)
+    return _one_writer_per_field(_one_direction_per_field(out))
 
 
 class _Links:
@@ -389,6 +389,36 @@ def _one_writer_per_field(mappings: list[SectionMapping]) -> list[SectionMapping
             gone = {r.label for r in mapping.rows} - {r.label for r in kept}
             keys = tuple(k for k in mapping.key_rows if k.label not in gone)
             out.append(replace(mapping, rows=tuple(kept), refused=tuple(refused), key_rows=keys))
+    return out
+
+
+def _one_direction_per_field(mappings: list[SectionMapping]) -> list[SectionMapping]:
+    """One source field carried to one record field by rows of several sections (an Inventory's ``sku`` is the
+    product's ``variants.sku``): when one of them flows one way only, so do the others — the field has one
+    master, and a row synced both ways would carry a target edit back that the one-way row overwrites again
+    (the two would flap). Lint says the same (TQ034)."""
+    one_way: dict[tuple[tuple[str, str, str], str], MappingRow] = {}
+    for mapping in mappings:
+        for row in mapping.rows:
+            if row.direction is Direction.SOURCE_TO_TARGET and not row.is_line_row:
+                one_way.setdefault((_physical(mapping, row), row.source.path), row)
+    if not one_way:
+        return mappings
+    out = []
+    for mapping in mappings:
+        rows = []
+        for row in mapping.rows:
+            master = one_way.get((_physical(mapping, row), row.source.path))
+            if row.direction is Direction.BOTH and master is not None and not row.is_line_row:
+                why = (
+                    f"{row.source.label} reaches the same field through the row at {master.origin}, which flows "
+                    f"one way only ({master.direction_reason or 'its target cannot be read back'})"
+                )
+                row = replace(row, direction=Direction.SOURCE_TO_TARGET, direction_reason=why)
+            rows.append(row)
+        labels = {r.label: r for r in rows}
+        keys = tuple(labels.get(k.label, k) for k in mapping.key_rows)
+        out.append(replace(mapping, rows=tuple(rows), key_rows=keys))
     return out
 
 

@@ -124,18 +124,23 @@ def sections(draw: st.DrawFn, source_type: str, target_type: str, key: tuple[str
     if not chosen:
         chosen.append(Row(key[0], key[1], "string"))
     merge = (key,) if target_type != "Order" and draw(st.booleans()) else ()
-    return Section(source_type, target_type, tuple(chosen), merge)
+    one_way = draw(st.sampled_from((False, False, True)))  # a third without the "regardless of where" rule
+    return Section(source_type, target_type, tuple(chosen), merge, one_way)
 
 
 @st.composite
 def documents(draw: st.DrawFn) -> tuple[Section, ...]:
     """One to four sections: each pair of types at most once, and an order's flow always with the items'
-    products (an order's lines refer to items, which must be synchronized for the order to be)."""
-    pairs = draw(st.lists(st.sampled_from(PAIRS), min_size=1, max_size=4, unique=True))
+    products (an order's lines refer to items, which must be synchronized for the order to be). There are
+    three pairs, so a fourth section is one repeated word for word, as the bundled spec repeats one (TQ022)."""
+    pairs = draw(st.lists(st.sampled_from(PAIRS), min_size=1, max_size=3, unique=True))
     drawn = _each_field_once([draw(sections(*pair)) for pair in pairs])
     has_orders = any(s.target_type == "Order" for s in drawn)
     if has_orders and not any(s.target_type == "Sesamproducts" for s in drawn):
         drawn = _each_field_once([*drawn, draw(sections(*PAIRS[1]))])
+    if len(drawn) < 4 and draw(st.booleans()):
+        repeated = draw(st.sampled_from(drawn))
+        drawn.insert(draw(st.integers(drawn.index(repeated) + 1, len(drawn))), repeated)
     return tuple(drawn)
 
 
@@ -153,7 +158,9 @@ def _each_field_once(drawn: list[Section]) -> list[Section]:
             used.add(key)
             rows.append(row)
         key = next(Row(k[0], k[1], "string") for _, t, k in PAIRS if t == section.target_type)
-        out.append(Section(section.source_type, section.target_type, tuple(rows) or (key,), section.merge))
+        out.append(
+            Section(section.source_type, section.target_type, tuple(rows) or (key,), section.merge, section.one_way)
+        )
     return out
 
 

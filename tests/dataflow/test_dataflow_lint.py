@@ -435,3 +435,23 @@ def test_a_row_carrying_back_a_field_another_row_writes_is_named_with_the_winner
     (finding,) = coded(findings_of(text), codes.FIELD_INTERPLAY)
     assert finding.severity is Severity.WARNING
     assert "'name'" in finding.message and "wins" in finding.message
+
+
+def test_one_field_reached_one_way_and_both_ways_is_named_as_one_way_in_both() -> None:
+    # An Inventory's sku is the product's variants.sku: a one-way section's row onto one and a row synced
+    # both ways onto the other would flap (the mapping makes both one-way).
+    text = spec(
+        flow("Exact Online Items to Squarespace Sesamproducts", "Code | variants.sku | string", bidirectional=False),
+        flow("Exact Online Items to Squarespace Inventory", "Code | sku | string"),
+    )
+    (finding,) = coded(findings_of(text), codes.FIELD_INTERPLAY)
+    assert finding.severity is Severity.WARNING
+    assert "'Code -> variants.sku'" in finding.message and "flows one way too" in finding.message
+
+
+def test_the_same_row_in_two_sections_both_synced_both_ways_is_no_interplay() -> None:
+    text = spec(
+        flow("Exact Online Items to Squarespace Sesamproducts", "Code | variants.sku | string"),
+        flow("Exact Online Items to Squarespace Inventory", "Code | sku | string"),
+    )
+    assert not coded(findings_of(text), codes.FIELD_INTERPLAY)

@@ -411,3 +411,19 @@ def test_every_corpus_document_maps_without_an_exception(corpus_dir: Path) -> No
             assert mapping.unusable or not mapping.refused or all(r.reason for r in mapping.refused)
     assert outcomes["usable"] >= 3, outcomes
     assert outcomes["unusable"] > 4000, outcomes
+
+
+def test_a_field_one_section_carries_one_way_flows_one_way_in_every_section() -> None:
+    # Inventory's sku is the product's variants.sku: synced both ways there, it would carry a merchant's edit
+    # back to Exact while the one-way section writes Exact's code over it again, every cycle.
+    products = _section("Items", "Sesamproducts", ("Code", "variants.sku", "string"), bidirectional=False, line=10)
+    inventory = _section("Items", "Inventory", ("Code", "sku", "string"), ("Stock", "quantity", "integer"), line=40)
+    mappings = effective_mapping(_document(products, inventory))
+    rows = {r.label: r for m in mappings for r in m.rows}
+    sku = next(r for r in mappings[1].rows if r.target.path == "sku")
+    assert sku.direction is Direction.SOURCE_TO_TARGET
+    assert sku.direction_reason is not None and "spec.rst:20" in sku.direction_reason
+    assert next(k for k in mappings[1].key_rows if k.target.path == "sku").direction is Direction.SOURCE_TO_TARGET
+    assert len(rows) == 3  # nothing refused: the quantity row keeps its own direction
+    alone = next(r for r in _only(_document(inventory)).rows if r.target.path == "quantity")
+    assert next(r for r in mappings[1].rows if r.target.path == "quantity") == alone
