@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote, quote_plus
 
-__all__ = ["REDACTED", "Redactor", "redact_text", "remember_secret", "run_redactor"]
+__all__ = ["REDACTED", "Redactor", "forgotten_mark", "redact_later", "redact_text", "remember_secret", "run_redactor"]
 
 REDACTED = "***"
 #: A value shorter than this is no secret worth redacting by value (it would blank out ordinary words).
@@ -65,6 +65,7 @@ class Redactor:
         self._levels: list[tuple[list[str], re.Pattern[str]]] = []
         self._fresh: list[str] = []  #: values no pattern holds yet
         self._rebuild = False  #: a value was forgotten: the patterns are made again from ``_values``
+        self.forgotten = 0  #: how many values were ever forgotten (a text kept raw since then may hold one)
         self._lock = threading.Lock()
         self.add(*secrets)
 
@@ -83,6 +84,7 @@ class Redactor:
             while len(self._values) > _MAX_SECRETS:
                 del self._values[next(iter(self._values))]
                 self._rebuild = True
+                self.forgotten += 1
 
     def __len__(self) -> int:
         with self._lock:
@@ -180,3 +182,23 @@ def remember_secret(*values: str | None) -> None:
 def redact_text(text: str) -> str:
     """``text`` with every known secret and every secret-shaped value blanked out."""
     return _RUN(text)
+
+
+def forgotten_mark() -> int:
+    """How many secrets the run's redactor has forgotten so far: a text kept raw for ``redact_later`` takes
+    this mark when it is kept."""
+    return _RUN.forgotten
+
+
+#: a run of characters as long and as varied as a token (letters and digits, maybe ._~+/=-)
+_TOKEN_SHAPED = re.compile(r"(?<![\w.~+/=-])(?=[\w.~+/=-]*\d)(?=[\w.~+/=-]*[A-Za-z])[\w.~+/=-]{20,}")
+
+
+def redact_later(text: str, mark: int) -> str:
+    """``text``, kept raw since ``forgotten_mark()`` was ``mark``, redacted now. When the redactor has forgotten
+    secrets since (a long run's oldest tokens), one of them may be in ``text`` and no longer known by value:
+    every token-shaped run of 20 characters or more is blanked out too — more than needed, never less."""
+    text = _RUN(text)
+    if _RUN.forgotten != mark:
+        text = _TOKEN_SHAPED.sub(REDACTED, text)
+    return text

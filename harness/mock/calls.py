@@ -6,10 +6,9 @@ import re
 import threading
 from collections import deque
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from itertools import islice
 
-from harness.redaction import REDACTED, redact_text
+from harness.redaction import REDACTED, forgotten_mark, redact_later, redact_text
 
 __all__ = ["DEFAULT_CALL_WINDOW", "CallLog", "CallRecord", "body_excerpt", "redact_text", "redacted_headers"]
 
@@ -18,25 +17,121 @@ _SECRET_HEADERS = {"authorization", "proxy-authorization", "cookie", "set-cookie
 _BEARER = re.compile(r"^((?:Bearer|Basic)\s+)\S+", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
 class CallRecord:
-    """Evidence of one call, secrets already redacted."""
+    """Evidence of one call, its secrets redacted. A mock logs what it saw (``redacted=False``) and the
+    URL, headers and body excerpts are redacted the first time they are read — with every secret known by
+    then — so that the thousands of calls nobody looks at cost nothing. Immutable once made."""
 
-    seq: int
-    service: str
-    method: str
-    url: str
-    path: str
-    status: int  #: 0 when the client timed out
-    request_bytes: int
-    response_bytes: int
-    at: float  #: service-clock time the call arrived
-    elapsed_s: float  #: real seconds spent handling it
-    request_headers: tuple[tuple[str, str], ...] = ()
-    request_excerpt: str = ""
-    response_excerpt: str = ""
-    fault: str | None = None
-    crashed: str | None = None  #: the exception, when the mock itself failed (a bug in the mock)
+    __slots__ = (
+        "_cache",
+        "_mark",
+        "_raw",
+        "at",
+        "crashed",
+        "elapsed_s",
+        "fault",
+        "method",
+        "path",
+        "request_bytes",
+        "response_bytes",
+        "seq",
+        "service",
+        "status",
+    )
+
+    def __init__(
+        self,
+        seq: int,
+        service: str,
+        method: str,
+        url: str,
+        path: str,
+        status: int,
+        request_bytes: int,
+        response_bytes: int,
+        at: float,
+        elapsed_s: float,
+        request_headers: tuple[tuple[str, str], ...] | Mapping[str, str] = (),
+        request_excerpt: str = "",
+        response_excerpt: str = "",
+        fault: str | None = None,
+        crashed: str | None = None,
+        *,
+        redacted: bool = True,
+    ) -> None:
+        self.seq = seq
+        self.service = service
+        self.method = method
+        self.path = path
+        self.status = status  #: 0 when the client timed out
+        self.request_bytes = request_bytes
+        self.response_bytes = response_bytes
+        self.at = at  #: service-clock time the call arrived
+        self.elapsed_s = elapsed_s  #: real seconds spent handling it
+        self.fault = fault
+        self.crashed = crashed  #: the exception, when the mock itself failed (a bug in the mock)
+        headers = tuple(request_headers.items()) if isinstance(request_headers, Mapping) else request_headers
+        self._raw: tuple[str, tuple[tuple[str, str], ...], str, str] | None = None
+        self._cache: tuple[str, tuple[tuple[str, str], ...], str, str] | None = None
+        self._mark = forgotten_mark()
+        if redacted:
+            self._cache = (url, headers, request_excerpt, response_excerpt)
+        else:
+            self._raw = (url, headers, request_excerpt, response_excerpt)
+
+    def _redacted(self) -> tuple[str, tuple[tuple[str, str], ...], str, str]:
+        cache = self._cache
+        if cache is None:
+            assert self._raw is not None
+            url, headers, request, response = self._raw
+            mark = self._mark
+            shown = tuple((name, redact_later(value, mark)) for name, value in redacted_headers(dict(headers)))
+            cache = (redact_later(url, mark), shown, redact_later(request, mark), redact_later(response, mark))
+            self._cache, self._raw = cache, None  # the raw texts (and their secrets) are gone
+        return cache
+
+    @property
+    def url(self) -> str:
+        return self._redacted()[0]
+
+    @property
+    def request_headers(self) -> tuple[tuple[str, str], ...]:
+        return self._redacted()[1]
+
+    @property
+    def request_excerpt(self) -> str:
+        return self._redacted()[2]
+
+    @property
+    def response_excerpt(self) -> str:
+        return self._redacted()[3]
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name in {"_cache", "_raw"} or not hasattr(self, name):
+            object.__setattr__(self, name, value)
+        else:
+            raise AttributeError(f"a CallRecord is immutable: cannot set {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, CallRecord):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.seq, self.service, self.method, self.path, self.status, self.at, *self._redacted())
+
+    def __repr__(self) -> str:
+        shown = {
+            "seq": self.seq, "service": self.service, "method": self.method, "url": self.url, "path": self.path,
+            "status": self.status, "request_bytes": self.request_bytes, "response_bytes": self.response_bytes,
+            "at": self.at, "elapsed_s": self.elapsed_s, "request_headers": self.request_headers,
+            "request_excerpt": self.request_excerpt, "response_excerpt": self.response_excerpt,
+            "fault": self.fault, "crashed": self.crashed,
+        }  # fmt: skip
+        return "CallRecord(" + ", ".join(f"{name}={value!r}" for name, value in shown.items()) + ")"
 
     def summary(self) -> str:
         status = "timeout" if self.status == 0 else str(self.status)
@@ -118,11 +213,13 @@ class CallLog:
             self._total = 0
 
 
-def body_excerpt(body: bytes) -> str:
+def body_excerpt(body: bytes, *, redact: bool = True) -> str:
+    """The first bytes of ``body`` as text (its size said when it is cut), redacted unless ``redact`` is off
+    (a ``CallRecord`` made with ``redacted=False`` redacts it when read)."""
     text = body[:_BODY_EXCERPT].decode("utf-8", errors="replace")
     if len(body) > _BODY_EXCERPT:
         text += f"... ({len(body)} bytes)"
-    return redact_text(text)
+    return redact_text(text) if redact else text
 
 
 def redacted_headers(headers: Mapping[str, str]) -> tuple[tuple[str, str], ...]:

@@ -85,18 +85,19 @@ class MockService:
                     seq=self.calls.next_seq(),
                     service=self.name,
                     method=request.method,
-                    url=redact_text(request.url),
+                    url=request.url,
                     path=request.path,
                     status=response.status,
                     request_bytes=len(request.body),
                     response_bytes=len(response.body),
                     at=at,
                     elapsed_s=time.perf_counter() - started,
-                    request_headers=redacted_headers(request.headers),
-                    request_excerpt=body_excerpt(request.body),
-                    response_excerpt=body_excerpt(response.body),
+                    request_headers=dict(request.headers),
+                    request_excerpt=body_excerpt(request.body, redact=False),
+                    response_excerpt=body_excerpt(response.body, redact=False),
                     fault=_fault_note(fault, cooling, response),
                     crashed=crashed,
+                    redacted=False,  # when read: most calls never are
                 )
             )
             return response

@@ -69,3 +69,43 @@ def test_the_oldest_secret_is_forgotten_first_when_too_many_are_remembered(monke
     redact.add("third-secret", "fourth-secret")
     assert len(redact) == 3
     assert redact("first-secret second-secret fourth-secret") == "first-secret *** ***"
+
+
+# -- texts kept raw and redacted when read (the mocks' call logs) ----------------------------------------
+def test_a_call_logged_raw_is_redacted_when_read_with_the_secrets_known_by_then(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from harness import redaction
+    from harness.mock.calls import CallRecord
+
+    monkeypatch.setattr(redaction, "_RUN", Redactor())
+    record = CallRecord(
+        1, "exact", "GET", "https://x.test/api?q=TOKEN-LEARNT-LATER", "/api", 200, 0, 0, 0.0, 0.0,
+        {"Authorization": "Bearer abc.def", "X-Trace": "TOKEN-LEARNT-LATER"},
+        '{"seen": "TOKEN-LEARNT-LATER"}', "", redacted=False,
+    )  # fmt: skip
+    redaction.remember_secret("TOKEN-LEARNT-LATER")
+    text = repr(record)
+    assert "TOKEN-LEARNT-LATER" not in text and "abc.def" not in text
+    assert record.request_headers == (("Authorization", "Bearer ***"), ("X-Trace", "***"))
+    assert record.url == "https://x.test/api?q=***"
+
+
+def test_a_text_kept_raw_while_secrets_were_forgotten_loses_every_token_shaped_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from harness import redaction
+
+    run = Redactor()
+    monkeypatch.setattr(redaction, "_RUN", run)
+    old = "tok3n0ld5ecretvalue9876543210"
+    redaction.remember_secret(old)
+    mark = redaction.forgotten_mark()
+    text = f'{{"Code": "ITEM-1", "seen": "{old}", "Description": "A plain sentence of words"}}'
+    assert old not in redaction.redact_later(text, mark)
+    redaction.remember_secret(*(f"later-secret-{n:05d}" for n in range(10_001)))  # the oldest is forgotten
+    assert redaction.forgotten_mark() != mark
+    assert old in redaction.redact_text(text)  # forgotten by value ...
+    later = redaction.redact_later(text, mark)
+    assert old not in later  # ... but blanked as a token-shaped run
+    assert "ITEM-1" in later and "A plain sentence of words" in later
