@@ -209,6 +209,7 @@ _SHOWN_WHEN_EMPTY = {
     "variants.shippingMeasurements.weight.value": 0.0,
     "variants.stock.quantity": 0,
     "variants.pricing.basePrice.value": "0.00",  # a variant always has a price: with none, 0.00
+    "variants.pricing.salePrice.value": "0.00",  # and a sale price, 0.00 when it is not on sale
 }
 #: what a merchant can leave empty (numbers, flags, the name and the SKU always hold a value)
 _CLEARABLE = {"description", "tags"}  # urlSlug: Squarespace requires one

@@ -1,0 +1,56 @@
+"""Generated specs that once failed items on the reference engine, each cut down to the rows that did it and
+run on the items concerned (the long form of the generator: make test-generated)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from checklist_helpers import Run, talkqa_run
+from spec_strategies import Row, Section, render
+
+
+def _run(tmp_path: Path, document: tuple[Section, ...], *selection: str) -> Run:
+    spec = tmp_path / "generated.rst"
+    spec.write_text(render(document), encoding="utf-8", newline="")
+    return talkqa_run(tmp_path / "reports", "--spec", str(spec), "--examples", "1", *selection)
+
+
+def _failed(run: Run) -> list[tuple[str, str]]:
+    return [(i["name"], i["reason"]) for i in run.items() if i["status"] == "failed"]
+
+
+def test_a_sku_carried_one_way_to_the_product_is_one_way_in_the_inventory_section_too(tmp_path: Path) -> None:
+    # The Inventory section maps no key row of its own (the bundled file's Code <-> sku is assumed) and an
+    # Inventory's sku is the product's variants.sku, which the one-way section writes from Exact: both ways
+    # there, the engine carried a merchant's SKU edit back and wrote Exact's code over it, every cycle.
+    document = (
+        Section("Items", "Inventory", (Row("FreeTextField_02", "quantity", "integer"),)),
+        Section("Items", "Sesamproducts", (Row("Code", "variants.sku", "string"),), one_way=True),
+    )
+    run = _run(tmp_path, document, "-m", "flow_items_to_inventory")
+    assert run.exit_code == 0, _failed(run)
+    assert not _failed(run)
+    assert run.json["summary"]["passed"] > 0
+
+
+def test_an_empty_cost_carried_one_way_clears_the_sale_price_to_what_squarespace_shows_for_none(
+    tmp_path: Path,
+) -> None:
+    # A variant always holds a sale price (0.00 when it is not on sale): the engine rightly wrote the empty
+    # cost as 0.00 and the merge item took that for a value.
+    document = (
+        Section(
+            "Items",
+            "Sesamproducts",
+            (
+                Row("Code", "variants.sku", "string"),
+                Row("CostPriceStandard", "variants.pricing.salePrice.value", "float"),
+            ),
+            merge=(("Code", "variants.sku"),),
+            one_way=True,
+        ),
+    )
+    run = _run(tmp_path, document, "-k", "merge")
+    assert not _failed(run)
+    merged = [i for i in run.items() if "holding empty values" in i["name"]]
+    assert merged and all(i["status"] == "passed" for i in merged)
