@@ -339,9 +339,11 @@ def product_changes(data: object) -> dict[str, Any]:
     seo = fields.obj("seoOptions", {"title", "description"})
     if seo is not None:
         if seo.has("title"):
-            out["seo_title"] = seo.string("title", max_length=200)
+            out["seo_title"] = seo.string("title", max_length=_limit("Sesamproducts", "seoOptions.title"))
         if seo.has("description"):
-            out["seo_description"] = seo.string("description", max_length=400)
+            out["seo_description"] = seo.string(
+                "description", max_length=_limit("Sesamproducts", "seoOptions.description")
+            )
     if not out:
         raise missing("at least one field to change")
     return out

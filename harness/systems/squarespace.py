@@ -199,9 +199,15 @@ def _product_fields() -> list[FieldSpec]:
             update=_w(UPDATE_PRODUCT, "variantAttributes"),
             note="required (non-empty) before a product can hold more than one variant",
         ),
-        FieldSpec("seoOptions.title", k.STRING, update=_w(UPDATE_PRODUCT, "seoOptions.title"), nullable=True),
         FieldSpec(
-            "seoOptions.description", k.STRING, update=_w(UPDATE_PRODUCT, "seoOptions.description"), nullable=True
+            "seoOptions.title", k.STRING, update=_w(UPDATE_PRODUCT, "seoOptions.title"), max_length=200, nullable=True
+        ),
+        FieldSpec(
+            "seoOptions.description",
+            k.STRING,
+            update=_w(UPDATE_PRODUCT, "seoOptions.description"),
+            max_length=400,
+            nullable=True,
         ),
         FieldSpec("createdOn", k.DATETIME),
         FieldSpec("modifiedOn", k.DATETIME, note="changes with every change of the product, its variants or stock"),

@@ -54,3 +54,19 @@ def test_an_empty_cost_carried_one_way_clears_the_sale_price_to_what_squarespace
     assert not _failed(run)
     merged = [i for i in run.items() if "holding empty values" in i["name"]]
     assert merged and all(i["status"] == "passed" for i in merged)
+
+
+def test_an_edge_text_at_the_length_limit_fits_the_seo_title_squarespace_keeps(tmp_path: Path) -> None:
+    # The mock refused an SEO title over 200 characters while the field catalogue named no limit, so the
+    # edge value "multi-byte text at the length limit" was drawn at Exact's 255 and could never arrive.
+    document = (
+        Section(
+            "Items",
+            "Sesamproducts",
+            (Row("Code", "variants.sku", "string"), Row("ExtraDescription", "seoOptions.title", "string")),
+        ),
+    )
+    run = _run(tmp_path, document, "-k", "edge")
+    assert not _failed(run)
+    at_limit = [i for i in run.items() if "length limit" in i["name"] and "in the target record" not in i["name"]]
+    assert len(at_limit) == 2 and all(i["status"] == "passed" for i in at_limit)
