@@ -415,7 +415,10 @@ def check_merged_values(world: ChecklistWorld) -> None:
     for row in flow.rows:
         if row.key or row.is_reference or row.is_line_row:
             continue
-        was_source = _canonical(row, made.get(row.source.path), "source", links)
+        given = made.get(row.source.path)
+        if given is None:  # what the source shows when it was given nothing (Exact: false for a Boolean)
+            given = flow.source.shown_when_empty(flow.source_type, row.source.path)
+        was_source = _canonical(row, given, "source", links)
         was_target = values_of(row, target_before, "target", links)
         if agree(flow, row, None, was_target, links):
             was_target = None  # what the target shows when it holds nothing

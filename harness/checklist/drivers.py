@@ -166,7 +166,9 @@ class ExactDriver:
         return None
 
     def shown_when_empty(self, spec_type: str, path: str) -> Any:
-        return None
+        # Exact's OData sends a Boolean or a Byte it was never given as false or 0, never as null.
+        field = self._field(spec_type, path) if spec_type.casefold() in _EXACT_TABLES else None
+        return {"Boolean": False, "Byte": 0}.get(field.edm_type) if field is not None else None
 
     @staticmethod
     def _writable(path: str, name: str) -> bool:

@@ -70,3 +70,25 @@ def test_an_edge_text_at_the_length_limit_fits_the_seo_title_squarespace_keeps(t
     assert not _failed(run)
     at_limit = [i for i in run.items() if "length limit" in i["name"] and "in the target record" not in i["name"]]
     assert len(at_limit) == 2 and all(i["status"] == "passed" for i in at_limit)
+
+
+def test_a_boolean_exact_never_held_empty_is_false_in_a_merge_not_nothing(tmp_path: Path) -> None:
+    # Exact's OData sends a Boolean it was never given as false: the merge item took the source for empty
+    # and expected the target's true to stay, while the engine rightly let the later source's false win.
+    document = (
+        Section(
+            "Salesorders",
+            "Order",
+            (Row("OrderNumber", "externalOrderReference", "string"), Row("Remarks", "grandTotal.currency", "string")),
+        ),
+        Section(
+            "Items",
+            "Sesamproducts",
+            (Row("FreeBoolField_02", "isVisible", "boolean"), Row("IsWebshopItem", "name", "string")),
+            merge=(("Code", "variants.sku"),),
+        ),
+    )
+    run = _run(tmp_path, document, "-k", "merge")
+    assert not _failed(run)
+    merged = [i for i in run.items() if "holding empty values" in i["name"]]
+    assert merged and all(i["status"] == "passed" for i in merged)
