@@ -209,6 +209,10 @@ _MERCHANT_EDITS = {
 }
 _SHOWN_WHEN_EMPTY = {
     "variants.shippingMeasurements.weight.value": 0.0,
+    # and dimensions: 0 where none was given
+    "variants.shippingMeasurements.dimensions.length": 0.0,
+    "variants.shippingMeasurements.dimensions.width": 0.0,
+    "variants.shippingMeasurements.dimensions.height": 0.0,
     "variants.stock.quantity": 0,
     "variants.pricing.basePrice.value": "0.00",  # a variant always has a price: with none, 0.00
     "variants.pricing.salePrice.value": "0.00",  # and a sale price, 0.00 when it is not on sale

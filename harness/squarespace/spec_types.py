@@ -18,6 +18,9 @@ _EMPTY_HELD_AS: dict[str, Any] = {
     "variants.pricing.basePrice.value": "0.00",
     "variants.pricing.salePrice.value": "0.00",
     "variants.shippingMeasurements.weight.value": 0.0,
+    "variants.shippingMeasurements.dimensions.length": 0.0,
+    "variants.shippingMeasurements.dimensions.width": 0.0,
+    "variants.shippingMeasurements.dimensions.height": 0.0,
     "variants.stock.quantity": 0,
     "name": "",
     "description": "",
@@ -53,7 +56,7 @@ def product_view(product: Mapping[str, Any]) -> dict[str, Any]:
 
 def stored_value(spec_type: str, path: str, value: Any) -> Any:
     """What a product holds once ``value`` is written at ``path`` of ``spec_type``: no weight is a
-    weight of 0, no price 0.00, no stock 0, no name or description an empty text."""
+    weight or dimension of 0, no price 0.00, no stock 0, no name or description an empty text."""
     if value is None or value == "":
         return _EMPTY_HELD_AS.get(physical_path(spec_type, path), value)
     return value

@@ -92,3 +92,20 @@ def test_a_boolean_exact_never_held_empty_is_false_in_a_merge_not_nothing(tmp_pa
     assert not _failed(run)
     merged = [i for i in run.items() if "holding empty values" in i["name"]]
     assert merged and all(i["status"] == "passed" for i in merged)
+
+
+def test_an_empty_dimension_is_what_squarespace_shows_as_0(tmp_path: Path) -> None:
+    # A variant always carries its dimensions (0 where none was given). The merge item took that 0 for a
+    # value, and so did the engine, which carried a 0 into Exact's empty field: a bookkeeper's blank became 0.
+    document = (
+        Section(
+            "Items",
+            "Sesamproducts",
+            (Row("FreeNumberField_02", "variants.shippingMeasurements.dimensions.length", "float"),),
+            merge=(("Code", "variants.sku"),),
+        ),
+    )
+    run = _run(tmp_path, document, "-k", "merge")
+    assert not _failed(run)
+    merged = [i for i in run.items() if "holding empty values" in i["name"]]
+    assert merged and all(i["status"] == "passed" for i in merged)
