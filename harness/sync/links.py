@@ -123,13 +123,48 @@ class LinkTable:
         except sqlite3.DatabaseError as exc:
             raise LinkTableError(f"{self.path}: not a readable link table ({exc}); use a fresh state folder") from None
         self._lock = threading.RLock()
+        # What this process read or wrote, by (section, source id), and the source id of each linked target:
+        # the table has one owner (the engine), so a row it already knows need not be read again — a
+        # cycle looks each link up a dozen times. Every write goes through this class and updates both.
+        self._known: dict[tuple[str, str], Link | None] = {}
+        self._source_of: dict[tuple[str, str], str] = {}
 
     # -- reading ---------------------------------------------------------------------------
     def get(self, section: str, source_id: str) -> Link | None:
-        return self._one("SELECT * FROM links WHERE section = ? AND source_id = ?", (section, source_id))
+        key = (section, source_id)
+        with self._lock:
+            if key in self._known:
+                return self._known[key]
+            link = self._one("SELECT * FROM links WHERE section = ? AND source_id = ?", key)
+            self._remember(key, link)
+            return link
 
     def by_target(self, section: str, target_id: str) -> Link | None:
-        return self._one("SELECT * FROM links WHERE section = ? AND target_id = ?", (section, target_id))
+        with self._lock:
+            source_id = self._source_of.get((section, target_id))
+            if source_id is not None:
+                known = self._known.get((section, source_id))
+                if known is not None and known.target_id == target_id:
+                    return known
+            link = self._one("SELECT * FROM links WHERE section = ? AND target_id = ?", (section, target_id))
+            if link is not None:
+                self._remember((section, link.source_id), link)
+            return link
+
+    def _remember(self, key: tuple[str, str], link: Link | None) -> None:
+        old = self._known.get(key)
+        if old is not None and old.target_id is not None:
+            self._source_of.pop((key[0], old.target_id), None)
+        self._known[key] = link
+        if link is not None and link.target_id is not None:
+            self._source_of[(key[0], link.target_id)] = key[1]
+
+    def _forget(self, section: str, source_id: str) -> None:
+        """Drop what is known of a row about to be written (the next ``get`` reads it again)."""
+        with self._lock:
+            old = self._known.pop((section, source_id), None)
+            if old is not None and old.target_id is not None:
+                self._source_of.pop((section, old.target_id), None)
 
     def links(self, section: str | None = None) -> list[Link]:
         if section is None:
@@ -154,6 +189,7 @@ class LinkTable:
                 "updated_at = excluded.updated_at WHERE links.state = 'creating'",
                 (section, source_id, intent_key, at),
             )
+        self._forget(section, source_id)
         link = self.get(section, source_id)
         assert link is not None
         return link
@@ -185,6 +221,7 @@ class LinkTable:
                 "target_seen = excluded.target_seen, updated_at = excluded.updated_at",
                 (section, source_id, target_id, _dump(last_values), source_seen, target_seen, at),
             )
+        self._forget(section, source_id)
         link = self.get(section, source_id)
         assert link is not None
         return link
@@ -213,6 +250,7 @@ class LinkTable:
                 "WHERE section = ? AND source_id = ?",
                 (_dump(merged), new_source_seen, new_target_seen, at, section, source_id),
             )
+        self._forget(section, source_id)
         link = self.get(section, source_id)
         assert link is not None
         return link
@@ -220,6 +258,7 @@ class LinkTable:
     def unlink(self, section: str, source_id: str) -> None:
         with self._write():
             self._db.execute("DELETE FROM links WHERE section = ? AND source_id = ?", (section, source_id))
+        self._forget(section, source_id)
 
     # -- cursors and client state ------------------------------------------------------------
     def cursor(self, name: str) -> str | None:
