@@ -224,6 +224,13 @@ Feature: Exact Online Items to Squarespace Sesamproducts
       | empty values   |
       | zero and false |
 
+  @merges @line_49
+  Scenario: An Exact Online Items record matching two Squarespace Sesamproducts records on Code = variants.sku merges with one and leaves the other as it was (spec line 49)
+    Given two target records, made one after the other, whose "variants.sku" holds one fresh value
+    And a new source record whose "Code" holds that value and whose others differ
+    When sync cycles run until a cycle writes nothing
+    Then one of the two target records holds the source record's values, the other holds what it held, and no target record was added
+
   @edge_values @line_52
   Scenario Outline: An edge value (<edge>) edited in the source record (Exact Online Items) arrives unchanged (spec line 52)
     Given a linked pair of source and target records

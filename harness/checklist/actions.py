@@ -172,14 +172,21 @@ def new_target_record_with(world: ChecklistWorld, target_path: str) -> None:
     if reason:
         pending(reason)
     source_value = world.values.source(row)
+    world.records.matched_target = flow.target.create(flow.target_type, target_values(world, row, source_value))
+    world.records.chosen_row, world.records.chosen_value = row, source_value
+
+
+def target_values(world: ChecklistWorld, key: MappingRow, source_value: Any) -> dict[str, Any]:
+    """A new target record's values: fresh ones for the rows that flow to it, and ``key`` holding what
+    ``source_value`` becomes in the target."""
+    flow = world.require_mapping()
     values = {
         r.target.path: oracle.written_in_target(r, v)
         for r in flow.rows
         if (v := world.values.source(r)) is not None and not r.is_line_row and not r.is_reference and r.flows_to_target
     }
-    values[target_path] = oracle.written_in_target(row, source_value)
-    world.records.matched_target = flow.target.create(flow.target_type, values)
-    world.records.chosen_row, world.records.chosen_value = row, source_value
+    values[key.target.path] = oracle.written_in_target(key, source_value)
+    return values
 
 
 def new_source_record_matching(world: ChecklistWorld, source_path: str) -> None:

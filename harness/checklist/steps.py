@@ -17,7 +17,7 @@ from typing import Any
 
 from pytest_bdd import given, parsers, then, when
 
-from harness.checklist import actions, checks
+from harness.checklist import actions, candidates, checks
 from harness.checklist.outcomes import ChecklistFailure, pending
 from harness.checklist.roundtrip import round_trip
 from harness.checklist.world import ChecklistWorld
@@ -336,3 +336,18 @@ def unmapped_properties_unchanged(checklist: ChecklistWorld) -> None:
 @_bind(given, GIVEN.ORDER_BEFORE_ITEMS)
 def a_record_whose_references_are_not_synced(checklist: ChecklistWorld) -> None:
     actions.new_source_record(checklist, with_lines=True, references_synced=False)
+
+
+@_bind(given, GIVEN.TWO_TARGET_RECORDS_WITH_VALUE)
+def two_target_records_with_a_value(checklist: ChecklistWorld, prop: str) -> None:
+    candidates.two_target_records_with(checklist, prop)
+
+
+@_bind(given, GIVEN.NEW_SOURCE_RECORD_MATCHING_BOTH)
+def a_source_record_matching_both(checklist: ChecklistWorld, prop: str) -> None:
+    candidates.new_source_record_matching_both(checklist, prop)
+
+
+@_bind(then, THEN.ONE_CANDIDATE_MERGED)
+def one_candidate_is_merged(checklist: ChecklistWorld) -> None:
+    candidates.check_one_candidate_merged(checklist)

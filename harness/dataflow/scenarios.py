@@ -502,6 +502,14 @@ def _merge_differing_scenarios(ctx: SectionContext, rule: Rule) -> list[Scenario
         names = {"source_prop": criterion.source, "target_prop": criterion.target}
         outline = _scenario("MERGE_DIFFERING", "merges", criterion.line, steps, **names)
         out.append(outline._replace(examples=(("shape",), *((shape,) for shape in MERGE_SHAPES))))
+        two = (
+            _given(voc.GIVEN.TWO_TARGET_RECORDS_WITH_VALUE.format(prop=step_value(criterion.target))),
+            _given(voc.GIVEN.NEW_SOURCE_RECORD_MATCHING_BOTH.format(prop=step_value(criterion.source))),
+            _QUIET,
+            _then(voc.THEN.ONE_CANDIDATE_MERGED),
+        )
+        names = {**names, "source": ctx.section.source, "target": ctx.section.target}
+        out.append(_scenario("MERGE_TWO_CANDIDATES", "merges", criterion.line, two, **names))
     return out
 
 

@@ -46,6 +46,8 @@ class GIVEN:
     NEW_SOURCE_RECORD_WITH_LINES = "a new source record with lines that reference other records"
     TARGET_RECORD_WITH_VALUE = 'a target record whose "{prop}" holds a fresh value'
     NEW_SOURCE_RECORD_MATCHING = 'a new source record whose "{prop}" holds the same value'
+    TWO_TARGET_RECORDS_WITH_VALUE = 'two target records, made one after the other, whose "{prop}" holds one fresh value'
+    NEW_SOURCE_RECORD_MATCHING_BOTH = 'a new source record whose "{prop}" holds that value and whose others differ'
     LINKED_PAIR = "a linked pair of source and target records"
     QUIET_AFTER_SYNC = "a sync cycle has run"
     NO_PROPERTIES = "the spec lists no properties for this flow"
@@ -102,6 +104,10 @@ class THEN:
     ROUND_TRIP_SOURCE = "any source record built from the field catalogue crosses to the target and back unchanged"
     ROUND_TRIP_TARGET = "any target record built from the field catalogue crosses to the source and back unchanged"
     MERGED_VALUES = "both records hold, in every mapped property, the value the merge rule gives"
+    ONE_CANDIDATE_MERGED = (
+        "one of the two target records holds the source record's values, the other holds what it held, and no "
+        "target record was added"
+    )
     BOTH_EDITS_KEPT = "both records hold both edits"
     UNMAPPED_UNCHANGED = "no property the flow does not map has changed in either record"
     EVERY_SOURCE_LINKED = "every source record has exactly one target record holding its values"
@@ -148,6 +154,10 @@ class SCENARIO:
     CREATE_FAULT = "A new {source} record survives <fault> on its create: one {target} record (spec line {line})"
     MERGE_DIFFERING = (
         "A merge on {source_prop} = {target_prop} of records holding <shape> follows the merge rule (spec line {line})"
+    )
+    MERGE_TWO_CANDIDATES = (
+        "A {source} record matching two {target} records on {source_prop} = {target_prop} merges with one and "
+        "leaves the other as it was (spec line {line})"
     )
     CONFLICT_TWO_PROPERTIES = (
         "Edits of two properties, in the <first> record and later the <later> record, both survive (spec line {line})"

@@ -214,17 +214,20 @@ class SyncCycle:
         refs = self.engine.references(g)
         merging = any(p.section.merge_criteria for p in g.sections)
         if merging or not getattr(g.target, "idempotent_create", False):
-            candidates = self._matches(g, source, refs)
-            if len(candidates) == 1:
-                (target,) = candidates
+            candidates = sorted(self._matches(g, source, refs), key=_made_first)
+            if candidates:
+                target, others = candidates[0], candidates[1:]
                 self._link(g, source.id, target.id)
-                self.event("merged", g, f"matched an existing {g.target.label} record", source.id, target.id)
+                why = f"matched an existing {g.target.label} record"
+                if others:
+                    # Several match: the one made first is taken (the original; later ones are most likely
+                    # copies) and the others are left as they are, so nothing is silently overwritten.
+                    left = ", ".join(c.id for c in others)
+                    why = f"{len(candidates)} {g.target.label} records match; merged with the one made first"
+                    why += f", left {left} alone"
+                self.event("merged", g, why, source.id, target.id)
                 self.pairs.reconcile(g, source, target)
                 return "merged"
-            if len(candidates) > 1:
-                ids = ", ".join(sorted(c.id for c in candidates))
-                self.event("skipped", g, f"several {g.target.label} records match: {ids}", source.id)
-                return "waiting"
         if not g.creates:
             self.event("skipped", g, "not linked, and the flow only syncs linked records", source.id)
             return "skipped"
@@ -323,6 +326,13 @@ class SyncCycle:
         self, kind: str, g: Group, detail: str, source_id: str | None = None, target_id: str | None = None
     ) -> None:
         self.report.add(CycleEvent(kind, g.key, detail, source_id, target_id))
+
+
+def _made_first(record: Record) -> tuple[bool, str, float, str]:
+    """Orders the records several of which match: by the creation time the record shows (Squarespace's
+    ``createdOn``, an ISO instant; Exact's ``Created``), then its modification time, then its id."""
+    created = record.data.get("createdOn") or record.data.get("Created")
+    return (created is None, str(created or ""), record.modified if record.modified is not None else 0.0, record.id)
 
 
 def _intent_key(g: Group, source_id: str) -> str:

@@ -27,6 +27,7 @@ def __getattr__(name: str) -> Any:
     """A factory, imported from ``engines`` when first named (PEP 562)."""
     if name in __all__ and name not in {"BROKEN_ENGINES", "BrokenEngine"}:
         # loaded by name, on first use: the catalogue alone must not import the engine
-        module = "families" if name in FAMILY_ENGINES else "engines"
+        engine = next(e for e in BROKEN_ENGINES if e.name == name)
+        module = engine.module or ("families" if name in FAMILY_ENGINES else "engines")
         return getattr(importlib.import_module(f"{__name__}.{module}"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -17,6 +17,7 @@ class BrokenEngine:
     name: str
     breaks: str
     promise: str
+    module: str = ""  #: the module of ``harness.selfcheck.broken`` its factory lives in (default: by catalogue part)
 
     @property
     def sut(self) -> str:
@@ -74,6 +75,15 @@ BROKEN_ENGINES: tuple[BrokenEngine, ...] = (
         "first_batch_only", "one batch of 50 changes, cursor past all", "every record is synced, however many"
     ),
     BrokenEngine("fresh_idempotency_keys", "a new idempotency key per call", "a lost import makes no duplicate order"),
+    BrokenEngine(
+        "skips_ambiguous_merges", "merges with neither of two matches", "a merge with two candidates merges", "merges"
+    ),
+    BrokenEngine(
+        "overwrites_every_candidate",
+        "writes a merge into every match",
+        "a merge leaves the other candidate as it was",
+        "merges",
+    ),
 )
 
 #: the factories that live in ``harness.selfcheck.broken.families``
