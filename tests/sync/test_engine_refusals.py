@@ -84,18 +84,22 @@ def test_a_lost_answer_to_an_exact_delete_is_not_a_failure(world: EngineWorld) -
     assert world.item(item["ID"]) is None
 
 
-def test_an_item_matching_two_products_is_tried_again_until_one_remains(world: EngineWorld) -> None:
+def test_an_item_matching_two_products_merges_with_the_one_made_first_and_leaves_the_other(
+    world: EngineWorld,
+) -> None:
     item = world.new_item("DUBBEL-1", "Dubbel")
     first = world.squarespace.control.create_product(name="Dubbel A", sku="DUBBEL-1")
-    world.squarespace.control.create_product(name="Dubbel B", sku="DUBBEL-1")
+    world.tick()
+    second = world.squarespace.control.create_product(name="Dubbel B", sku="DUBBEL-1")
     world.tick()
     report = world.cycle()
-    assert any(e.kind == "skipped" and "several" in e.detail for e in report.events)
-    world.squarespace.control.delete_product(first["id"])  # the item itself does not change
-    world.tick()
+    (merged,) = [e for e in report.events if e.kind == "merged"]
+    assert "2 Squarespace" in merged.detail and f"left {second['id']} alone" in merged.detail
     world.settle()
-    assert world.product_of(item["ID"])["name"] == "Dubbel"
-    assert world.squarespace.control.duplicate_skus() == {}
+    assert world.squarespace.control.product(first["id"])["name"] == "Dubbel"
+    assert world.squarespace.control.product(second["id"]) == second  # not written at all
+    assert len(world.squarespace.control.duplicate_skus()["DUBBEL-1"]) == 2  # nothing deleted or added
+    assert world.item(item["ID"])["Description"] == "Dubbel"
 
 
 def test_an_import_whose_answer_was_lost_is_found_after_the_order_changed(world: EngineWorld) -> None:
