@@ -237,6 +237,13 @@ Feature: Exact Online Items to  Sesamproducts
       | source | target |
       | target | source |
 
+  @conflicts @line_48
+  Scenario: Edits in both records at the same instant: the source's wins, Talk's fixed system priority (spec line 48)
+    Given a linked pair of source and target records
+    When a mapped property is edited in both records at the same instant
+    And a sync cycle runs
+    Then both records hold the value of the source record, whose system has priority
+
   @unmapped @line_48
   Scenario: An edit in the source record leaves every property the flow does not map alone (spec line 48)
     Given a linked pair of source and target records

@@ -250,6 +250,13 @@ Feature: Exact Online Salesorders to  Order
       | source | target |
       | target | source |
 
+  @conflicts @line_64
+  Scenario: Edits in both records at the same instant: the source's wins, Talk's fixed system priority (spec line 64)
+    Given a linked pair of source and target records
+    When a mapped property is edited in both records at the same instant
+    And a sync cycle runs
+    Then both records hold the value of the source record, whose system has priority
+
   @unmapped @line_64
   Scenario: An edit in the source record leaves every property the flow does not map alone (spec line 64)
     Given a linked pair of source and target records

@@ -330,6 +330,13 @@ Feature: Exact Online Items to Squarespace Sesamproducts
       | target | source |
 
   @conflicts @line_52
+  Scenario: Edits in both records at the same instant: the source's wins, Talk's fixed system priority (spec line 52)
+    Given a linked pair of source and target records
+    When a mapped property is edited in both records at the same instant
+    And a sync cycle runs
+    Then both records hold the value of the source record, whose system has priority
+
+  @conflicts @line_52
   Scenario Outline: A <datatype> edited in the <first> record and later the <later> record: the later wins (spec line 52)
     Given a linked pair of source and target records
     When a mapped <datatype> property is edited in the <first> record and later in the <later> record

@@ -17,7 +17,7 @@ from typing import Any
 
 from pytest_bdd import given, parsers, then, when
 
-from harness.checklist import actions, candidates, checks
+from harness.checklist import actions, candidates, checks, ties
 from harness.checklist.outcomes import ChecklistFailure, pending
 from harness.checklist.roundtrip import round_trip
 from harness.checklist.world import ChecklistWorld
@@ -351,3 +351,13 @@ def a_source_record_matching_both(checklist: ChecklistWorld, prop: str) -> None:
 @_bind(then, THEN.ONE_CANDIDATE_MERGED)
 def one_candidate_is_merged(checklist: ChecklistWorld) -> None:
     candidates.check_one_candidate_merged(checklist)
+
+
+@_bind(when, WHEN.EDIT_BOTH_AT_ONCE)
+def a_property_is_edited_in_both_at_once(checklist: ChecklistWorld) -> None:
+    ties.edit_both_at_once(checklist)
+
+
+@_bind(then, THEN.PRIORITY_EDIT_WINS)
+def the_priority_edit_wins(checklist: ChecklistWorld) -> None:
+    ties.check_priority_wins(checklist)

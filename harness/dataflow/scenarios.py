@@ -526,6 +526,8 @@ def _conflict_scenarios(ctx: SectionContext, rule: Rule) -> list[Scenario]:
         _then(voc.THEN.BOTH_EDITS_KEPT),
     )
     out = [_scenario("CONFLICT_TWO_PROPERTIES", "conflicts", rule.line, two)._replace(examples=_LATEST_EXAMPLES)]
+    tie = (_PAIR, _when(voc.WHEN.EDIT_BOTH_AT_ONCE), _SYNC, _then(voc.THEN.PRIORITY_EDIT_WINS))
+    out.append(_scenario("CONFLICT_SAME_INSTANT", "conflicts", rule.line, tie))
     types = {p.datatype.strip().strip('"').casefold() for p in ctx.section.properties}
     kinds = [kind for kind, held_by in _CONFLICT_KINDS.items() if types & held_by]
     if kinds:

@@ -80,6 +80,7 @@ class WHEN:
     DELETE = "the {side} record is deleted"
     EDIT_TWO_PROPERTIES = "one mapped property is edited in the {first} record and another later in the {later} record"
     EDIT_BOTH_KIND = "a mapped {datatype} property is edited in the {first} record and later in the {later} record"
+    EDIT_BOTH_AT_ONCE = "a mapped property is edited in both records at the same instant"
     CRASH_AT_WRITE = "a sync cycle crashes after write {write} and the engine restarts"
     EDIT_EDGE = 'every mapped property of the {side} record that can hold "{edge}" is set to it'
 
@@ -94,6 +95,7 @@ class THEN:
     VALUES_EQUAL = "every mapped property of the {side} record equals the {other} record's"
     PROPERTY_EQUAL = 'the target property "{prop}" holds that value as {datatype}'
     LATER_EDIT_WINS = "both records hold the value of the {later} record"
+    PRIORITY_EDIT_WINS = "both records hold the value of the source record, whose system has priority"
     VALUE_KEPT = "the target record keeps its value and the source record receives it"
     CLEAR_PROPAGATED = "the property is empty in the {other} record as well"
     NOTHING_WRITTEN = "no record was written on either side"
@@ -164,6 +166,9 @@ class SCENARIO:
     )
     CONFLICT_KIND = (
         "A <datatype> edited in the <first> record and later the <later> record: the later wins (spec line {line})"
+    )
+    CONFLICT_SAME_INSTANT = (
+        "Edits in both records at the same instant: the source's wins, Talk's fixed system priority (spec line {line})"
     )
     UNMAPPED = "An edit in the {side} record leaves every property the flow does not map alone (spec line {line})"
     DEFERRED = (

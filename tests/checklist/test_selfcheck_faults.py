@@ -65,6 +65,7 @@ PROMISE_ITEMS = {
     "first_batch_only": "More Exact Online Items records than any page or batch all reach",
     "skips_ambiguous_merges": "An Exact Online Items record matching two Squarespace Sesamproducts records",
     "overwrites_every_candidate": "An Exact Online Items record matching two Squarespace Sesamproducts records",
+    "ties_go_to_target": "Edits in both records at the same instant: the source's wins",
 }
 
 

@@ -84,6 +84,7 @@ BROKEN_ENGINES: tuple[BrokenEngine, ...] = (
         "a merge leaves the other candidate as it was",
         "merges",
     ),
+    BrokenEngine("ties_go_to_target", "a tie goes to the target", "on equal times the source's edit wins", "ties"),
 )
 
 #: the factories that live in ``harness.selfcheck.broken.families``

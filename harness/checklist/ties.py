@@ -1,0 +1,75 @@
+"""Edits in both records at the same instant. Talk promised that the latest version wins and that "on equal
+timestamps a fixed system priority decides"; talkqa's rule for which system that is: the source, the one the
+document names first (the same as the reference engine's). The item checks that the two edits really carry
+one modification time — else it would test the later-wins rule again — and that the source's edit won."""
+
+from __future__ import annotations
+
+from harness.checklist import oracle
+from harness.checklist.actions import _new_value, _two_way_rows, pair
+from harness.checklist.checks import _canonical, _read, values_of
+from harness.checklist.counterparts import links_for
+from harness.checklist.outcomes import ChecklistFailure, pending
+from harness.checklist.world import ChecklistWorld
+
+__all__ = ["PRIORITY", "check_priority_wins", "edit_both_at_once"]
+
+#: the side whose edit wins a tie
+PRIORITY = "source"
+
+
+def edit_both_at_once(world: ChecklistWorld) -> None:
+    """Edit one property written both ways to a new value in each record, with the clock standing still."""
+    flow, source_id, target_id = pair(world)
+    rows = _two_way_rows(flow)
+    if not rows:
+        pending("no mapped property of this flow can be edited on both sides and written both ways")
+    row = rows[0]
+    ids = {"source": source_id, "target": target_id}
+    values = {}
+    for side in ("source", "target"):
+        current = flow.driver(side).read(flow.spec_type(side), ids[side]) or {}
+        value = _new_value(world, flow, side, row, current)
+        if value is None:
+            pending(f"talkqa has no other valid value for {row.label}")
+        values[side] = value
+    world.clock.advance(2)
+    for side in ("source", "target"):  # no time passes between the two edits
+        path = row.source.path if side == "source" else row.target.path
+        flow.driver(side).edit(flow.spec_type(side), ids[side], {path: values[side]})
+    world.records.chosen_row, world.records.chosen_value = row, values[PRIORITY]
+    world.records.edited = {side: {row.source.path if side == "source" else row.target.path: values[side]}
+                            for side in ("source", "target")}  # fmt: skip
+    times = {
+        side: oracle.modified_at(
+            flow.driver(side).system, flow.driver(side).read(flow.spec_type(side), ids[side]) or {}
+        )
+        for side in ("source", "target")
+    }
+    if None not in times.values() and times["source"] != times["target"]:
+        raise ChecklistFailure(
+            "the scenario meant both edits to happen at the same instant, but the records' modification times "
+            "differ: it would test the later-wins rule, not the tie",
+            expected="one modification time",
+            actual={side: moment.isoformat() if moment else None for side, moment in times.items()},
+        )
+
+
+def check_priority_wins(world: ChecklistWorld) -> None:
+    flow, source_id, target_id = pair(world)
+    row = world.records.chosen_row
+    if row is None:
+        raise ChecklistFailure("no property was edited on both sides before this step")
+    links = links_for(world, flow)
+    wanted = _canonical(row, world.records.chosen_value, PRIORITY, links)
+    found = {
+        "source": values_of(row, _read(flow, "source", source_id), "source", links),
+        "target": values_of(row, _read(flow, "target", target_id), "target", links),
+    }
+    if found != {"source": wanted, "target": wanted}:
+        raise ChecklistFailure(
+            f"{row.label}: edited in both records at the same instant, the {PRIORITY}'s edit must win on both sides "
+            "(a fixed system priority decides a tie, and talkqa's is the source)",
+            expected={"source": wanted, "target": wanted},
+            actual=found,
+        )
