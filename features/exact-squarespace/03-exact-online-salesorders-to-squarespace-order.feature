@@ -175,6 +175,12 @@ Feature: Exact Online Salesorders to Squarespace Order
       | another Unicode normal form         |
       | multi-byte text at the length limit |
 
+  @edge_values @line_84
+  Scenario: A new Exact Online Salesorders record in a currency other than the shop's never reaches Squarespace Order in the shop's currency (spec line 84)
+    Given a new source record in a currency other than the shop's
+    When a sync cycle runs
+    Then no target record holds its amounts as if they were in the shop's currency
+
   @write_faults @line_84
   Scenario Outline: A new Exact Online Salesorders record survives <fault> on its create: one Squarespace Order record (spec line 84)
     Given a new source record

@@ -17,7 +17,7 @@ from typing import Any
 
 from pytest_bdd import given, parsers, then, when
 
-from harness.checklist import actions, candidates, checks, ties
+from harness.checklist import actions, candidates, checks, currency, ties
 from harness.checklist.outcomes import ChecklistFailure, pending
 from harness.checklist.roundtrip import round_trip
 from harness.checklist.world import ChecklistWorld
@@ -361,3 +361,13 @@ def a_property_is_edited_in_both_at_once(checklist: ChecklistWorld) -> None:
 @_bind(then, THEN.PRIORITY_EDIT_WINS)
 def the_priority_edit_wins(checklist: ChecklistWorld) -> None:
     ties.check_priority_wins(checklist)
+
+
+@_bind(given, GIVEN.NEW_SOURCE_RECORD_FOREIGN_CURRENCY)
+def a_source_record_in_a_foreign_currency(checklist: ChecklistWorld) -> None:
+    currency.new_source_record_in_foreign_currency(checklist)
+
+
+@_bind(then, THEN.NOT_IN_SHOP_CURRENCY)
+def not_in_the_shops_currency(checklist: ChecklistWorld) -> None:
+    currency.check_not_in_shop_currency(checklist)

@@ -429,6 +429,15 @@ def _edge_create_scenarios(ctx: SectionContext, rule: Rule) -> list[Scenario]:
     return [outline._replace(examples=examples)]
 
 
+def _foreign_currency_scenarios(ctx: SectionContext, rule: Rule) -> list[Scenario]:
+    """Where the section carries a currency, a record in another currency than the shop's (which holds one)."""
+    if not any(p.target.strip().endswith(".currency") for p in ctx.section.properties):
+        return []
+    steps = (_given(voc.GIVEN.NEW_SOURCE_RECORD_FOREIGN_CURRENCY), _SYNC, _then(voc.THEN.NOT_IN_SHOP_CURRENCY))
+    names = {"source": ctx.section.source, "target": ctx.section.target}
+    return [_scenario("FOREIGN_CURRENCY", "edge_values", rule.line, steps, **names)]
+
+
 def _edge_edit_scenarios(ctx: SectionContext, rule: Rule) -> list[Scenario]:
     examples = _edge_examples(ctx)
     if len(examples) == 1:
@@ -607,7 +616,13 @@ FAMILY_KINDS = frozenset(
 
 #: per rule kind, the families of issue 12 that follow the rule's own items
 _FAMILIES = {
-    RuleKind.CREATE: (_edge_create_scenarios, _create_fault_scenarios, _crash_scenarios, _volume_scenarios),
+    RuleKind.CREATE: (
+        _edge_create_scenarios,
+        _foreign_currency_scenarios,
+        _create_fault_scenarios,
+        _crash_scenarios,
+        _volume_scenarios,
+    ),
     RuleKind.BIDIRECTIONAL: (_edge_edit_scenarios, _update_fault_scenarios, _conflict_scenarios, _unmapped_scenarios),
     RuleKind.MERGE: (_merge_differing_scenarios,),
 }

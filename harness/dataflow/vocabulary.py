@@ -47,6 +47,7 @@ class GIVEN:
     TARGET_RECORD_WITH_VALUE = 'a target record whose "{prop}" holds a fresh value'
     NEW_SOURCE_RECORD_MATCHING = 'a new source record whose "{prop}" holds the same value'
     TWO_TARGET_RECORDS_WITH_VALUE = 'two target records, made one after the other, whose "{prop}" holds one fresh value'
+    NEW_SOURCE_RECORD_FOREIGN_CURRENCY = "a new source record in a currency other than the shop's"
     NEW_SOURCE_RECORD_MATCHING_BOTH = 'a new source record whose "{prop}" holds that value and whose others differ'
     LINKED_PAIR = "a linked pair of source and target records"
     QUIET_AFTER_SYNC = "a sync cycle has run"
@@ -95,6 +96,7 @@ class THEN:
     VALUES_EQUAL = "every mapped property of the {side} record equals the {other} record's"
     PROPERTY_EQUAL = 'the target property "{prop}" holds that value as {datatype}'
     LATER_EDIT_WINS = "both records hold the value of the {later} record"
+    NOT_IN_SHOP_CURRENCY = "no target record holds its amounts as if they were in the shop's currency"
     PRIORITY_EDIT_WINS = "both records hold the value of the source record, whose system has priority"
     VALUE_KEPT = "the target record keeps its value and the source record receives it"
     CLEAR_PROPAGATED = "the property is empty in the {other} record as well"
@@ -166,6 +168,10 @@ class SCENARIO:
     )
     CONFLICT_KIND = (
         "A <datatype> edited in the <first> record and later the <later> record: the later wins (spec line {line})"
+    )
+    FOREIGN_CURRENCY = (
+        "A new {source} record in a currency other than the shop's never reaches {target} in the shop's currency "
+        "(spec line {line})"
     )
     CONFLICT_SAME_INSTANT = (
         "Edits in both records at the same instant: the source's wins, Talk's fixed system priority (spec line {line})"

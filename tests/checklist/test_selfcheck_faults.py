@@ -66,6 +66,7 @@ PROMISE_ITEMS = {
     "skips_ambiguous_merges": "An Exact Online Items record matching two Squarespace Sesamproducts records",
     "overwrites_every_candidate": "An Exact Online Items record matching two Squarespace Sesamproducts records",
     "ties_go_to_target": "Edits in both records at the same instant: the source's wins",
+    "imports_in_shop_currency": "A new Exact Online Salesorders record in a currency other than the shop's",
 }
 
 

@@ -553,6 +553,14 @@ def test_every_step_matches_exactly_one_vocabulary_template(tmp_path: Path) -> N
             kinds=(RuleKind.LINK_REQUIRED, RuleKind.PROPERTIES),
         ),
         flow(80, EXACT, PRODUCTS, kinds=(RuleKind.CREATE,)),
+        flow(
+            100,
+            ("Exact Online", "Salesorders"),
+            ("Squarespace", "Order"),
+            kinds=(RuleKind.CREATE, RuleKind.PROPERTIES),
+            properties=(("Currency", "grandTotal.currency", "string"),),
+            title="Exact Online Salesorders to Squarespace Order in other currencies",
+        ),
     )
     used: set[str] = set()
     for feature in write_and_parse(doc, tmp_path).values():

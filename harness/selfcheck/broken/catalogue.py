@@ -85,6 +85,9 @@ BROKEN_ENGINES: tuple[BrokenEngine, ...] = (
         "merges",
     ),
     BrokenEngine("ties_go_to_target", "a tie goes to the target", "on equal times the source's edit wins", "ties"),
+    BrokenEngine(
+        "imports_in_shop_currency", "sends every amount in the shop's currency", "an amount keeps its currency", "ties"
+    ),
 )
 
 #: the factories that live in ``harness.selfcheck.broken.families``

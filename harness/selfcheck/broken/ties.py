@@ -1,5 +1,6 @@
-"""A broken engine for edits at the same instant (the checklist family "conflicts"): the reference engine
-with its tie rule turned around."""
+"""Broken engines for values the two systems settle differently: edits at the same instant (the checklist family
+"conflicts"), whose tie rule is turned around, and an amount in another currency than the shop's (the family
+"edge_values"), which is sent in the shop's."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ from typing import Any
 
 from harness.clock import Clock
 from harness.selfcheck.broken.cycles import BrokenSyncEngine, PolicyCycle
+from harness.selfcheck.broken.engines import _target_fixes
 from harness.sut import Endpoints
 from harness.sync.policy import Decision, Side, decide
 from harness.sync.reference import ReferenceEngine
 
-__all__ = ["ties_go_to_target"]
+__all__ = ["imports_in_shop_currency", "ties_go_to_target"]
 
 
 def _target_has_priority(source: Any, target: Any, last: Any, **options: Any) -> Decision:
@@ -29,3 +31,14 @@ def ties_go_to_target(endpoints: Endpoints, clock: Clock) -> ReferenceEngine:
     sides) the shop's price wins, against the fixed priority of the document's source system. Violates: on
     equal timestamps a fixed system priority — the source's — decides."""
     return ReferenceEngine(endpoints, clock, engine_class=_TiesGoToTarget)
+
+
+def imports_in_shop_currency(endpoints: Endpoints, clock: Clock) -> ReferenceEngine:
+    """Fills in the shop's currency on every amount it sends to Squarespace, whatever the Exact record's
+    currency: an order of 100 dollars arrives as an order of 100 euros, and the shop's books are wrong by the
+    exchange rate. Violates: data is never of lesser quality after synchronisation (an amount keeps its
+    currency)."""
+    engine = ReferenceEngine(endpoints, clock)
+    currency = endpoints.squarespace_currency
+    _target_fixes(engine, lambda _: currency, lambda row: row.target.path.endswith(".currency"))
+    return engine
