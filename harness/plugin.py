@@ -167,11 +167,42 @@ def checklist(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, None]:
     outcome = yield
     report: pytest.TestReport = outcome.get_result()
+    if report.failed and call.excinfo is not None:
+        _note_codec_disagreements(item, call.excinfo.value)
     from harness.checklist.collect import describe
 
     described = describe(item, call, report, strict=bool(_STATE.get("checklist") and _STATE["checklist"].strict))
     if described is not None:
         report.user_properties.append(("talkqa", described))
+
+
+def _note_codec_disagreements(item: pytest.Item, error: BaseException) -> None:
+    """Where the checklist's oracle found two values different that the engine under test — talkqa's reference
+    engine or one built on it, run in-process — takes for the same, say so in the item's notes: the engine
+    cannot see the difference, so it will never correct it. (The checker's verdict never rests on the engine's
+    code; this only names which of the two notions of "equal" disagrees.)"""
+    world = getattr(item, "talkqa_world", None)
+    compared = getattr(error, "compared", None)
+    if world is None or not compared:
+        return
+    from harness.sync import crossing
+    from harness.sync.reference import ReferenceEngine
+
+    if not isinstance(getattr(world._sut, "engine", None), ReferenceEngine):
+        return
+    for row, source_value, target_value in compared:
+        if row.is_reference or row.is_line_row:
+            continue
+        try:
+            engine_says_same = crossing.same(row, source_value, target_value)
+        except Exception:  # the engine cannot even read one of them: that is no disagreement to report
+            continue
+        if engine_says_same:
+            world.notes.append(
+                f"{row.label}: the engine's own codec (harness.sync) takes {source_value!r} and {target_value!r} for "
+                "the same value, the checklist's oracle (written from the API facts) does not — the engine cannot "
+                "see this difference, so it never corrects it"
+            )
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

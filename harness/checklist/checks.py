@@ -112,6 +112,7 @@ def check_values_equal(world: ChecklistWorld, side: str, other: str) -> None:
     expected: dict[str, Any] = {}
     actual: dict[str, Any] = {}
     skipped: list[str] = []
+    compared: list[tuple[MappingRow, Any, Any]] = []
     for row in flow.rows:
         receiving = "target" if edited_in in (None, "source") else "source"
         field = row.target if receiving == "target" else row.source
@@ -125,6 +126,7 @@ def check_values_equal(world: ChecklistWorld, side: str, other: str) -> None:
         if not agree(flow, row, s_value, t_value, links):
             expected[row.label] = s_value if _carries(row, "target") else t_value
             actual[row.label] = t_value if _carries(row, "target") else s_value
+            compared.append((row, get_path(source, row.source.path), get_path(target, row.target.path)))
             continue
         path = row.source.path if edited_in == "source" else row.target.path
         edited = (world.records.edited.get(edited_in or "") or {}).get(path)
@@ -136,13 +138,15 @@ def check_values_equal(world: ChecklistWorld, side: str, other: str) -> None:
     if skipped:
         world.notes.extend(skipped)
     if expected:
-        raise ChecklistFailure(
+        failure = ChecklistFailure(
             f"{len(expected)} mapped propert{'y' if len(expected) == 1 else 'ies'} of the {side} record "
             f"{'does' if len(expected) == 1 else 'do'} not hold the value{'' if len(expected) == 1 else 's'} "
             f"{'it' if len(expected) == 1 else 'they'} should: {_first_difference(expected, actual)}",
             expected=expected,
             actual=actual,
         )
+        failure.compared = compared
+        raise failure
     if edited_in is not None and len(skipped) == len(flow.rows):
         pending("no mapped property can be changed after creation: " + "; ".join(skipped))
 

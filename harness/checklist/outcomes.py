@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import pytest
 
 if TYPE_CHECKING:
+    from harness.mapping.rows import MappingRow
     from harness.mock.calls import CallRecord
 
 __all__ = ["PENDING_PREFIX", "ChecklistFailure", "pending", "pending_reason"]
@@ -38,6 +39,9 @@ class ChecklistFailure(AssertionError):
         #: the HTTP exchanges of the failure, when they happened outside the scenario's own world (a round
         #: trip's failing example runs in a world of its own)
         self.exchanges: list[CallRecord] | None = None
+        #: the rows whose two values the oracle found different, with the raw values as each system holds them
+        #: (source, target): what a report can hold against another notion of equal, the engine's own
+        self.compared: list[tuple[MappingRow, Any, Any]] = []
         text = message
         if expected is not None or actual is not None:
             text += f"\n  expected: {_show(expected)}\n  actual:   {_show(actual)}"
