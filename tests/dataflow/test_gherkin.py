@@ -857,6 +857,6 @@ def test_cli_features_leaves_foreign_files_alone_and_removes_our_stale_ones(tmp_
     ],
 )
 def test_scenario_names_say_an_before_a_vowel_sound(name: str, fixed: str) -> None:
-    from harness.dataflow.scenarios import _articles
+    from harness.dataflow.scenario_kit import _articles
 
     assert _articles(name) == fixed
