@@ -8,33 +8,25 @@ from typing import Any
 
 from harness.checklist import oracle
 from harness.checklist.counterparts import counterparts
-from harness.checklist.edges import edge_value
 from harness.checklist.outcomes import ChecklistFailure, pending
 from harness.checklist.values import domain_of
 from harness.checklist.world import ChecklistWorld, Flow
 from harness.dataflow.model import RuleKind
-from harness.errors import ConversionError
 from harness.mapping.paths import get_path
 from harness.mapping.rows import MappingRow
 from harness.mapping.sections import SectionMapping
 
 __all__ = [
+    "check_order",
     "clear_one",
     "delete_record",
-    "edge_overrides",
     "edit_all",
     "edit_both",
-    "edit_edges",
     "edit_one",
-    "edit_two_properties",
     "fill_target_edit_source",
-    "fill_unmapped",
     "linked_pair",
     "new_source_record",
-    "new_source_record_at_edge",
     "new_source_record_matching",
-    "new_source_record_merging",
-    "new_source_records",
     "new_target_record_with",
     "pair",
 ]
@@ -42,7 +34,7 @@ __all__ = [
 _LINES_PER_ORDER = 2
 
 
-def _record_values(world: ChecklistWorld, mapping: SectionMapping) -> dict[str, Any]:
+def record_values(world: ChecklistWorld, mapping: SectionMapping) -> dict[str, Any]:
     """A value for every property any section maps from records of ``mapping``'s source type (this section's
     rows first): a record whose other fields kept the factory's defaults could hold a value another section
     cannot carry (free text where that section writes a URL slug)."""
@@ -83,7 +75,7 @@ def new_source_record(
     reason = flow.source.cannot("create", flow.source_type)
     if reason:
         pending(reason)
-    values = {**_record_values(world, flow.mapping), **(overrides or {})}
+    values = {**record_values(world, flow.mapping), **(overrides or {})}
     if flow.mapping.lines is not None:
         values[flow.mapping.lines.source_collection] = _lines(world, flow, synced=references_synced)
     elif with_lines:
@@ -136,7 +128,7 @@ def _unmapped_lines(world: ChecklistWorld, flow: Flow) -> dict[str, Any]:
         for m in world.config.mappings
         if m.usable and m.source_system == flow.mapping.source_system and m.section.source_type == item_type
     ]
-    item = flow.source.create(item_type, _record_values(world, item_mappings[0]) if item_mappings else {})
+    item = flow.source.create(item_type, record_values(world, item_mappings[0]) if item_mappings else {})
     line = {"Item": item, "Quantity": 1.0, "UnitPrice": 10.0}
     world.notes.append(
         f"unmapped values chosen: the {flow.section.source} record holds one line of a new {item_type} "
@@ -155,7 +147,7 @@ def _referenced_records(world: ChecklistWorld, flow: Flow, *, synced: bool = Tru
     for _ in range(_LINES_PER_ORDER):
         values: dict[str, Any] = {}
         for mapping in mappings:
-            values.update(_record_values(world, mapping))
+            values.update(record_values(world, mapping))
         made.append(flow.source.create(mappings[0].section.source_type, values))
     if synced:
         world.sync_until_quiet()
@@ -194,7 +186,7 @@ def new_source_record_matching(world: ChecklistWorld, source_path: str) -> None:
     row = world.records.chosen_row
     if row is None or row.source.path != source_path:
         raise ChecklistFailure(f"no target record was made for {source_path} to match")
-    values = _record_values(world, flow.mapping)
+    values = record_values(world, flow.mapping)
     values[source_path] = world.records.chosen_value
     world.records.targets_before = {rid for rid, _ in flow.target.records(flow.target_type)}
     world.records.source_id = flow.source.create(flow.source_type, values)
@@ -233,12 +225,12 @@ def pair(world: ChecklistWorld) -> tuple[Flow, str, str]:
     return flow, world.records.source_id, world.records.target_id
 
 
-def _editable(flow: Flow, side: str, row: MappingRow, action: str = "edit") -> str | None:
+def cannot_edit(flow: Flow, side: str, row: MappingRow, action: str = "edit") -> str | None:
     path = row.source.path if side == "source" else row.target.path
     return flow.driver(side).cannot(action, flow.spec_type(side), path)
 
 
-def _new_value(world: ChecklistWorld, flow: Flow, side: str, row: MappingRow, current: dict[str, Any]) -> Any:
+def new_value(world: ChecklistWorld, flow: Flow, side: str, row: MappingRow, current: dict[str, Any]) -> Any:
     if side == "source":
         return world.values.source(row, unlike=get_path(current, row.source.path))
     return world.values.target(row, unlike=get_path(current, row.target.path))
@@ -254,8 +246,8 @@ def edit_all(world: ChecklistWorld, side: str) -> None:
     for row in flow.rows:
         if row.is_reference or row.is_line_row:
             continue
-        reason = _editable(flow, side, row)
-        value = None if reason else _new_value(world, flow, side, row, current)
+        reason = cannot_edit(flow, side, row)
+        value = None if reason else new_value(world, flow, side, row, current)
         if value is None:
             reasons.append(reason or f"no other valid value for {row.label}")
             continue
@@ -277,12 +269,12 @@ def edit_one(world: ChecklistWorld, side: str, path: str) -> None:
         raise ChecklistFailure(f"{path} is not a mapped property of this flow's {side}")
     if row.is_reference or row.is_line_row:
         pending(f"{row.label} is checked with the lines of a record, not on its own")
-    reason = _editable(flow, side, row)
+    reason = cannot_edit(flow, side, row)
     if reason:
         pending(reason)
     record_id = source_id if side == "source" else target_id
     current = flow.driver(side).read(flow.spec_type(side), record_id) or {}
-    value = _new_value(world, flow, side, row, current)
+    value = new_value(world, flow, side, row, current)
     if value is None:
         pending(f"talkqa has no other valid value for {row.label}")
     world.clock.advance(2)
@@ -291,7 +283,7 @@ def edit_one(world: ChecklistWorld, side: str, path: str) -> None:
     world.records.chosen_row, world.records.chosen_value = row, value
 
 
-def _two_way_rows(flow: Flow) -> list[MappingRow]:
+def two_way_rows(flow: Flow) -> list[MappingRow]:
     rows = [
         r
         for r in flow.rows
@@ -301,8 +293,8 @@ def _two_way_rows(flow: Flow) -> list[MappingRow]:
         and not r.is_line_row
         and r.source.writable_on_update
         and r.target.writable_on_update
-        and not _editable(flow, "source", r)
-        and not _editable(flow, "target", r)
+        and not cannot_edit(flow, "source", r)
+        and not cannot_edit(flow, "target", r)
     ]
     return sorted(rows, key=lambda r: r.key)  # prefer properties that do not identify the record
 
@@ -315,7 +307,7 @@ def edit_both(world: ChecklistWorld, first: str, later: str, *, kind: str | None
     """Edit one two-way property (of ``kind``: text, number, boolean) in ``first``, then later in ``later``;
     the records' modification times must show that order."""
     flow, source_id, target_id = pair(world)
-    rows = _two_way_rows(flow)
+    rows = two_way_rows(flow)
     if kind is not None:
         if kind not in _KINDS:
             raise ChecklistFailure(f"no such kind of value: {kind!r} (choose from {', '.join(_KINDS)})")
@@ -327,7 +319,7 @@ def edit_both(world: ChecklistWorld, first: str, later: str, *, kind: str | None
     ids = {"source": source_id, "target": target_id}
     for side in (first, later):
         current = flow.driver(side).read(flow.spec_type(side), ids[side]) or {}
-        value = _new_value(world, flow, side, row, current)
+        value = new_value(world, flow, side, row, current)
         if value is None:
             pending(f"talkqa has no other valid value for {row.label}")
         world.clock.advance(2)
@@ -353,14 +345,16 @@ def _clearable(flow: Flow, side: str, *, exclude: MappingRow | None = None) -> l
         and not r.is_reference
         and not r.is_line_row
         and not r.key
-        and not _editable(flow, side, r, "clear")
+        and not cannot_edit(flow, side, r, "clear")
     ]
 
 
 def clear_one(world: ChecklistWorld, side: str) -> None:
     flow, source_id, target_id = pair(world)
     rows = [
-        r for r in _clearable(flow, side) if not _editable(flow, "target" if side == "source" else "source", r, "clear")
+        r
+        for r in _clearable(flow, side)
+        if not cannot_edit(flow, "target" if side == "source" else "source", r, "clear")
     ]
     if not rows:
         pending(f"no mapped property of this flow can be cleared in the {side} record and be empty in the other")
@@ -381,27 +375,27 @@ def fill_target_edit_source(world: ChecklistWorld) -> None:
     """Empty a property on both sides, give it a value in the target, then edit another property in
     the source later: the filled-in value must survive (an empty value never overwrites)."""
     flow, source_id, target_id = pair(world)
-    candidates = [r for r in _two_way_rows(flow) if r in _clearable(flow, "source") and r in _clearable(flow, "target")]
+    candidates = [r for r in two_way_rows(flow) if r in _clearable(flow, "source") and r in _clearable(flow, "target")]
     if not candidates:
         pending("no mapped property of this flow may be empty on both sides and be edited on both")
     row = candidates[0]
     others = [
         r
         for r in flow.rows
-        if r is not row and not r.is_reference and not r.is_line_row and not _editable(flow, "source", r)
+        if r is not row and not r.is_reference and not r.is_line_row and not cannot_edit(flow, "source", r)
     ]
     if not others:
         pending("this flow maps no second property to edit in the source")
     flow.source.edit(flow.source_type, source_id, {row.source.path: None})
     world.sync_until_quiet()
     target_now = flow.target.read(flow.target_type, target_id) or {}
-    value = _new_value(world, flow, "target", row, target_now)
+    value = new_value(world, flow, "target", row, target_now)
     world.clock.advance(2)
     flow.target.edit(flow.target_type, target_id, {row.target.path: value})
     world.clock.advance(2)
     source_now = flow.source.read(flow.source_type, source_id) or {}
     other = others[0]
-    fresh = _new_value(world, flow, "source", other, source_now)
+    fresh = new_value(world, flow, "source", other, source_now)
     if fresh is None:
         pending(f"talkqa has no other valid value for {other.label}")
     flow.source.edit(flow.source_type, source_id, {other.source.path: fresh})
@@ -416,139 +410,6 @@ def delete_record(world: ChecklistWorld, side: str) -> None:
     world.records.targets_before = {rid for rid, _ in flow.target.records(flow.target_type)}
     flow.driver(side).delete(flow.spec_type(side), source_id if side == "source" else target_id)
     world.records.deleted_side = side
-
-
-# -- the families of issue 12: edge values, merges that differ, faults on every write, ... --------------
-def edge_overrides(world: ChecklistWorld, edge: str) -> dict[str, Any]:
-    """Source values at ``edge`` for every row of the flow that can hold it, by source path."""
-    flow = world.require_mapping()
-    out: dict[str, Any] = {}
-    for row in flow.rows:
-        value = edge_value(row, edge, site_currency=world.config.site_currency)
-        if value is not None:
-            out[row.source.path] = value
-    if not out:
-        pending(f"no mapped property of this flow can hold {edge} on both sides")
-    return out
-
-
-def new_source_record_at_edge(world: ChecklistWorld, edge: str) -> None:
-    new_source_record(world, overrides=edge_overrides(world, edge))
-
-
-def edit_edges(world: ChecklistWorld, side: str, edge: str) -> None:
-    """Set every mapped property of ``side`` that can hold ``edge`` (and a person can edit) to it."""
-    flow, source_id, target_id = pair(world)
-    receiving = "target" if side == "source" else "source"
-    changes: dict[str, Any] = {}
-    reasons: list[str] = []
-    for row in flow.rows:
-        value = edge_value(row, edge, site_currency=world.config.site_currency)
-        if value is None:
-            continue
-        receiver = row.target if receiving == "target" else row.source
-        carried = row.flows_to_target if receiving == "target" else row.flows_to_source
-        reason = _editable(flow, side, row) or (None if carried else f"{row.label} never flows to the {receiving}")
-        if reason is None and not receiver.writable_on_update:
-            reason = f"{receiver.label} cannot change after creation"
-        if reason:
-            reasons.append(reason)
-            continue
-        changes[row.source.path if side == "source" else row.target.path] = (
-            value if side == "source" else oracle.written_in_target(row, value)
-        )
-    if not changes:
-        why = "; ".join(dict.fromkeys(reasons)) or f"no mapped property can hold {edge} on both sides"
-        pending(f"no property of the {side} record can be set to {edge} and carried: {why}")
-    # Start from other values, so that the edge value is a change however the pair was drawn.
-    record_id = source_id if side == "source" else target_id
-    current = flow.driver(side).read(flow.spec_type(side), record_id) or {}
-    away = {}
-    for path, value in changes.items():
-        if _means(flow, side, path, current, value):
-            row = _row_at(flow, side, path)
-            other = world.values.source(row, unlike=value if side == "source" else None)
-            if side == "target":
-                other = world.values.target(row, unlike=value)
-            if other is None:
-                pending(f"talkqa has no value other than {edge} for {row.label}")
-            away[path] = other
-    if away:
-        world.clock.advance(2)
-        flow.driver(side).edit(flow.spec_type(side), record_id, away)
-        world.sync_until_quiet()
-    world.clock.advance(2)
-    flow.driver(side).edit(flow.spec_type(side), record_id, changes)
-    world.records.edited[side] = changes
-
-
-def _row_at(flow: Flow, side: str, path: str) -> MappingRow:
-    return next(r for r in flow.rows if (r.source.path if side == "source" else r.target.path) == path)
-
-
-def _means(flow: Flow, side: str, path: str, current: dict[str, Any], value: Any) -> bool:
-    row = _row_at(flow, side, path)
-    held = get_path(current, path)
-    return bool(oracle.meaning(row, held, side=side) == oracle.meaning(row, value, side=side))
-
-
-def new_source_records(world: ChecklistWorld, n: int) -> None:
-    """``n`` new complete source records, at distinct instants, none matching a target record."""
-    flow = world.require_mapping()
-    if flow.mapping.lines is not None:
-        pending(f"{flow.section.source} records hold lines: talkqa makes many records of flows without lines")
-    world.records.many = []
-    for _ in range(n):
-        world.clock.advance(0.01)
-        world.records.many.append(new_source_record(world))
-
-
-def new_source_record_merging(world: ChecklistWorld, source_path: str, shape: str) -> None:
-    """A new source record, made after the target record it matches, holding ``shape`` in the properties
-    both records map: ``other values`` (every one differs), ``empty values`` (empty wherever the source can
-    be empty) or ``zero and false`` (where a property can hold them)."""
-    flow = world.require_mapping()
-    row = world.records.chosen_row
-    if row is None or row.source.path != source_path:
-        raise ChecklistFailure(f"no target record was made for {source_path} to match")
-    target_id = world.records.matched_target
-    assert target_id is not None
-    target_now = flow.target.read(flow.target_type, target_id) or {}
-    values = _record_values(world, flow.mapping)
-    for other in flow.rows:
-        if other.key or other.is_reference or other.is_line_row or other.source.path not in values:
-            continue
-        if shape == "other values":
-            held = get_path(target_now, other.target.path)
-            for _ in range(5):
-                drawn = world.values.source(other)
-                if drawn is not None and not _same(other, drawn, held):
-                    values[other.source.path] = drawn
-                    break
-        elif shape == "empty values":
-            if not _editable(flow, "source", other, "clear"):
-                values[other.source.path] = None
-        elif shape == "zero and false":
-            for edge in ("zero", "false"):
-                value = edge_value(other, edge, site_currency=world.config.site_currency)
-                if value is not None:
-                    values[other.source.path] = value
-        else:
-            raise ChecklistFailure(f"no such merge shape: {shape!r}")
-    values[source_path] = world.records.chosen_value
-    world.clock.advance(2)  # the source record is the later one: its modification time must show it
-    world.records.targets_before = {rid for rid, _ in flow.target.records(flow.target_type)}
-    world.records.source_id = flow.source.create(flow.source_type, values)
-    world.records.merge_inputs = (values, target_now)
-    source_now = flow.source.read(flow.source_type, world.records.source_id) or {}
-    check_order(flow, ("target", target_now), ("source", source_now))
-
-
-def _same(row: MappingRow, source_value: Any, target_value: Any) -> bool:
-    try:
-        return oracle.same(row, source_value, target_value)
-    except ConversionError:
-        return False
 
 
 def check_order(flow: Flow, first: tuple[str, dict[str, Any]], later: tuple[str, dict[str, Any]]) -> None:
@@ -566,65 +427,3 @@ def check_order(flow: Flow, first: tuple[str, dict[str, Any]], later: tuple[str,
             expected=f"{first[0]} {first_at.isoformat()} < {later[0]} later",
             actual=f"{later[0]} {later_at.isoformat()}",
         )
-
-
-def edit_two_properties(world: ChecklistWorld, first: str, later: str) -> None:
-    """Edit one two-way property in ``first``, then another, later, in ``later``: no conflict — both edits
-    must survive (a whole-record "later wins" would undo the first)."""
-    flow, source_id, target_id = pair(world)
-    rows = _two_way_rows(flow)
-    if len(rows) < 2:
-        pending("this flow maps fewer than two properties that can be edited on both sides and written both ways")
-    ids = {"source": source_id, "target": target_id}
-    edits: dict[str, tuple[MappingRow, Any]] = {}
-    for side, row in ((first, rows[0]), (later, rows[1])):
-        current = flow.driver(side).read(flow.spec_type(side), ids[side]) or {}
-        value = _new_value(world, flow, side, row, current)
-        if value is None:
-            pending(f"talkqa has no other valid value for {row.label}")
-        world.clock.advance(2)
-        flow.driver(side).edit(flow.spec_type(side), ids[side], {_path(row, side): value})
-        edits[side] = (row, value)
-    world.records.two_edits = edits
-    check_order(
-        flow,
-        (first, flow.driver(first).read(flow.spec_type(first), ids[first]) or {}),
-        (later, flow.driver(later).read(flow.spec_type(later), ids[later]) or {}),
-    )
-
-
-def _path(row: MappingRow, side: str) -> str:
-    return row.source.path if side == "source" else row.target.path
-
-
-#: properties each system's user can fill that a flow may leave unmapped, with the values the checklist puts
-#: in them (Exact: a note and a search code; Squarespace: a tag and the product's URL slug)
-_UNMAPPED: dict[tuple[str, str], dict[str, Any]] = {
-    ("Exact Online", "items"): {"Notes": "talkqa: a note nobody maps", "SearchCode": "TQKEEP"},
-    ("Squarespace", "inventory"): {"tags": ["talkqa-kept"], "urlSlug": "talkqa-kept-slug"},
-    ("Squarespace", "sesamproducts"): {"tags": ["talkqa-kept"], "urlSlug": "talkqa-kept-slug"},
-}
-
-
-def fill_unmapped(world: ChecklistWorld) -> None:
-    """Put values in properties the flow does not map, on both sides, and remember what each record shows."""
-    flow, source_id, target_id = pair(world)
-    ids = {"source": source_id, "target": target_id}
-    kept: dict[str, dict[str, Any]] = {}
-    for side in ("source", "target"):
-        driver = flow.driver(side)
-        mapped = {(r.source.path if side == "source" else r.target.path).split(".")[0] for r in flow.rows}
-        values = {
-            name: value
-            for name, value in _UNMAPPED.get((driver.system, flow.spec_type(side).casefold()), {}).items()
-            if name not in mapped and not driver.cannot("edit", flow.spec_type(side), name)
-        }
-        if not values:
-            continue
-        driver.edit(flow.spec_type(side), ids[side], values)
-        shown = driver.read(flow.spec_type(side), ids[side]) or {}
-        kept[side] = {name: shown.get(name) for name in values}
-    if not kept:
-        pending("talkqa knows no unmapped property a user of either system can fill in this flow")
-    world.records.unmapped = kept
-    world.sync_until_quiet()  # the fill is no edit of the flow: let the engine see it before the edit

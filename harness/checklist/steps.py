@@ -17,7 +17,7 @@ from typing import Any
 
 from pytest_bdd import given, parsers, then, when
 
-from harness.checklist import actions, candidates, checks, currency, ties
+from harness.checklist import actions, candidates, checks, currency, family_actions, ties
 from harness.checklist.outcomes import ChecklistFailure, pending
 from harness.checklist.roundtrip import round_trip
 from harness.checklist.world import ChecklistWorld
@@ -266,12 +266,12 @@ def round_trip_from_the_target(checklist: ChecklistWorld, checklist_world_factor
 
 @_bind(given, GIVEN.NEW_SOURCE_RECORD_EDGE)
 def a_new_source_record_at_an_edge(checklist: ChecklistWorld, edge: str) -> None:
-    actions.new_source_record_at_edge(checklist, edge)
+    family_actions.new_source_record_at_edge(checklist, edge)
 
 
 @_bind(when, WHEN.EDIT_EDGE)
 def properties_are_set_to_an_edge(checklist: ChecklistWorld, side: str, edge: str) -> None:
-    actions.edit_edges(checklist, side, edge)
+    family_actions.edit_edges(checklist, side, edge)
 
 
 @_bind(given, GIVEN.WRITE_FAULT)
@@ -281,7 +281,7 @@ def the_system_fails_its_writes(checklist: ChecklistWorld, side: str, n: int, wh
 
 @_bind(given, GIVEN.MANY_SOURCE_RECORDS)
 def many_new_source_records(checklist: ChecklistWorld, n: int) -> None:
-    actions.new_source_records(checklist, n)
+    family_actions.new_source_records(checklist, n)
 
 
 @_bind(when, WHEN.CRASH_AT_WRITE)
@@ -298,7 +298,7 @@ def every_source_record_is_linked(checklist: ChecklistWorld) -> None:
 
 @_bind(given, GIVEN.NEW_SOURCE_RECORD_MERGING)
 def a_source_record_merging_with_it(checklist: ChecklistWorld, prop: str, shape: str) -> None:
-    actions.new_source_record_merging(checklist, prop, shape)
+    family_actions.new_source_record_merging(checklist, prop, shape)
 
 
 @_bind(then, THEN.MERGED_VALUES)
@@ -308,7 +308,7 @@ def the_merge_rule_holds(checklist: ChecklistWorld) -> None:
 
 @_bind(when, WHEN.EDIT_TWO_PROPERTIES)
 def two_properties_are_edited(checklist: ChecklistWorld, first: str, later: str) -> None:
-    actions.edit_two_properties(checklist, first, later)
+    family_actions.edit_two_properties(checklist, first, later)
 
 
 @_bind(when, WHEN.EDIT_BOTH_KIND)
@@ -325,7 +325,7 @@ def both_edits_are_kept(checklist: ChecklistWorld) -> None:
 
 @_bind(given, GIVEN.UNMAPPED_VALUES)
 def values_in_unmapped_properties(checklist: ChecklistWorld) -> None:
-    actions.fill_unmapped(checklist)
+    family_actions.fill_unmapped(checklist)
 
 
 @_bind(then, THEN.UNMAPPED_UNCHANGED)

@@ -6,7 +6,7 @@ one modification time — else it would test the later-wins rule again — and t
 from __future__ import annotations
 
 from harness.checklist import oracle
-from harness.checklist.actions import _new_value, _two_way_rows, pair
+from harness.checklist.actions import new_value, pair, two_way_rows
 from harness.checklist.checks import _canonical, _read, values_of
 from harness.checklist.counterparts import links_for
 from harness.checklist.outcomes import ChecklistFailure, pending
@@ -21,7 +21,7 @@ PRIORITY = "source"
 def edit_both_at_once(world: ChecklistWorld) -> None:
     """Edit one property written both ways to a new value in each record, with the clock standing still."""
     flow, source_id, target_id = pair(world)
-    rows = _two_way_rows(flow)
+    rows = two_way_rows(flow)
     if not rows:
         pending("no mapped property of this flow can be edited on both sides and written both ways")
     row = rows[0]
@@ -29,7 +29,7 @@ def edit_both_at_once(world: ChecklistWorld) -> None:
     values = {}
     for side in ("source", "target"):
         current = flow.driver(side).read(flow.spec_type(side), ids[side]) or {}
-        value = _new_value(world, flow, side, row, current)
+        value = new_value(world, flow, side, row, current)
         if value is None:
             pending(f"talkqa has no other valid value for {row.label}")
         values[side] = value
