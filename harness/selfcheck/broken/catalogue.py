@@ -58,23 +58,57 @@ BROKEN_ENGINES: tuple[BrokenEngine, ...] = (
     BrokenEngine("skips_zero", "leaves zero numbers out of its writes", "a number arrives equal, zero too"),
     BrokenEngine("skips_false", "leaves false flags out of its writes", "a boolean arrives equal, false too"),
     BrokenEngine("rounds_to_cents", "rounds every number to two decimals", "a number keeps its field's precision"),
-    BrokenEngine("settles_failed_updates", "takes a failed update for done", "a failed write never reverts an edit"),
-    BrokenEngine("forgets_failed_deletes", "takes a failed delete for done", "a delete survives a failed delete"),
-    BrokenEngine("retries_creates_blindly", "re-sends a timed-out create unlooked", "a lost answer makes no duplicate"),
-    BrokenEngine("merge_keeps_target", "on a merge the existing record wins", "a merge: the later record wins"),
-    BrokenEngine("merge_overwrites_with_empty", "on a merge empties overwrite", "a merge: empty never overwrites"),
-    BrokenEngine("merge_takes_zero_as_empty", "on a merge 0 and false are empty", "a merge: zero and false are values"),
+    BrokenEngine(
+        "settles_failed_updates", "takes a failed update for done", "a failed write never reverts an edit", "behaviours"
+    ),
+    BrokenEngine(
+        "forgets_failed_deletes", "takes a failed delete for done", "a delete survives a failed delete", "behaviours"
+    ),
+    BrokenEngine(
+        "retries_creates_blindly",
+        "re-sends a timed-out create unlooked",
+        "a lost answer makes no duplicate",
+        "behaviours",
+    ),
+    BrokenEngine(
+        "merge_keeps_target", "on a merge the existing record wins", "a merge: the later record wins", "behaviours"
+    ),
+    BrokenEngine(
+        "merge_overwrites_with_empty", "on a merge empties overwrite", "a merge: empty never overwrites", "behaviours"
+    ),
+    BrokenEngine(
+        "merge_takes_zero_as_empty",
+        "on a merge 0 and false are empty",
+        "a merge: zero and false are values",
+        "behaviours",
+    ),
     BrokenEngine("weight_in_pounds", "sends kilograms as pounds", "a number arrives with its unit"),
     BrokenEngine("resets_unmapped_product_fields", "updates products from a template", "unmapped fields stay alone"),
     BrokenEngine("blanks_unmapped_item_fields", "updates items from an empty item", "unmapped fields stay alone"),
-    BrokenEngine("ignores_target_times", "never reads Squarespace's modifiedOn", "the later edit wins a conflict"),
-    BrokenEngine("conflicts_go_to_source", "every conflict goes to the source", "the later edit wins a conflict"),
-    BrokenEngine("never_defers", "imports an order before its items are linked", "deferred work completes"),
-    BrokenEngine("cursor_first", "saves its read position before acting", "a crash at any write loses nothing"),
     BrokenEngine(
-        "first_batch_only", "one batch of 50 changes, cursor past all", "every record is synced, however many"
+        "ignores_target_times", "never reads Squarespace's modifiedOn", "the later edit wins a conflict", "behaviours"
     ),
-    BrokenEngine("fresh_idempotency_keys", "a new idempotency key per call", "a lost import makes no duplicate order"),
+    BrokenEngine(
+        "conflicts_go_to_source", "every conflict goes to the source", "the later edit wins a conflict", "behaviours"
+    ),
+    BrokenEngine(
+        "never_defers", "imports an order before its items are linked", "deferred work completes", "behaviours"
+    ),
+    BrokenEngine(
+        "cursor_first", "saves its read position before acting", "a crash at any write loses nothing", "behaviours"
+    ),
+    BrokenEngine(
+        "first_batch_only",
+        "one batch of 50 changes, cursor past all",
+        "every record is synced, however many",
+        "behaviours",
+    ),
+    BrokenEngine(
+        "fresh_idempotency_keys",
+        "a new idempotency key per call",
+        "a lost import makes no duplicate order",
+        "behaviours",
+    ),
     BrokenEngine(
         "skips_ambiguous_merges", "merges with neither of two matches", "a merge with two candidates merges", "merges"
     ),
