@@ -219,10 +219,11 @@ Feature: Exact Online Items to Squarespace Sesamproducts
     And both records hold, in every mapped property, the value the merge rule gives
 
     Examples:
-      | shape          |
-      | other values   |
-      | empty values   |
-      | zero and false |
+      | shape                                  |
+      | other values                           |
+      | empty values                           |
+      | zero and false                         |
+      | values against a later, emptied target |
 
   @merges @line_49
   Scenario: An Exact Online Items record matching two Squarespace Sesamproducts records on Code = variants.sku merges with one and leaves the other as it was (spec line 49)

@@ -402,7 +402,8 @@ def check_every_source_linked(world: ChecklistWorld) -> None:
 
 def check_merged_values(world: ChecklistWorld) -> None:
     """After a merge, every mapped property holds what the merge rule gives: an empty value never
-    overwrites a value; otherwise the later record (the source, made after the target) wins. A one-way
+    overwrites a value; otherwise the later record wins (the source, made after the target — or the target,
+    where the scenario changed it last). A one-way
     row takes the value of the side it flows from, an empty one included (Talk's rule for one-way rows)."""
     flow = world.require_mapping()
     if world.records.merge_inputs is None or world.records.source_id is None:
@@ -427,7 +428,10 @@ def check_merged_values(world: ChecklistWorld) -> None:
         if agree(flow, row, None, was_target, links):
             was_target = None  # what the target shows when it holds nothing
         if row.flows_to_target and row.flows_to_source:
-            wanted = was_target if was_source is None else was_source
+            if was_source is None or was_target is None:
+                wanted = was_target if was_source is None else was_source  # an empty value never overwrites
+            else:
+                wanted = was_source if world.records.merge_later == "source" else was_target  # the later wins
         elif row.flows_to_target:
             wanted = was_source
         else:

@@ -120,7 +120,8 @@ def new_source_records(world: ChecklistWorld, n: int) -> None:
 def new_source_record_merging(world: ChecklistWorld, source_path: str, shape: str) -> None:
     """A new source record, made after the target record it matches, holding ``shape`` in the properties
     both records map: ``other values`` (every one differs), ``empty values`` (empty wherever the source can
-    be empty) or ``zero and false`` (where a property can hold them)."""
+    be empty), ``zero and false`` (where a property can hold them) or ``values against a later, emptied target``
+    (the source holds values and the target is emptied after it, so it is the later record)."""
     flow = world.require_mapping()
     row = world.records.chosen_row
     if row is None or row.source.path != source_path:
@@ -147,15 +148,43 @@ def new_source_record_merging(world: ChecklistWorld, source_path: str, shape: st
                 value = edge_value(other, edge, site_currency=world.config.site_currency)
                 if value is not None:
                     values[other.source.path] = value
-        else:
+        elif shape != "values against a later, emptied target":
             raise ChecklistFailure(f"no such merge shape: {shape!r}")
     values[source_path] = world.records.chosen_value
     world.clock.advance(2)  # the source record is the later one: its modification time must show it
     world.records.targets_before = {rid for rid, _ in flow.target.records(flow.target_type)}
     world.records.source_id = flow.source.create(flow.source_type, values)
-    world.records.merge_inputs = (values, target_now)
     source_now = flow.source.read(flow.source_type, world.records.source_id) or {}
-    check_order(flow, ("target", target_now), ("source", source_now))
+    if shape == "values against a later, emptied target":
+        target_now = _empty_the_target_later(world, target_id)
+        check_order(flow, ("source", source_now), ("target", target_now))
+        world.records.merge_later = "target"
+    else:
+        check_order(flow, ("target", target_now), ("source", source_now))
+    world.records.merge_inputs = (values, target_now)
+
+
+def _empty_the_target_later(world: ChecklistWorld, target_id: str) -> dict[str, Any]:
+    """After the source record was made, a merchant empties every mapped property of the target record that
+    can be empty: the target is then the later record, and the emptier one — an empty value must still
+    never overwrite the source's (the later-wins rule alone would let it). Returns the target as it is then."""
+    flow = world.require_mapping()
+    rows = [
+        r
+        for r in flow.rows
+        if not (r.key or r.is_reference or r.is_line_row)
+        and r.flows_to_source
+        and not cannot_edit(flow, "target", r, "clear")
+    ]
+    if not rows:
+        pending(f"no mapped property of a {flow.section.target} record can be emptied and carried back")
+    world.clock.advance(2)
+    flow.target.edit(flow.target_type, target_id, {r.target.path: _empty_in_target(r) for r in rows})
+    return flow.target.read(flow.target_type, target_id) or {}
+
+
+def _empty_in_target(row: MappingRow) -> Any:
+    return "" if row.target.kind in {"string", "html"} else None
 
 
 def _same(row: MappingRow, source_value: Any, target_value: Any) -> bool:

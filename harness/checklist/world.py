@@ -182,6 +182,7 @@ class ScenarioRecords:
     unmapped: dict[str, dict[str, Any]] = field(default_factory=dict)  #: side -> unmapped property -> value shown
     two_edits: dict[str, tuple[MappingRow, Any]] = field(default_factory=dict)  #: side -> (row, value) edited
     merge_inputs: tuple[dict[str, Any], dict[str, Any]] | None = None  #: (source values, target record) of a merge
+    merge_later: str = "source"  #: which record of a merge was modified last
     candidates: dict[str, dict[str, Any]] = field(default_factory=dict)  #: target records a merge may pick, as made
 
 

@@ -132,7 +132,7 @@ def _create_fault_scenarios(ctx: SectionContext, rule: Rule) -> list[Scenario]:
 
 
 #: what the source record of a merge holds, against a target record that holds other values throughout
-MERGE_SHAPES = ("other values", "empty values", "zero and false")
+MERGE_SHAPES = ("other values", "empty values", "zero and false", "values against a later, emptied target")
 
 
 def _merge_differing_scenarios(ctx: SectionContext, rule: Rule) -> list[Scenario]:
