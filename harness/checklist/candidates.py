@@ -53,6 +53,8 @@ def check_one_candidate_merged(world: ChecklistWorld) -> None:
         )
 
     holders = [rid for rid in now if holds_source_values(rid)] if rows else changed
+    if len(holders) > 1 and len(changed) <= 1:
+        holders = changed  # the records held the source's values already (a flag has two): what was written tells
     problems = []
     if added:
         problems.append(f"{len(added)} target record(s) added although two matched")
@@ -60,12 +62,8 @@ def check_one_candidate_merged(world: ChecklistWorld) -> None:
         problems.append(f"matching target record(s) {', '.join(gone)} deleted")
     if len(changed) > 1:
         problems.append("both matching target records were written: one was overwritten with the other's merge")
-    if rows and len(holders) != 1:
-        problems.append(
-            "no matching target record holds the source record's values: the source record was not merged"
-            if not holders
-            else "both matching target records hold the source record's values"
-        )
+    if rows and not holders and not all(holds_source_values(rid) for rid in now):
+        problems.append("no matching target record holds the source record's values: the source record was not merged")
     if problems:
         raise ChecklistFailure(
             "; ".join(problems),
@@ -82,6 +80,7 @@ def check_one_candidate_merged(world: ChecklistWorld) -> None:
         )
     else:
         world.notes.append(
-            f"the flow carries no property but the merge criterion to {flow.section.target}, so which of the two "
-            "matching records the engine merged with cannot be seen; neither was written and none was added"
+            f"which of the two matching {flow.section.target} records the engine merged with cannot be seen: they "
+            "held the source record's values already (or the flow carries nothing but the merge criterion); "
+            "neither was written and none was added"
         )

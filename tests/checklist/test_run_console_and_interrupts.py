@@ -64,7 +64,8 @@ def _assert_interrupted(process: subprocess.Popen[str], report_dir: Path) -> Non
     data = run.json
     assert data["interrupted"] is True and data["exit_code"] == 130
     assert data["verdict"].startswith("interrupted: ")
-    assert sum(data["summary"].values()) < 69  # the bundled checklist has 69 items: not all finished
+    assert data["planned"] > 69  # the whole bundled checklist was selected ...
+    assert sum(data["summary"].values()) < data["planned"]  # ... and not all of it finished
     for name in ("checklist.html", "junit.xml", "cucumber.json"):
         assert "the previous run" not in (report_dir / name).read_text(encoding="utf-8"), name
     assert (report_dir / "README").read_text(encoding="utf-8") == "ours\n"
@@ -78,7 +79,7 @@ def test_ctrl_c_leaves_a_report_marked_interrupted_and_no_previous_file(tmp_path
     report_dir = tmp_path / "out" / "reports"
     _old_run(report_dir)
     process = _start(report_dir)
-    time.sleep(8)  # collected, some items run
+    time.sleep(5)  # collected, some items run
     os.killpg(process.pid, signal.SIGINT)  # Ctrl-C reaches the whole process group
     _assert_interrupted(process, report_dir)
 
@@ -87,7 +88,7 @@ def test_sigterm_to_the_pytest_child_leaves_a_report_marked_interrupted(tmp_path
     report_dir = tmp_path / "out" / "reports"
     _old_run(report_dir)
     process = _start(report_dir)
-    time.sleep(8)
+    time.sleep(5)
     [child] = _children(process.pid)
     os.kill(child, signal.SIGTERM)
     _assert_interrupted(process, report_dir)
