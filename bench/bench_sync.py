@@ -35,6 +35,7 @@ from harness.clock import VirtualClock
 from harness.exact.app import ExactOnlineMock
 from harness.exact.settings import ExactSettings
 from harness.mock import CallRecord
+from harness.mock.calls import CallLog
 from harness.mock.inprocess import routed
 from harness.squarespace.app import SquarespaceMock
 from harness.sut import endpoints_of
@@ -80,6 +81,9 @@ class Bench:
         self.clock = VirtualClock()
         self.exact = ExactOnlineMock(self.clock, ExactSettings(daily_limit=EXACT_DAILY_LIMIT))
         self.squarespace = SquarespaceMock(self.clock, currency="EUR", order_limit=ORDER_IMPORTS_AN_HOUR)
+        # the call logs keep the last 10,000 calls by default: the counts below need every call of a phase
+        for mock in (self.exact, self.squarespace):
+            mock.calls = CallLog(window=10 * (items + orders) + 1_000)
         self.squarespace.control.add_store_page("Shop")
         self.random = random.Random(seed)
         started = time.perf_counter()
