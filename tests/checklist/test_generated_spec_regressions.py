@@ -109,3 +109,29 @@ def test_an_empty_dimension_is_what_squarespace_shows_as_0(tmp_path: Path) -> No
     assert not _failed(run)
     merged = [i for i in run.items() if "holding empty values" in i["name"]]
     assert merged and all(i["status"] == "passed" for i in merged)
+
+
+def test_two_matching_records_that_already_hold_the_sources_values_are_no_failure(tmp_path: Path) -> None:
+    # Generated spec 78: a flag mapped onto a description. Both candidates and the new source record held the
+    # same value, so both "held the source's values" though the engine wrote neither: what was written tells.
+    document = (
+        Section(
+            "Items",
+            "Sesamproducts",
+            (Row("IsWebshopItem", "description", "string"),),
+            merge=(("Code", "variants.sku"),),
+        ),
+        Section(
+            "Salesorders",
+            "Order",
+            (
+                Row("SalesOrderLines.Item", "lineItems.variantId", "string"),
+                Row("SalesOrderLines.Quantity", "lineItems.quantity", "integer"),
+                Row("SalesOrderLines.UnitPrice", "lineItems.unitPricePaid.value", "float"),
+            ),
+        ),
+    )
+    run = _run(tmp_path, document, "-k", "matching_two")
+    assert not _failed(run)
+    (item,) = run.items()
+    assert item["status"] == "passed"
