@@ -212,40 +212,29 @@ def check_property_equal(world: ChecklistWorld, target_path: str, datatype: str)
         )
 
 
-def check_later_wins(world: ChecklistWorld, later: str) -> None:
+def check_both_hold_chosen(world: ChecklistWorld, side: str, wrong: str) -> None:
+    """Both records hold the scenario's chosen value, as the ``side`` record was given it; else fail saying
+    ``wrong`` after the row's label."""
     flow, source_id, target_id = pair(world)
     row = world.records.chosen_row
-    assert row is not None
+    if row is None:
+        raise ChecklistFailure("no property was chosen and edited before this step")
     links = links_for(world, flow)
-    wanted = _canonical(row, world.records.chosen_value, later, links)
+    wanted = _canonical(row, world.records.chosen_value, side, links)
     found = {
         "source": values_of(row, _read(flow, "source", source_id), "source", links),
         "target": values_of(row, _read(flow, "target", target_id), "target", links),
     }
     if found != {"source": wanted, "target": wanted}:
-        raise ChecklistFailure(
-            f"{row.label}: the later edit (in the {later} record) must win on both sides",
-            expected={"source": wanted, "target": wanted},
-            actual=found,
-        )
+        raise ChecklistFailure(f"{row.label}: {wrong}", expected={"source": wanted, "target": wanted}, actual=found)
+
+
+def check_later_wins(world: ChecklistWorld, later: str) -> None:
+    check_both_hold_chosen(world, later, f"the later edit (in the {later} record) must win on both sides")
 
 
 def check_value_kept(world: ChecklistWorld) -> None:
-    flow, source_id, target_id = pair(world)
-    row = world.records.chosen_row
-    assert row is not None
-    links = links_for(world, flow)
-    wanted = _canonical(row, world.records.chosen_value, "target", links)
-    found = {
-        "source": values_of(row, _read(flow, "source", source_id), "source", links),
-        "target": values_of(row, _read(flow, "target", target_id), "target", links),
-    }
-    if found != {"source": wanted, "target": wanted}:
-        raise ChecklistFailure(
-            f"{row.label}: the value given in the target was overwritten by the source's empty value",
-            expected={"source": wanted, "target": wanted},
-            actual=found,
-        )
+    check_both_hold_chosen(world, "target", "the value given in the target was overwritten by the source's empty value")
 
 
 def check_clear_propagated(world: ChecklistWorld, other: str) -> None:

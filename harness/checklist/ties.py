@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from harness.checklist import oracle
 from harness.checklist.actions import new_value, pair, two_way_rows
-from harness.checklist.checks import _canonical, _read, values_of
-from harness.checklist.counterparts import links_for
+from harness.checklist.checks import check_both_hold_chosen
 from harness.checklist.outcomes import ChecklistFailure, pending
 from harness.checklist.world import ChecklistWorld
 
@@ -61,20 +60,9 @@ def edit_both_at_once(world: ChecklistWorld) -> None:
 
 
 def check_priority_wins(world: ChecklistWorld) -> None:
-    flow, source_id, target_id = pair(world)
-    row = world.records.chosen_row
-    if row is None:
-        raise ChecklistFailure("no property was edited on both sides before this step")
-    links = links_for(world, flow)
-    wanted = _canonical(row, world.records.chosen_value, PRIORITY, links)
-    found = {
-        "source": values_of(row, _read(flow, "source", source_id), "source", links),
-        "target": values_of(row, _read(flow, "target", target_id), "target", links),
-    }
-    if found != {"source": wanted, "target": wanted}:
-        raise ChecklistFailure(
-            f"{row.label}: edited in both records at the same instant, the {PRIORITY}'s edit must win on both sides "
-            "(a fixed system priority decides a tie, and talkqa's is the source)",
-            expected={"source": wanted, "target": wanted},
-            actual=found,
-        )
+    check_both_hold_chosen(
+        world,
+        PRIORITY,
+        f"edited in both records at the same instant, the {PRIORITY}'s edit must win on both sides "
+        "(a fixed system priority decides a tie, and talkqa's is the source)",
+    )
