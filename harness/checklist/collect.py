@@ -43,7 +43,7 @@ from harness.report.results import (
 )
 from harness.sut import describe_sut
 
-__all__ = ["Collector", "describe"]
+__all__ = ["Collector", "describe", "item_title"]
 
 
 def _tag_number(tags: set[str], prefix: str) -> int | None:
@@ -51,6 +51,17 @@ def _tag_number(tags: set[str], prefix: str) -> int | None:
         if tag.startswith(prefix) and tag[len(prefix) :].isdigit():
             return int(tag[len(prefix) :])
     return None
+
+
+def item_title(item: pytest.Item) -> str | None:
+    """The name a checklist item has in the report (None for any other test)."""
+    function = getattr(item, "obj", None)
+    template = scenario_wrapper_template_registry.get(function) if function is not None else None
+    if template is None:
+        return None
+    params = getattr(item, "callspec", None)
+    example: dict[str, str] = dict(params.params.get("_pytest_bdd_example") or {}) if params else {}
+    return _item_name(item, template.name, template.render(example).name)
 
 
 def describe(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport, *, strict: bool) -> str | None:

@@ -7,16 +7,21 @@ it measured — so round trips, the costliest, come last — and stops at its fi
 its answer then. A run with ``order: "static"`` (when the reference engine runs at the same time, in
 another process, so no timings exist yet) orders the items by the promise each checks — the first item
 of every promise first, cheap kinds first, round trips last (``static_order``) — and stops at its first
-failure too.
+failure too. A run with ``first`` (a regular expression: a broken engine's promise items, by name)
+runs the items whose names match it before all others, in the order above among themselves: the item
+that states the promise an engine breaks is the one expected to catch it, and usually the first does.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 __all__ = ["DONE", "KIND_ORDER", "cheapest_first", "main", "static_order"]
 
@@ -73,6 +78,22 @@ class _StaticOrder:
         items[:] = [items[i] for i in order]
 
 
+class _PromiseFirst:
+    """A pytest plugin that moves the items whose names match ``pattern`` before the others (a stable
+    move: each group keeps the order it had)."""
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = re.compile(pattern)
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items: list[Any]) -> None:
+        from harness.checklist.collect import item_title
+
+        first = [item for item in items if self.pattern.search(item_title(item) or "")]
+        chosen = {id(item) for item in first}
+        items[:] = [*first, *(item for item in items if id(item) not in chosen)]
+
+
 def _ordered_args(args: list[str], module: str, report_path: Path) -> list[str]:
     """``args`` with the checklist module replaced by its items in cheapest-first order, stopping early."""
     report = json.loads(report_path.read_text(encoding="utf-8"))
@@ -100,8 +121,6 @@ def _forget(module: Path) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    import pytest
-
     words = list(sys.argv[1:] if argv is None else argv)
     plan = json.loads(Path(words[0]).read_text(encoding="utf-8"))
     for run in plan["runs"]:
@@ -116,6 +135,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif run.get("order") == "static":
             plugins.append(_StaticOrder())
             args = [*args, "-x"]
+        if run.get("first"):
+            plugins.append(_PromiseFirst(run["first"]))
         _forget(Path(run["module"]))
         with log.open("w", encoding="utf-8") as out:
             saved = sys.stdout, sys.stderr

@@ -67,6 +67,7 @@ class Target:
     name: str  #: the fault's name, ``reference``, or the ``module:callable`` given
     sut: str  #: what --sut names
     breaks: str = ""
+    first: str = ""  #: the names of the items to run first, as a regular expression (its promise's items)
 
     @property
     def folder(self) -> str:
@@ -156,12 +157,12 @@ def resolve_targets(names: Sequence[str]) -> list[Target]:
     ``module:callable`` factory of your own)."""
     catalogue = {fault.name: fault for fault in BROKEN_ENGINES}
     if not names:
-        return [Target(f.name, f.sut, f.breaks) for f in BROKEN_ENGINES]
+        return [Target(f.name, f.sut, f.breaks, f.item) for f in BROKEN_ENGINES]
     targets: list[Target] = []
     for name in dict.fromkeys(names):
         if name in catalogue:
             fault = catalogue[name]
-            targets.append(Target(fault.name, fault.sut, fault.breaks))
+            targets.append(Target(fault.name, fault.sut, fault.breaks, fault.item))
         elif ":" in name:
             _check_factory(name)
             targets.append(Target(name, name, "your own engine"))
@@ -181,9 +182,10 @@ def _check_factory(target: str) -> None:
         raise UsageError(f"--fault {target!r}: {module_name} has no callable {attribute!r}")
 
 
-def _worker_count(workers: str | None, runs: int) -> int:
+def _worker_count(workers: str | None, runs: int, *, full: bool) -> int:
+    """How many checklist processes run at once: one (``--full``) or two (the batches) unless told."""
     if workers is None:
-        return 1
+        return 1 if full else max(1, min(2, os.cpu_count() or 1, runs))
     wanted = (os.cpu_count() or 1) if workers == "auto" else int(workers)
     return max(1, min(wanted, runs))
 
@@ -195,7 +197,7 @@ def run_selfcheck(options: SelfCheckOptions, *, on_done: Callable[[RunOutcome], 
     targets = [Target(REFERENCE, REFERENCE, "nothing"), *resolve_targets(options.faults)]
     root = Path(options.report_dir)
     root.mkdir(parents=True, exist_ok=True)
-    workers = _worker_count(options.workers, len(targets))
+    workers = _worker_count(options.workers, len(targets), full=options.full)
     started = time.perf_counter()
     outcomes: dict[str, RunOutcome] = {}
 
@@ -232,7 +234,6 @@ def _run_all(
             for finished in concurrent.futures.as_completed(running):
                 done(finished.result())
     else:
-        workers = workers if options.workers is not None else min(2, os.cpu_count() or 1)
         _run_batches(options, targets, root, workers, done)
 
 
@@ -315,6 +316,8 @@ def _run_batch(
             run["order_from"] = str(order_from)
         elif target.name != REFERENCE:
             run["order"] = "static"
+        if target.first:
+            run["first"] = target.first
         runs.append(run)
     plan = root / f"plan-{targets[0].folder}.json"
     plan.write_text(json.dumps({"runs": runs}, indent=2), encoding="utf-8")

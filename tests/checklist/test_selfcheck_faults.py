@@ -12,11 +12,13 @@ shipped, ten examples — is marked ``selfcheck`` and runs with ``pytest -m self
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from harness.selfcheck.broken import BROKEN_ENGINES
+from harness.selfcheck.broken.catalogue import BrokenEngine
 from harness.selfcheck.run import RunOutcome, SelfCheckOptions, SelfCheckResult, run_selfcheck
 
 #: For each broken engine, the start of the name of an item that states the promise it breaks (the
@@ -84,6 +86,13 @@ def _outcome(result: SelfCheckResult, name: str) -> RunOutcome:
 
 def test_every_broken_engine_of_the_catalogue_has_the_item_that_states_its_promise() -> None:
     assert set(PROMISE_ITEMS) == {fault.name for fault in BROKEN_ENGINES}
+
+
+@pytest.mark.parametrize("fault", BROKEN_ENGINES, ids=lambda fault: fault.name)
+def test_the_catalogue_names_the_promise_items_of_each_engine_in_words_of_no_spec(fault: BrokenEngine) -> None:
+    # the default self-check runs these first; they are the items that catch the engine in the bundled spec
+    assert fault.item and re.search(fault.item, PROMISE_ITEMS[fault.name])
+    assert not re.search(r"Exact|Squarespace|Items|Salesorders|Inventory|Sesamproducts", fault.item)
 
 
 @pytest.mark.selfcheck
