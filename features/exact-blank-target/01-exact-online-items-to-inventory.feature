@@ -166,6 +166,13 @@ Feature: Exact Online Items to  Inventory
       | 3     |
       | 5     |
 
+  @crashes @line_14
+  Scenario: A crash after each write of a cycle over several records, each time restarted, loses nothing (spec line 14)
+    Given 3 new source records
+    When the engine crashes after each write it makes and restarts, until a cycle writes nothing
+    And sync cycles run until a cycle writes nothing
+    Then every source record has exactly one target record holding its values
+
   @volume @line_14
   Scenario: More Exact Online Items records than any page or batch all reach Inventory (spec line 14)
     Given 60 new source records

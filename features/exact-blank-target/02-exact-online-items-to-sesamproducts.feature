@@ -165,6 +165,13 @@ Feature: Exact Online Items to  Sesamproducts
       | 3     |
       | 5     |
 
+  @crashes @line_46
+  Scenario: A crash after each write of a cycle over several records, each time restarted, loses nothing (spec line 46)
+    Given 3 new source records
+    When the engine crashes after each write it makes and restarts, until a cycle writes nothing
+    And sync cycles run until a cycle writes nothing
+    Then every source record has exactly one target record holding its values
+
   @volume @line_46
   Scenario: More Exact Online Items records than any page or batch all reach Sesamproducts (spec line 46)
     Given 60 new source records

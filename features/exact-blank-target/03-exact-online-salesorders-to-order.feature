@@ -178,6 +178,13 @@ Feature: Exact Online Salesorders to  Order
       | 3     |
       | 5     |
 
+  @crashes @line_62
+  Scenario: A crash after each write of a cycle over several records, each time restarted, loses nothing (spec line 62)
+    Given 3 new source records
+    When the engine crashes after each write it makes and restarts, until a cycle writes nothing
+    And sync cycles run until a cycle writes nothing
+    Then every source record has exactly one target record holding its values
+
   @volume @line_62
   Scenario: More Exact Online Salesorders records than any page or batch all reach Order (spec line 62)
     Given 60 new source records

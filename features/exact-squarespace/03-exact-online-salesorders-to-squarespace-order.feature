@@ -209,6 +209,13 @@ Feature: Exact Online Salesorders to Squarespace Order
       | 3     |
       | 5     |
 
+  @crashes @line_84
+  Scenario: A crash after each write of a cycle over several records, each time restarted, loses nothing (spec line 84)
+    Given 3 new source records
+    When the engine crashes after each write it makes and restarts, until a cycle writes nothing
+    And sync cycles run until a cycle writes nothing
+    Then every source record has exactly one target record holding its values
+
   @volume @line_84
   Scenario: More Exact Online Salesorders records than any page or batch all reach Squarespace Order (spec line 84)
     Given 60 new source records

@@ -117,6 +117,27 @@ def new_source_records(world: ChecklistWorld, n: int) -> None:
         world.records.many.append(new_source_record(world))
 
 
+#: how many crashes ``crash_at_every_write`` allows per record before it calls the engine stuck
+CRASHES_PER_RECORD = 8
+
+
+def crash_at_every_write(world: ChecklistWorld) -> None:
+    """Crash the engine after the first write of each cycle and restart it, cycle after cycle, until a cycle
+    writes nothing: every write of the work is followed by a crash, so whatever the engine keeps of its
+    progress must be kept write by write. An engine that redoes a write at every restart never finishes."""
+    limit = CRASHES_PER_RECORD * max(1, len(world.records.many))
+    crashes = 0
+    while world.crash_and_restart(after_writes=1, note=False):
+        crashes += 1
+        if crashes >= limit:
+            raise ChecklistFailure(
+                f"after {crashes} crashes, each after one write, the engine still writes at every restart",
+                expected="each restart resumes where the last write left off, until nothing is left to write",
+                actual=f"{crashes} cycles, each making a write",
+            )
+    world.notes.append(f"the engine crashed after each of {crashes} write(s), restarted each time")
+
+
 def new_source_record_merging(world: ChecklistWorld, source_path: str, shape: str) -> None:
     """A new source record, made after the target record it matches, holding ``shape`` in the properties
     both records map: ``other values`` (every one differs), ``empty values`` (empty wherever the source can

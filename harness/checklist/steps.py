@@ -291,6 +291,11 @@ def a_cycle_crashes_after_a_write(checklist: ChecklistWorld, write: str) -> None
     checklist.crash_and_restart(after_writes=int(write))
 
 
+@_bind(when, WHEN.CRASH_AT_EVERY_WRITE)
+def the_engine_crashes_after_every_write(checklist: ChecklistWorld) -> None:
+    family_actions.crash_at_every_write(checklist)
+
+
 @_bind(then, THEN.EVERY_SOURCE_LINKED)
 def every_source_record_is_linked(checklist: ChecklistWorld) -> None:
     checks.check_every_source_linked(checklist)

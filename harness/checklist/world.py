@@ -350,9 +350,10 @@ class ChecklistWorld:
     def restart(self) -> None:
         self.sut.restart()
 
-    def crash_and_restart(self, *, after_writes: int = 1) -> None:
-        """Crash the SUT after its ``after_writes``-th write, then restart it. The mocks see the write done and
-        every call after it lost; an external engine's whole process tree is killed as the mock sees that write."""
+    def crash_and_restart(self, *, after_writes: int = 1, note: bool = True) -> int:
+        """Crash the SUT after its ``after_writes``-th write, then restart it; the writes the cycle made. The mocks
+        see the write done and every call after it lost; an external engine's whole process tree is killed as
+        the mock sees that write."""
         switch = Blackout(after_writes=after_writes)
         kill = getattr(self.sut, "kill", None)
         if callable(kill):
@@ -362,11 +363,12 @@ class ChecklistWorld:
             self.sync(must_succeed=False)
         finally:
             self.exact.blackout = self.squarespace.blackout = None
-        if switch.writes_seen < after_writes:
+        if note and switch.writes_seen < after_writes:
             self.notes.append(
                 f"the cycle made {switch.writes_seen} write(s), so there was no write {after_writes} to crash after"
             )
         self.restart()
+        return switch.writes_seen
 
     # -- calls, faults, evidence -------------------------------------------------------------------
     def write_mark(self) -> tuple[int, int]:

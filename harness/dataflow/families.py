@@ -233,7 +233,16 @@ def _crash_scenarios(ctx: SectionContext, rule: Rule) -> list[Scenario]:
         then_step(voc.THEN.EVERY_SOURCE_LINKED),
     )
     examples = (("write",), *((str(n),) for n in CRASH_WRITES))
-    return [make_scenario("CRASH_AT_WRITE", "crashes", rule.line, steps)._replace(examples=examples)]
+    every = (
+        given_step(voc.GIVEN.MANY_SOURCE_RECORDS.format(n=CRASH_RECORDS)),
+        when_step(voc.WHEN.CRASH_AT_EVERY_WRITE),
+        QUIET,
+        then_step(voc.THEN.EVERY_SOURCE_LINKED),
+    )
+    return [
+        make_scenario("CRASH_AT_WRITE", "crashes", rule.line, steps)._replace(examples=examples),
+        make_scenario("CRASH_AT_EVERY_WRITE", "crashes", rule.line, every),
+    ]
 
 
 def _volume_scenarios(ctx: SectionContext, rule: Rule) -> list[Scenario]:

@@ -83,6 +83,7 @@ class WHEN:
     EDIT_BOTH_KIND = "a mapped {datatype} property is edited in the {first} record and later in the {later} record"
     EDIT_BOTH_AT_ONCE = "a mapped property is edited in both records at the same instant"
     CRASH_AT_WRITE = "a sync cycle crashes after write {write} and the engine restarts"
+    CRASH_AT_EVERY_WRITE = "the engine crashes after each write it makes and restarts, until a cycle writes nothing"
     EDIT_EDGE = 'every mapped property of the {side} record that can hold "{edge}" is set to it'
 
 
@@ -181,6 +182,10 @@ class SCENARIO:
         "A {source} record whose referenced records are not synchronized yet arrives once they are (spec line {line})"
     )
     CRASH_AT_WRITE = "A crash after write <write> of a cycle over several records loses nothing (spec line {line})"
+    CRASH_AT_EVERY_WRITE = (
+        "A crash after each write of a cycle over several records, each time restarted, loses nothing"
+        " (spec line {line})"
+    )
     VOLUME = "More {source} records than any page or batch all reach {target} (spec line {line})"
     EDGE_CREATE = "A new {source} record holding an edge value (<edge>) is created unchanged (spec line {line})"
     EDGE_EDIT = "An edge value (<edge>) edited in the {side} record ({side_name}) arrives unchanged (spec line {line})"

@@ -619,11 +619,11 @@ def test_generated_features_run_under_pytest_bdd_and_markers_select_sections(tmp
     assert everything.returncode == 0, everything.stdout[-3000:]
     features = [parse_feature(path) for path in (tmp_path / "features").iterdir()]
     runs = sum(len(list(scenario_runs(s))) for feature in features for s in feature.scenarios.values())
-    # 41 scenarios, of which outlines: latest-wins 2 + 2 runs, property rows 3 + 1 runs; and 78 runs of the
+    # 41 scenarios, of which outlines: latest-wins 2 + 2 runs, property rows 3 + 1 runs; and 81 runs of the
     # families of issue 12 — edge values 15 + 9, write faults 10 + 10 + 2, conflicts 6 + 4 + 2 (one at the same
-    # instant per two-way section), crashes 4 + 4 + 4, unmapped 2 + 2, volume 1 + 1 + 1, deferred 1 (the order
-    # section's lines)
-    assert runs == 45 + 78
+    # instant per two-way section), crashes 5 + 5 + 5 (four writes, and after each write), unmapped 2 + 2,
+    # volume 1 + 1 + 1, deferred 1 (the order section's lines)
+    assert runs == 45 + 81
     assert f"{runs} passed" in everything.stdout
     selected = subprocess.run(
         [*run, "-m", "section_2 and bidirectional"], cwd=tmp_path, capture_output=True, text=True, check=False
