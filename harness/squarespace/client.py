@@ -80,7 +80,9 @@ class SquarespaceClient:
         self.http = http or httpx.Client(timeout=timeout_s)
         self.products_path = f"/{products_version}/commerce/products"
         headers = {"Authorization": f"Bearer {api_key}", "User-Agent": user_agent, "Accept": "application/json"}
-        self.transport = Transport(self.http, base_url, headers, self.clock, retry or SQUARESPACE_RETRY)
+        self.transport = Transport(
+            self.http, base_url, headers, self.clock, (retry or SQUARESPACE_RETRY).over(SQUARESPACE_RETRY)
+        )
 
     def close(self) -> None:
         if self._own_http:

@@ -18,6 +18,7 @@ from harness.errors import HarnessError
 from harness.exact.client import ExactClient, TokenState
 from harness.mapping.mapping_file import load_mapping_file
 from harness.mapping.sections import SectionMapping, effective_mapping
+from harness.retry import RetryPolicy
 from harness.squarespace.client import SquarespaceClient
 from harness.sut import Endpoints
 from harness.sync.engine import CycleReport, SyncEngine
@@ -78,6 +79,9 @@ class ReferenceEngine:
         self.links = LinkTable(state / "links.sqlite")
         self.calls = {"exact": CallCounter(), "squarespace": CallCounter()}
         saved = self.links.client_state("exact")
+        # It lives by the clock the mocks tell (served: real time sped up ``time_scale`` times), so its own
+        # back-off after a 5xx or a time-out shrinks with it; a wait the mocks announce is taken as told.
+        own_waits = RetryPolicy(backoff_s=1.0 / max(1.0, endpoints.time_scale))
         self.exact = ExactClient(
             endpoints.exact_base_url,
             endpoints.exact_client_id,
@@ -87,6 +91,7 @@ class ReferenceEngine:
             http=self._http("exact"),
             tokens=TokenState(**saved) if saved else None,
             division=endpoints.exact_division,
+            policy=own_waits,
             on_tokens=lambda tokens: self.links.set_client_state("exact", tokens.__dict__),
         )
         self.exact.rate.update(self.links.client_state("exact-limits") or {})
@@ -95,6 +100,7 @@ class ReferenceEngine:
             base_url=endpoints.squarespace_base_url,
             clock=clock,
             http=self._http("squarespace"),
+            retry=own_waits,
         )
         self.plan: SyncPlan = build_plan(document, self.mappings, self._sides())
         self.engine = engine_class(self.plan, self.links, clock)

@@ -45,6 +45,7 @@ class EngineWorld:
         exact_settings: ExactSettings | None = None,
         squarespace_rate_limit: int = 300,
         order_limit: int = 100,
+        time_scale: float = 1.0,
     ) -> None:
         self.clock = VirtualClock()
         self.exact = ExactOnlineMock(self.clock, exact_settings)
@@ -52,7 +53,9 @@ class EngineWorld:
             self.clock, currency="EUR", rate_limit=squarespace_rate_limit, order_limit=order_limit
         )
         self.squarespace.control.add_store_page("Shop")
-        self.endpoints = endpoints_of(self.exact, self.squarespace, spec_path=str(spec), state_dir=str(state_dir))
+        self.endpoints = endpoints_of(
+            self.exact, self.squarespace, spec_path=str(spec), state_dir=str(state_dir), time_scale=time_scale
+        )
         self._stack = ExitStack()
         self._stack.enter_context(routed(self.exact, self.squarespace))
         self.engine = ReferenceEngine(self.endpoints, self.clock)

@@ -207,3 +207,18 @@ def test_a_squarespace_order_limit_is_waited_out_across_cycles(tmp_path: Path) -
             world.tick(600)
         world.settle()
         assert_whole(world, items=10, orders=12)
+
+
+@pytest.mark.parametrize(("scale", "waited_s"), [(1.0, 1 + 2 + 4), (60.0, (1 + 2 + 4) / 60)])
+def test_the_engine_backs_off_after_server_errors_on_the_clock_the_mocks_tell(
+    tmp_path: Path, scale: float, waited_s: float
+) -> None:
+    # served, the mocks run TALKQA_TIME_SCALE times faster than real time: so does the engine's own back-off
+    with engine_world(tmp_path / "state", time_scale=scale) as world:
+        world.seed(items=1)
+        world.squarespace.faults.inject(FaultKind.STATUS, status=500, times=3, path="/commerce/products", method="POST")
+        started = world.clock.now()
+        report = world.cycle()
+        assert report.ok, report.error
+        assert len(world.products()) == 1
+        assert world.clock.now() - started == pytest.approx(waited_s, abs=0.01 * waited_s + 1e-3)
