@@ -96,6 +96,10 @@ class ExactOnlineMock(MockService):
     def now_ms(self) -> int:
         return int(self.clock.now() * 1000)
 
+    def writes_records(self, request: MockRequest) -> bool:
+        """Trading a code or a refresh token for tokens changes no record."""
+        return super().writes_records(request) and not request.path.startswith("/api/oauth2/")
+
     # -- routing --------------------------------------------------------------------------------
     def dispatch(self, request: MockRequest) -> MockResponse:
         path = request.path

@@ -78,7 +78,7 @@ class MockService:
                     response = self.crash_response(request, exc)
                 if fault is not None and fault.kind is FaultKind.LOST_RESPONSE:
                     response = MockResponse.timeout(lost=True)
-                elif blackout is not None:
+                elif blackout is not None and self.writes_records(request):
                     blackout.observe(request, response)
             self.calls.append(
                 CallRecord(
@@ -105,6 +105,10 @@ class MockService:
     # -- for subclasses ------------------------------------------------------------------
     def dispatch(self, request: MockRequest) -> MockResponse:
         raise NotImplementedError
+
+    def writes_records(self, request: MockRequest) -> bool:
+        """Whether ``request`` may change records (a blackout counts these writes, not a login's)."""
+        return request.method not in {"GET", "HEAD", "OPTIONS"}
 
     def fault_response(self, request: MockRequest, fault: Fault) -> MockResponse:
         return MockResponse.json(fault.status, {"error": f"injected fault {fault.status}"})

@@ -11,6 +11,7 @@ from harness.clock import VirtualClock
 from harness.errors import AuthError, ExactApiError, GaveUpError, RateLimitedError
 from harness.exact.app import ExactOnlineMock
 from harness.exact.client import ExactClient, TokenState
+from harness.mock import Blackout
 from harness.retry import RetryPolicy
 
 ITEM = {"Code": "CLI-1", "Description": "Beker van de client"}
@@ -239,3 +240,17 @@ def test_a_raw_post_that_times_out_is_not_repeated(mock: ExactOnlineMock, client
     with pytest.raises(GaveUpError, match="not repeated"):
         client.request("POST", "logistics/Items", body=ITEM)
     assert posts(mock) == 1
+
+
+def test_a_blackout_counts_record_writes_not_a_login(mock: ExactOnlineMock, clock: VirtualClock) -> None:
+    # a crash "after the first write" is after a record was written: trading a code for tokens writes none
+    switch = Blackout(after_writes=1)
+    mock.blackout = switch
+    settings = mock.settings
+    with ExactClient(
+        BASE, settings.client_id, settings.client_secret, settings.redirect_uri, clock=clock, http=http_client()
+    ) as c:
+        c.login()
+        assert (switch.writes_seen, switch.active) == (0, False)
+        c.create("logistics/Items", ITEM)
+        assert (switch.writes_seen, switch.active) == (1, True)
