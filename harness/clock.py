@@ -9,10 +9,11 @@ about time (``Retry-After``, a reset in epoch milliseconds, a token's ``expires_
 
 from __future__ import annotations
 
+import contextlib
 import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Protocol, runtime_checkable
 
@@ -81,6 +82,11 @@ class VirtualClock:
         with self._lock:
             self._now += seconds
 
+    @contextlib.contextmanager
+    def hold(self) -> Iterator[None]:
+        """Stand still until the block ends (this clock does unless told to move): as ``ScaledClock.hold``."""
+        yield
+
     def set(self, when: float) -> None:
         """Jump to an absolute time at or after the present."""
         with self._lock:
@@ -115,13 +121,32 @@ class ScaledClock:
         self._real0 = real()
         self._start = self._real0 if start is None else float(start)
         self._offset = 0.0
+        self._held: float | None = None  #: the moment the clock stands at while held
         self._lock = threading.Lock()
+
+    def _moment(self) -> float:
+        return self._start + (self._real() - self._real0) * self.scale + self._offset
 
     def now(self) -> float:
         """Whole milliseconds, as the systems keep their times (and as a virtual clock reads)."""
         with self._lock:
-            moment = self._start + (self._real() - self._real0) * self.scale + self._offset
+            moment = self._moment() if self._held is None else self._held
         return math.floor(moment * 1000) / 1000
+
+    @contextlib.contextmanager
+    def hold(self) -> Iterator[None]:
+        """Stand still until the block ends, then run on from where it stood (the real time it stood
+        is taken out): what the checklist does in the block happens at one instant of this clock."""
+        with self._lock:
+            if self._held is not None:
+                raise RuntimeError("the clock is held already")
+            self._held = self._moment()
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._offset -= self._moment() - self._held
+                self._held = None
 
     def sleep(self, seconds: float) -> None:
         if seconds > 0:
@@ -133,6 +158,8 @@ class ScaledClock:
             raise ValueError("a clock does not go back")
         with self._lock:
             self._offset += seconds
+            if self._held is not None:
+                self._held += seconds
 
     def real_delay(self, seconds: float) -> float:
         """How long ``seconds`` of this clock last in real time."""

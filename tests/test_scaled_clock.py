@@ -78,3 +78,27 @@ def test_a_scaled_clock_reads_whole_milliseconds() -> None:
     clock = ScaledClock(7, real=real, pause=real.pause)
     real.t += 0.123456789
     assert clock.now() * 1000 == pytest.approx(round(clock.now() * 1000), abs=1e-6)
+
+
+def test_a_held_clock_stands_still_then_runs_on_from_where_it_stood() -> None:
+    real = FakeReal()
+    clock = ScaledClock(60, real=real, pause=real.pause)
+    real.t += 1.0
+    with clock.hold():
+        assert clock.now() == pytest.approx(1_060.0)
+        real.t += 5.0  # the checklist edits two records meanwhile: both at one instant
+        assert clock.now() == pytest.approx(1_060.0)
+        clock.advance(2)
+        assert clock.now() == pytest.approx(1_062.0)
+    assert clock.now() == pytest.approx(1_062.0)  # the five real seconds it stood are taken out
+    real.t += 1.0
+    assert clock.now() == pytest.approx(1_122.0)
+    with pytest.raises(RuntimeError), clock.hold(), clock.hold():
+        pass
+
+
+def test_a_virtual_clock_held_stands_as_it_always_does() -> None:
+    clock = VirtualClock(start=100.0)
+    with clock.hold():
+        assert clock.now() == 100.0
+    assert clock.now() == 100.0
