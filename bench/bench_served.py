@@ -1,4 +1,4 @@
-"""Benchmark of the README's external-engine example: ``talkqa run --sut "cmd:python
+"""Benchmark of the README's external-engine example: ``talkqa run -n auto --sut "cmd:python
 fixtures/engines/reference_once.py"`` on the bundled spec (a fresh process, as a user runs it), the mocks
 served on loopback on their scaled clock — and the same checklist in-process, item by item: an external
 engine must get the statuses the in-process engine gets. The goal is 120 s on a 2-core machine. The CPU
@@ -7,7 +7,8 @@ barely moves it.
 
 Prints the wall time of both runs, the engine's cycles, the slowest items served, and every item whose
 status differs; asserts nothing about time. Run: ``.venv/bin/python bench/bench_served.py``
-(``--time-scale N`` to try another scale, ``-m EXPR`` for a part of the checklist, ``--loop`` to time the
+(``-n N`` for another number of pytest workers, ``-n 0`` for one process;
+``--time-scale N`` to try another scale, ``-m EXPR`` for a part of the checklist, ``--loop`` to time the
 example kept running as well, ``--sut loop:``).
 """
 
@@ -59,12 +60,15 @@ def _items(data: dict[str, Any]) -> dict[str, tuple[str, float, str]]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("-n", dest="workers", default="auto", help="talkqa run's -n for the served runs (default auto)")
     parser.add_argument("--time-scale", type=int, default=None, help="talkqa run's --time-scale (default: its own)")
     parser.add_argument("-m", dest="markers", default=None, help="only the items these tags select")
     parser.add_argument("--loop", action="store_true", help="also time the example kept running (--sut loop:)")
     args = parser.parse_args()
     extra = ["-m", args.markers] if args.markers else []
     scale = ["--time-scale", str(args.time_scale)] if args.time_scale else []
+    if args.workers not in ("0", ""):
+        scale += ["-n", args.workers]
     print(f"the README's cmd: example on the bundled spec — {os.cpu_count()} CPU(s)")
     if os.environ.get("PYTHONDONTWRITEBYTECODE") and not (ROOT / "harness" / "__pycache__").is_dir():
         print("  note: PYTHONDONTWRITEBYTECODE is set and no bytecode is cached: every engine start compiles talkqa")

@@ -26,6 +26,8 @@ __all__ = [
     "CYCLE_TIMEOUT",
     "DEFAULT_SPEC",
     "EXAMPLES",
+    "EXAMPLES_EXTERNAL",
+    "EXAMPLES_IN_PROCESS",
     "FAULTS",
     "FULL",
     "KEYWORDS",
@@ -48,6 +50,7 @@ __all__ = [
     "add_arguments",
     "checklist_args",
     "config_args",
+    "examples_for",
     "non_negative",
     "options_of",
     "plugin_options",
@@ -276,11 +279,25 @@ STRICT: Option[bool] = Option(
     config=True,
     replay=True,
 )
-EXAMPLES: Option[int] = Option(
+#: hypothesis examples per round trip unless told: in-process, and for an external engine (``cmd:``,
+#: ``loop:``), each of whose examples starts or wakes its program for several cycles
+EXAMPLES_IN_PROCESS = 10
+EXAMPLES_EXTERNAL = 3
+
+
+def examples_for(sut: str, examples: int | None) -> int:
+    """The round trips' examples of a run: ``examples`` when given, else the default for ``sut``'s kind."""
+    if examples is not None:
+        return examples
+    return EXAMPLES_EXTERNAL if sut.startswith(("cmd:", "loop:")) else EXAMPLES_IN_PROCESS
+
+
+EXAMPLES: Option[int | None] = Option(
     "examples",
     positive,
-    10,
-    "hypothesis examples per round trip (default %(default)s)",
+    None,
+    f"hypothesis examples per round trip (default {EXAMPLES_IN_PROCESS}; {EXAMPLES_EXTERNAL} for a cmd: or loop: "
+    "engine, each of whose examples starts or wakes the program for several cycles)",
     flags=("--examples",),
     pytest_flag="--talkqa-examples",
     plugin=True,

@@ -163,8 +163,27 @@ def test_load_config_takes_the_config_options_in_order_with_their_defaults() -> 
         if option.config and parameters[option.name].default is not inspect.Parameter.empty:
             assert parameters[option.name].default == option.default, option.name
     fields = _class_defaults(checklist_config.ChecklistConfig)
-    for name in ("sut", "seed", "strict", "examples"):
+    for name in ("sut", "seed", "strict"):
         assert fields[name] == getattr(options, name.upper()).default
+    assert fields["examples"] == options.examples_for(options.SUT.default, options.EXAMPLES.default)
+
+
+@pytest.mark.parametrize(
+    ("sut", "given", "examples"),
+    [
+        ("reference", None, 10),
+        ("harness.selfcheck.broken:one_way", None, 10),
+        ("cmd:python engine.py", None, 3),
+        ("loop:python engine.py --loop", None, 3),
+        ("cmd:python engine.py", 7, 7),
+        ("reference", 1, 1),
+    ],
+)
+def test_round_trips_take_fewer_examples_from_an_external_engine_unless_told(
+    sut: str, given: int | None, examples: int
+) -> None:
+    assert options.examples_for(sut, given) == examples
+    assert checklist_config.load_config(None, None, sut, 1, False, given).examples == examples
 
 
 # -- the pytest plugin -----------------------------------------------------------------------------

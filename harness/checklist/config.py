@@ -17,7 +17,19 @@ from harness.dataflow.parser import parse_file
 from harness.errors import UsageError
 from harness.mapping.mapping_file import load_mapping_file
 from harness.mapping.sections import SectionMapping, effective_mapping
-from harness.options import CYCLE_TIMEOUT, DEFAULT_SPEC, EXAMPLES, RUN_TIMEOUT, SEED, SPEC, STRICT, SUT, TIME_SCALE
+from harness.options import (
+    CYCLE_TIMEOUT,
+    DEFAULT_SPEC,
+    EXAMPLES,
+    EXAMPLES_IN_PROCESS,
+    RUN_TIMEOUT,
+    SEED,
+    SPEC,
+    STRICT,
+    SUT,
+    TIME_SCALE,
+    examples_for,
+)
 from harness.sut import check_sut, is_external
 
 __all__ = ["DEFAULT_SPEC", "HTTP_TIMEOUT_S", "ChecklistConfig", "load_config"]
@@ -37,7 +49,7 @@ class ChecklistConfig:
     sut: str = SUT.default
     seed: int = SEED.default
     strict: bool = STRICT.default
-    examples: int = EXAMPLES.default  #: hypothesis examples per round trip
+    examples: int = EXAMPLES_IN_PROCESS  #: hypothesis examples per round trip
     site_currency: str = "EUR"
     cycle_timeout_s: float = CYCLE_TIMEOUT.default  #: one cycle of a cmd: engine
     run_deadline: float | None = None  #: ``time.monotonic()`` when the run's budget (--run-timeout) is spent
@@ -77,7 +89,7 @@ def load_config(
     sut: str = SUT.default,
     seed: int = SEED.default,
     strict: bool = STRICT.default,
-    examples: int = EXAMPLES.default,
+    examples: int | None = EXAMPLES.default,
     cycle_timeout: float = CYCLE_TIMEOUT.default,
     run_timeout: float | None = RUN_TIMEOUT.default,
     time_scale: int = TIME_SCALE.default,
@@ -114,7 +126,7 @@ def load_config(
         sut,
         seed,
         strict,
-        examples,
+        examples_for(sut, examples),
         cycle_timeout_s=cycle_timeout,
         run_deadline=deadline,
         time_scale=time_scale,

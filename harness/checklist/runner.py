@@ -88,7 +88,7 @@ class RunOptions:
     seed: int = SEED.default
     workers: str | None = WORKERS.default  #: pytest-xdist's -n (a number or "auto")
     strict: bool = STRICT.default
-    examples: int = EXAMPLES.default
+    examples: int | None = EXAMPLES.default
     markers: str | None = MARKERS.default  #: pytest -m expression (sections: section_2, rule kinds: bidirectional ...)
     keywords: str | None = KEYWORDS.default  #: pytest -k expression (test names)
     allow_lint_errors: bool = ALLOW_LINT_ERRORS.default

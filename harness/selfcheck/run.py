@@ -55,7 +55,7 @@ class SelfCheckOptions:
     seed: int = SEED.default
     workers: str | None = WORKERS.default  #: checklist runs at once: a number or "auto" (one per CPU); None: one
     faults: tuple[str, ...] = FAULTS.default  #: catalogue names or module:callable factories; () = all of them
-    examples: int = EXAMPLES.default
+    examples: int | None = EXAMPLES.default
     markers: str | None = MARKERS.default  #: pytest -m expression, as for talkqa run
     full: bool = FULL.default  #: every engine against the whole checklist (else: until its first caught item)
 
