@@ -287,7 +287,9 @@ class SquarespaceDriver:
     def records(self, spec_type: str) -> list[tuple[str, Json]]:
         if spec_type.casefold() == "order":
             return [(str(o["id"]), dict(o)) for o in self.control.orders()]
-        return [(str(p["id"]), product_view(p)) for p in self.control.products()]
+        # the listing's own renderings (a product is rendered again only after it changed): product_view
+        # copies each, and nothing here changes what it shares with the mock
+        return [(str(p["id"]), product_view(p)) for p in self.control.listed_products()]
 
     def edit(self, spec_type: str, record_id: str, changes: Mapping[str, Any]) -> None:
         physical = {physical_path(_spec(spec_type), path): value for path, value in changes.items()}

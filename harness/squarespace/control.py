@@ -302,6 +302,12 @@ class SquarespaceControl(FaultShortcuts):
         with self.mock.lock:
             return [self.store.product_json(p) for p in sorted(self.store.products.values(), key=lambda p: p.seq)]
 
+    def listed_products(self) -> list[Json]:
+        """``products`` as the listing renders them, each rendered only after it changed: the dicts are
+        the mock's own, so read them and never change them (``products`` gives copies to change)."""
+        with self.mock.lock:
+            return [self.store.listed_json(p) for p in sorted(self.store.products.values(), key=lambda p: p.seq)]
+
     def orders(self) -> list[Json]:
         with self.mock.lock:
             return [o.as_json() for o in self.store.orders_by_modified()]

@@ -189,3 +189,16 @@ def test_a_shoppers_order_takes_its_items_from_stock_and_never_more_than_there_i
     with pytest.raises(MockError, match="in stock"):
         control.place_order([product["id"]])
     assert len(control.orders()) == 1
+
+
+def test_listed_products_are_the_listings_renderings_made_again_only_after_a_change(
+    control: SquarespaceControl,
+) -> None:
+    made = control.create_product(name="Mok", sku="MOK-1", price="4.50")
+    first = {p["id"]: p for p in control.listed_products()}
+    assert made["id"] in first
+    assert {p["id"]: p for p in control.listed_products()}[made["id"]] is first[made["id"]]  # not rendered again
+    control.edit_product(made["id"], {"name": "Beker"})
+    again = {p["id"]: p for p in control.listed_products()}[made["id"]]
+    assert again is not first[made["id"]] and again["name"] == "Beker"
+    assert [p for p in control.products() if p["id"] == made["id"]] == [again]  # as products() copies it
