@@ -12,8 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -181,18 +180,15 @@ class LinkTable:
     # -- writing ---------------------------------------------------------------------------
     def begin_create(self, section: str, source_id: str, intent_key: str, at: float) -> Link:
         """Record that a target record is about to be created for ``source_id``."""
-        with self._write():
-            self._db.execute(
-                "INSERT INTO links (section, source_id, target_id, state, intent_key, updated_at) "
-                "VALUES (?, ?, NULL, 'creating', ?, ?) "
-                "ON CONFLICT (section, source_id) DO UPDATE SET intent_key = excluded.intent_key, "
-                "updated_at = excluded.updated_at WHERE links.state = 'creating'",
-                (section, source_id, intent_key, at),
-            )
-        self._forget(section, source_id)
-        link = self.get(section, source_id)
-        assert link is not None
-        return link
+        return self._write_row(
+            section,
+            source_id,
+            "INSERT INTO links (section, source_id, target_id, state, intent_key, updated_at) "
+            "VALUES (?, ?, NULL, 'creating', ?, ?) "
+            "ON CONFLICT (section, source_id) DO UPDATE SET intent_key = excluded.intent_key, "
+            "updated_at = excluded.updated_at WHERE links.state = 'creating' RETURNING *",
+            (section, source_id, intent_key, at),
+        )
 
     def link(
         self,
@@ -212,19 +208,16 @@ class LinkTable:
                 f"section {section}: target {target_id} is already linked to source {holder.source_id}; "
                 f"refusing to link it to {source_id} as well"
             )
-        with self._write():
-            self._db.execute(
-                "INSERT INTO links (section, source_id, target_id, state, intent_key, last_values, "
-                "source_seen, target_seen, updated_at) VALUES (?, ?, ?, 'linked', NULL, ?, ?, ?, ?) "
-                "ON CONFLICT (section, source_id) DO UPDATE SET target_id = excluded.target_id, state = 'linked', "
-                "intent_key = NULL, last_values = excluded.last_values, source_seen = excluded.source_seen, "
-                "target_seen = excluded.target_seen, updated_at = excluded.updated_at",
-                (section, source_id, target_id, _dump(last_values), source_seen, target_seen, at),
-            )
-        self._forget(section, source_id)
-        link = self.get(section, source_id)
-        assert link is not None
-        return link
+        return self._write_row(
+            section,
+            source_id,
+            "INSERT INTO links (section, source_id, target_id, state, intent_key, last_values, "
+            "source_seen, target_seen, updated_at) VALUES (?, ?, ?, 'linked', NULL, ?, ?, ?, ?) "
+            "ON CONFLICT (section, source_id) DO UPDATE SET target_id = excluded.target_id, state = 'linked', "
+            "intent_key = NULL, last_values = excluded.last_values, source_seen = excluded.source_seen, "
+            "target_seen = excluded.target_seen, updated_at = excluded.updated_at RETURNING *",
+            (section, source_id, target_id, _dump(last_values), source_seen, target_seen, at),
+        )
 
     def update_values(
         self,
@@ -244,20 +237,16 @@ class LinkTable:
         merged.update(values)
         new_source_seen = _later(current.source_seen, source_seen)
         new_target_seen = _later(current.target_seen, target_seen)
-        with self._write():
-            self._db.execute(
-                "UPDATE links SET last_values = ?, source_seen = ?, target_seen = ?, updated_at = ? "
-                "WHERE section = ? AND source_id = ?",
-                (_dump(merged), new_source_seen, new_target_seen, at, section, source_id),
-            )
-        self._forget(section, source_id)
-        link = self.get(section, source_id)
-        assert link is not None
-        return link
+        return self._write_row(
+            section,
+            source_id,
+            "UPDATE links SET last_values = ?, source_seen = ?, target_seen = ?, updated_at = ? "
+            "WHERE section = ? AND source_id = ? RETURNING *",
+            (_dump(merged), new_source_seen, new_target_seen, at, section, source_id),
+        )
 
     def unlink(self, section: str, source_id: str) -> None:
-        with self._write():
-            self._db.execute("DELETE FROM links WHERE section = ? AND source_id = ?", (section, source_id))
+        self._write("DELETE FROM links WHERE section = ? AND source_id = ?", (section, source_id))
         self._forget(section, source_id)
 
     # -- cursors and client state ------------------------------------------------------------
@@ -267,12 +256,10 @@ class LinkTable:
         return None if row is None else str(row[0])
 
     def set_cursor(self, name: str, value: str) -> None:
-        with self._write():
-            self._db.execute(
-                "INSERT INTO cursors (name, value) VALUES (?, ?) "
-                "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-                (name, value),
-            )
+        self._write(
+            "INSERT INTO cursors (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            (name, value),
+        )
 
     def client_state(self, system: str) -> dict[str, Any] | None:
         with self._lock:
@@ -280,12 +267,11 @@ class LinkTable:
         return None if row is None else dict(json.loads(row[0]))
 
     def set_client_state(self, system: str, state: Mapping[str, Any]) -> None:
-        with self._write():
-            self._db.execute(
-                "INSERT INTO client_state (system, value) VALUES (?, ?) "
-                "ON CONFLICT (system) DO UPDATE SET value = excluded.value",
-                (system, json.dumps(dict(state), sort_keys=True)),
-            )
+        self._write(
+            "INSERT INTO client_state (system, value) VALUES (?, ?) "
+            "ON CONFLICT (system) DO UPDATE SET value = excluded.value",
+            (system, json.dumps(dict(state), sort_keys=True)),
+        )
 
     # -- housekeeping ------------------------------------------------------------------------
     def check(self) -> list[str]:
@@ -305,20 +291,26 @@ class LinkTable:
             self._db.close()
 
     # -- internals ---------------------------------------------------------------------------
-    @contextmanager
-    def _write(self) -> Iterator[None]:
+    def _write(self, sql: str, params: tuple[Any, ...]) -> list[Link]:
+        """One statement, in a transaction of its own: the connection commits each statement as it completes
+        (autocommit), so every change is whole and durable once this returns. What it returns (``RETURNING``)
+        comes back as links."""
         with self._lock:
             try:
-                self._db.execute("BEGIN IMMEDIATE")
-                yield
-                self._db.execute("COMMIT")
+                return _links(self._db.execute(sql, params))
             except sqlite3.IntegrityError as exc:
-                self._db.execute("ROLLBACK")
                 raise LinkTableError(f"link table refused a change: {exc}") from None
-            except BaseException:
-                if self._db.in_transaction:
-                    self._db.execute("ROLLBACK")
-                raise
+
+    def _write_row(self, section: str, source_id: str, sql: str, params: tuple[Any, ...]) -> Link:
+        """``_write`` of one link's row, which it returns and keeps (read again only if it returned none)."""
+        with self._lock:
+            written = self._write(sql, params)
+            self._forget(section, source_id)
+            link = written[0] if written else self.get(section, source_id)
+            if written:
+                self._remember((section, source_id), link)
+        assert link is not None
+        return link
 
     def _one(self, sql: str, params: tuple[Any, ...]) -> Link | None:
         rows = self._many(sql, params)
@@ -326,26 +318,31 @@ class LinkTable:
 
     def _many(self, sql: str, params: tuple[Any, ...]) -> list[Link]:
         with self._lock:
-            cursor = self._db.execute(sql, params)
-            names = [d[0] for d in cursor.description]
-            rows = cursor.fetchall()
-        out = []
-        for row in rows:
-            data = dict(zip(names, row, strict=True))
-            out.append(
-                Link(
-                    section=data["section"],
-                    source_id=data["source_id"],
-                    target_id=data["target_id"],
-                    state=data["state"],
-                    intent_key=data["intent_key"],
-                    last_values={k: decode_value(v) for k, v in json.loads(data["last_values"]).items()},
-                    source_seen=data["source_seen"],
-                    target_seen=data["target_seen"],
-                    updated_at=data["updated_at"],
-                )
+            return _links(self._db.execute(sql, params))
+
+
+def _links(cursor: sqlite3.Cursor) -> list[Link]:
+    """The rows a statement gave, as links (none for a statement that returns no rows)."""
+    if cursor.description is None:
+        return []
+    names = [d[0] for d in cursor.description]
+    out = []
+    for row in cursor.fetchall():
+        data = dict(zip(names, row, strict=True))
+        out.append(
+            Link(
+                section=data["section"],
+                source_id=data["source_id"],
+                target_id=data["target_id"],
+                state=data["state"],
+                intent_key=data["intent_key"],
+                last_values={k: decode_value(v) for k, v in json.loads(data["last_values"]).items()},
+                source_seen=data["source_seen"],
+                target_seen=data["target_seen"],
+                updated_at=data["updated_at"],
             )
-        return out
+        )
+    return out
 
 
 def _dump(values: Mapping[str, Any]) -> str:

@@ -139,3 +139,20 @@ def test_a_crashed_engine_loses_no_committed_change(tmp_path: Path) -> None:
     assert pending is not None and not pending.is_linked
     assert reopened.cursor("exact-items") == "42"
     reopened.close()
+
+
+def test_each_write_returns_the_row_as_a_fresh_read_finds_it(tmp_path: Path) -> None:
+    path = tmp_path / "links.sqlite"
+    table = LinkTable(path)
+    creating = table.begin_create("s1", "src-1", "key-1", at=1.0)
+    linked = table.link("s1", "src-1", "tgt-1", {"Code": "A-1"}, source_seen=1.0, target_seen=2.0, at=3.0)
+    again = table.begin_create("s1", "src-1", "key-2", at=4.0)  # linked already: the intent changes nothing
+    updated = table.update_values("s1", "src-1", {"Name": "Mok"}, target_seen=5.0, at=5.0)
+    fresh = LinkTable(path)
+    assert (creating.state, creating.intent_key) == ("creating", "key-1")
+    assert again == linked and again.intent_key is None
+    assert updated == fresh.get("s1", "src-1") == table.get("s1", "src-1")
+    assert dict(updated.last_values) == {"Code": "A-1", "Name": "Mok"} and updated.target_seen == 5.0
+    assert fresh.by_target("s1", "tgt-1") == updated
+    table.close()
+    fresh.close()
