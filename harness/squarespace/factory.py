@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from faker import Faker
@@ -52,9 +53,14 @@ class SquarespaceFactory:
     def __init__(self, seed: int = 1, *, currency: str = "USD") -> None:
         self.seed = seed
         self.currency = currency
-        self.fake = Faker("en_US")
-        self.fake.seed_instance(seed)
         self._skus: set[str] = set()
+
+    @cached_property
+    def fake(self) -> Faker:
+        """Made on first use: a Faker takes some 3 ms to start, and most mocks never draw a record."""
+        fake = Faker("en_US")
+        fake.seed_instance(self.seed)
+        return fake
 
     # -- request bodies --------------------------------------------------------------------
     def sku(self, noun: str | None = None) -> str:
