@@ -388,7 +388,8 @@ FULL: Option[bool] = Option(
     None,
     False,
     "run every broken engine against the whole checklist, each in a pytest process of its own (default: "
-    "one process, each broken engine only until its first caught item, cheapest items first)",
+    "each broken engine only until its first caught item: the items of the promise it breaks first, then the "
+    "cheapest)",
     flags=("--full",),
     commands=frozenset({"selfcheck"}),
 )
