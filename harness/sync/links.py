@@ -127,6 +127,9 @@ class LinkTable:
         # cycle looks each link up a dozen times. Every write goes through this class and updates both.
         self._known: dict[tuple[str, str], Link | None] = {}
         self._source_of: dict[tuple[str, str], str] = {}
+        #: sections whose every row is known (read whole by ``links``, kept since): a row not known there
+        #: does not exist, and the section's links need no reading
+        self._complete: set[str] = set()
 
     # -- reading ---------------------------------------------------------------------------
     def get(self, section: str, source_id: str) -> Link | None:
@@ -134,6 +137,8 @@ class LinkTable:
         with self._lock:
             if key in self._known:
                 return self._known[key]
+            if section in self._complete:
+                return None
             link = self._one("SELECT * FROM links WHERE section = ? AND source_id = ?", key)
             self._remember(key, link)
             return link
@@ -145,6 +150,8 @@ class LinkTable:
                 known = self._known.get((section, source_id))
                 if known is not None and known.target_id == target_id:
                     return known
+            if section in self._complete:
+                return None
             link = self._one("SELECT * FROM links WHERE section = ? AND target_id = ?", (section, target_id))
             if link is not None:
                 self._remember((section, link.source_id), link)
@@ -164,11 +171,23 @@ class LinkTable:
             old = self._known.pop((section, source_id), None)
             if old is not None and old.target_id is not None:
                 self._source_of.pop((section, old.target_id), None)
+            self._complete.discard(section)
 
     def links(self, section: str | None = None) -> list[Link]:
         if section is None:
             return self._many("SELECT * FROM links ORDER BY section, source_id", ())
-        return self._many("SELECT * FROM links WHERE section = ? ORDER BY source_id", (section,))
+        with self._lock:
+            if section in self._complete:  # in the table's order (UTF-8 bytes sort as code points do)
+                known = [link for (s, _), link in self._known.items() if s == section and link is not None]
+                return sorted(known, key=lambda link: link.source_id)
+            rows = self._many("SELECT * FROM links WHERE section = ? ORDER BY source_id", (section,))
+            present = {link.source_id for link in rows}
+            for key in [k for k in self._known if k[0] == section and k[1] not in present]:
+                self._remember(key, None)
+            for link in rows:
+                self._remember((section, link.source_id), link)
+            self._complete.add(section)
+            return rows
 
     def pending_creates(self, section: str | None = None) -> list[Link]:
         return [link for link in self.links(section) if link.state == LinkState.CREATING]
@@ -246,8 +265,9 @@ class LinkTable:
         )
 
     def unlink(self, section: str, source_id: str) -> None:
-        self._write("DELETE FROM links WHERE section = ? AND source_id = ?", (section, source_id))
-        self._forget(section, source_id)
+        with self._lock:
+            self._write("DELETE FROM links WHERE section = ? AND source_id = ?", (section, source_id))
+            self._remember((section, source_id), None)
 
     # -- cursors and client state ------------------------------------------------------------
     def cursor(self, name: str) -> str | None:
@@ -305,10 +325,12 @@ class LinkTable:
         """``_write`` of one link's row, which it returns and keeps (read again only if it returned none)."""
         with self._lock:
             written = self._write(sql, params)
-            self._forget(section, source_id)
-            link = written[0] if written else self.get(section, source_id)
             if written:
+                link: Link | None = written[0]
                 self._remember((section, source_id), link)
+            else:
+                self._forget(section, source_id)
+                link = self.get(section, source_id)
         assert link is not None
         return link
 

@@ -156,3 +156,25 @@ def test_each_write_returns_the_row_as_a_fresh_read_finds_it(tmp_path: Path) -> 
     assert fresh.by_target("s1", "tgt-1") == updated
     table.close()
     fresh.close()
+
+
+def test_a_section_read_whole_answers_from_memory_and_stays_true_through_writes(tmp_path: Path) -> None:
+    table = LinkTable(tmp_path / "links.sqlite")
+    table.link("s1", "src-1", "tgt-1", {"Code": "A-1"}, source_seen=1.0, target_seen=1.0, at=1.0)
+    table.link("s2", "src-9", "tgt-9", {}, source_seen=1.0, target_seen=1.0, at=1.0)
+    reads: list[str] = []
+    table._db.set_trace_callback(lambda sql: reads.append(sql) if sql.startswith("SELECT") else None)
+    assert [link.source_id for link in table.links("s1")] == ["src-1"]
+    assert len(reads) == 1  # the section, read whole once
+    assert table.get("s1", "src-2") is None and table.by_target("s1", "tgt-2") is None  # none: no reading
+    table.begin_create("s1", "src-0", "key-0", at=2.0)
+    table.link("s1", "src-2", "tgt-2", {"Code": "A-2"}, source_seen=2.0, target_seen=2.0, at=2.0)
+    table.unlink("s1", "src-1")
+    assert [link.source_id for link in table.links("s1")] == ["src-0", "src-2"]
+    assert table.by_target("s1", "tgt-2") == table.get("s1", "src-2") and table.get("s1", "src-1") is None
+    assert len(reads) == 1
+    fresh = LinkTable(tmp_path / "links.sqlite")  # what the file holds is what memory said
+    assert fresh.links("s1") == table.links("s1")
+    assert table.get("s2", "src-8") is None and len(reads) == 2  # a section not read whole is asked as before
+    table.close()
+    fresh.close()
