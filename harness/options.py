@@ -285,11 +285,12 @@ EXAMPLES_IN_PROCESS = 10
 EXAMPLES_EXTERNAL = 3
 
 
-def examples_for(sut: str, examples: int | None) -> int:
-    """The round trips' examples of a run: ``examples`` when given, else the default for ``sut``'s kind."""
+def examples_for(external: bool, examples: int | None) -> int:
+    """The round trips' examples of a run: ``examples`` when given, else the default for an external engine
+    (``harness.sut.is_external``) or one in-process."""
     if examples is not None:
         return examples
-    return EXAMPLES_EXTERNAL if sut.startswith(("cmd:", "loop:")) else EXAMPLES_IN_PROCESS
+    return EXAMPLES_EXTERNAL if external else EXAMPLES_IN_PROCESS
 
 
 EXAMPLES: Option[int | None] = Option(

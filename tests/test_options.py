@@ -20,6 +20,7 @@ from harness.checklist.runner import CHECKLIST_MODULE, RunOptions, pytest_argv
 from harness.options import OPTIONS, Command, Option, options_of, replay_argv, values_of
 from harness.report.model import RunReport, Seeds, SpecInfo, SutInfo, Timings
 from harness.selfcheck.run import SelfCheckOptions
+from harness.sut import is_external
 
 pytest_plugins = ["pytester"]
 
@@ -165,7 +166,7 @@ def test_load_config_takes_the_config_options_in_order_with_their_defaults() -> 
     fields = _class_defaults(checklist_config.ChecklistConfig)
     for name in ("sut", "seed", "strict"):
         assert fields[name] == getattr(options, name.upper()).default
-    assert fields["examples"] == options.examples_for(options.SUT.default, options.EXAMPLES.default)
+    assert fields["examples"] == options.examples_for(is_external(options.SUT.default), options.EXAMPLES.default)
 
 
 @pytest.mark.parametrize(
@@ -182,7 +183,7 @@ def test_load_config_takes_the_config_options_in_order_with_their_defaults() -> 
 def test_round_trips_take_fewer_examples_from_an_external_engine_unless_told(
     sut: str, given: int | None, examples: int
 ) -> None:
-    assert options.examples_for(sut, given) == examples
+    assert options.examples_for(is_external(sut), given) == examples
     assert checklist_config.load_config(None, None, sut, 1, False, given).examples == examples
 
 

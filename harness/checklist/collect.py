@@ -53,27 +53,34 @@ def _tag_number(tags: set[str], prefix: str) -> int | None:
     return None
 
 
-def item_title(item: pytest.Item) -> str | None:
-    """The name a checklist item has in the report (None for any other test)."""
+def _template_and_example(item: pytest.Item) -> tuple[Any, dict[str, str]] | None:
+    """The pytest-bdd scenario template a checklist item runs and its outline example (None: not an item)."""
     function = getattr(item, "obj", None)
     template = scenario_wrapper_template_registry.get(function) if function is not None else None
     if template is None:
         return None
     params = getattr(item, "callspec", None)
     example: dict[str, str] = dict(params.params.get("_pytest_bdd_example") or {}) if params else {}
+    return template, example
+
+
+def item_title(item: pytest.Item) -> str | None:
+    """The name a checklist item has in the report (None for any other test)."""
+    found = _template_and_example(item)
+    if found is None:
+        return None
+    template, example = found
     return _item_name(item, template.name, template.render(example).name)
 
 
 def describe(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport, *, strict: bool) -> str | None:
     """A checklist item's outcome as JSON (None for any other test, or for a phase that says nothing)."""
-    function = getattr(item, "obj", None)
-    template = scenario_wrapper_template_registry.get(function) if function is not None else None
-    if template is None:
+    found = _template_and_example(item)
+    if found is None:
         return None
     if report.when == "teardown" or (report.when == "setup" and report.passed):
         return None
-    params = getattr(item, "callspec", None)
-    example: dict[str, str] = dict(params.params.get("_pytest_bdd_example") or {}) if params else {}
+    template, example = found
     scenario = template.render(example)
     tags = set(template.tags) | set(template.feature.tags)
     line = int(example["line"]) if example.get("line", "").isdigit() else _tag_number(tags, "line_") or 0

@@ -126,7 +126,7 @@ def load_config(
         sut,
         seed,
         strict,
-        examples_for(sut, examples),
+        examples_for(is_external(sut), examples),
         cycle_timeout_s=cycle_timeout,
         run_deadline=deadline,
         time_scale=time_scale,

@@ -10,7 +10,10 @@ from itertools import islice
 
 from harness.redaction import REDACTED, forgotten_mark, redact_later, redact_text
 
-__all__ = ["DEFAULT_CALL_WINDOW", "CallLog", "CallRecord", "body_excerpt", "redact_text", "redacted_headers"]
+__all__ = ["DEFAULT_CALL_WINDOW", "READS", "CallLog", "CallRecord", "body_excerpt", "redact_text", "redacted_headers"]
+
+#: the methods that change nothing
+READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 _BODY_EXCERPT = 4096
 _SECRET_HEADERS = {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key"}
@@ -202,7 +205,7 @@ class CallLog:
 
     def writes(self, since: int = 0) -> list[CallRecord]:
         """The calls after ``since`` that may change data (anything but GET/HEAD/OPTIONS)."""
-        return [r for r in self.since(since) if r.method not in {"GET", "HEAD", "OPTIONS"}]
+        return [r for r in self.since(since) if r.method not in READS]
 
     def crashes(self) -> list[CallRecord]:
         return [r for r in self.records() if r.crashed]

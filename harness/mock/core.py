@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from harness.clock import Clock
-from harness.mock.calls import CallLog, CallRecord, body_excerpt, redact_text, redacted_headers
+from harness.mock.calls import READS, CallLog, CallRecord, body_excerpt, redact_text, redacted_headers
 from harness.mock.faults import Blackout, Cooldown, Fault, FaultKind, FaultPlan
 from harness.mock.messages import MockRequest, MockResponse
 
@@ -108,7 +108,7 @@ class MockService:
 
     def writes_records(self, request: MockRequest) -> bool:
         """Whether ``request`` may change records (a blackout counts these writes, not a login's)."""
-        return request.method not in {"GET", "HEAD", "OPTIONS"}
+        return request.method not in READS
 
     def fault_response(self, request: MockRequest, fault: Fault) -> MockResponse:
         return MockResponse.json(fault.status, {"error": f"injected fault {fault.status}"})
